@@ -1,0 +1,90 @@
+package vaultmcp;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import vaultmcp.config.Config;
+import vaultmcp.config.ConfigException;
+import vaultmcp.config.Limits;
+import vaultmcp.jsonrpc.JsonRpc;
+import vaultmcp.log.Log;
+import vaultmcp.mcp.McpServer;
+import vaultmcp.mcp.Session;
+import vaultmcp.security.RateLimiter;
+import vaultmcp.tools.ToolTable;
+import vaultmcp.tools.Tools;
+import vaultmcp.transport.StdioTransport;
+import vaultmcp.vault.VaultClient;
+import vaultmcp.vault.VaultTrust;
+
+/** Entry point: configuration, then the parts wired together by hand, then the transport. */
+public final class Main {
+    public static final String VERSION = "0.1.0";
+
+    /** Exit statuses: 0 done, 1 failed while running, 2 bad configuration. */
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int CONFIG_ERROR = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), new BufferedInputStream(System.in), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        Config config;
+        try {
+            config = Config.parse(env, args);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println("vault-mcp-server: " + p));
+            err.println("vault-mcp-server: see --help");
+            return CONFIG_ERROR;
+        }
+        switch (config.action()) {
+            case HELP -> { out.print(Config.help()); return OK; }
+            case VERSION -> { out.println(McpServer.NAME + " " + VERSION); return OK; }
+            default -> { }
+        }
+        Log log = new Log(err, config.logLevel());
+        ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), config.enableOperations());
+        if (config.action() == Config.Action.TOOLS_DIGEST) {
+            out.println("sha256:" + tools.digest());
+            return OK;
+        }
+        SSLContext trust;
+        try {
+            trust = VaultTrust.context(config.vaultCaCert(), config.vaultCaPath(), config.vaultSkipVerify());
+        } catch (IOException | GeneralSecurityException e) {
+            err.println("vault-mcp-server: VAULT_CACERT / VAULT_CAPATH: " + e.getMessage());
+            return CONFIG_ERROR;
+        }
+        if (config.vaultSkipVerify()) {
+            // The JDK client checks host names even with a trust-all manager; this switch is global.
+            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+            log.warn("VAULT_SKIP_VERIFY=true: Vault's TLS certificate is NOT verified; use only for testing");
+        }
+        VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), trust);
+        RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
+        McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE, config.enableOperations());
+        JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
+        log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
+                + " operations=" + (config.enableOperations() ? "enabled" : "disabled") + " tools-digest=sha256:" + tools.digest());
+        try {
+            if (config.transport() == Config.Transport.STDIO) {
+                Session session = new Session("stdio", config.vaultToken(), limiter.newSessionBucket());
+                new StdioTransport(server, codec, session, log, out).serve(in);
+                return OK;
+            }
+            err.println("vault-mcp-server: the HTTP transport is not available in this build");
+            return CONFIG_ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FAILED;
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package vaultmcp.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The operator's configuration: environment variables with the Go server's names, each also a
+ * command-line flag ({@code VAULT_ADDR} is {@code --vault-addr}); flags win. Every value is checked
+ * here, all problems are reported together, and nothing falls back silently to a default.
+ * This is the only source of the Vault address, CA, TLS verification and the server's own token.
+ */
+public record Config(
+        Action action,
+        URI vaultAddr,
+        Secret vaultToken,
+        String vaultNamespace,
+        boolean vaultSkipVerify,
+        Path vaultCaCert,
+        Path vaultCaPath,
+        Duration vaultTimeout,
+        Transport transport,
+        String host,
+        int port,
+        String endpoint,
+        List<String> allowedOrigins,
+        List<String> allowedHosts,
+        CorsMode corsMode,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        Rate globalRate,
+        Rate sessionRate,
+        Secret authToken,
+        int maxSessions,
+        Duration sessionIdleTimeout,
+        String logLevel,
+        boolean enableOperations) {
+
+    public enum Action { RUN, HELP, VERSION, TOOLS_DIGEST }
+
+    public enum Transport { STDIO, HTTP }
+
+    public enum CorsMode { STRICT, DEVELOPMENT, DISABLED }
+
+    /** A token-bucket setting: refill rate per second and bucket size. */
+    public record Rate(double perSecond, int burst) {}
+
+    /** One setting: its environment name, default and help text. The flag name is derived. */
+    public record Setting(String env, String defaultValue, String help) {
+        public String flag() {
+            return "--" + env.toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("VAULT_ADDR", "http://127.0.0.1:8200", "Vault address (http or https URL)"),
+            new Setting("VAULT_TOKEN", "", "Vault token; as a flag use --vault-token-file <path> (a flag would show in ps)"),
+            new Setting("VAULT_NAMESPACE", "", "Vault Enterprise / HCP namespace sent as X-Vault-Namespace"),
+            new Setting("VAULT_SKIP_VERIFY", "false", "skip TLS verification of Vault (testing only)"),
+            new Setting("VAULT_CACERT", "", "PEM file of CA certificates that sign Vault's certificate"),
+            new Setting("VAULT_CAPATH", "", "directory of PEM CA certificate files"),
+            new Setting("VAULT_CLIENT_TIMEOUT", "30s", "time limit of one Vault request (e.g. 30s, 2m)"),
+            new Setting("TRANSPORT_MODE", "stdio", "stdio, or http / streamable-http"),
+            new Setting("TRANSPORT_HOST", "127.0.0.1", "HTTP bind address; anything but loopback needs TLS"),
+            new Setting("TRANSPORT_PORT", "8080", "HTTP port (0 picks a free one)"),
+            new Setting("MCP_ENDPOINT", "/mcp", "HTTP path of the MCP endpoint"),
+            new Setting("MCP_ALLOWED_ORIGINS", "", "comma-separated browser origins allowed to call the endpoint"),
+            new Setting("MCP_ALLOWED_HOSTS", "", "comma-separated Host names accepted when not bound to loopback"),
+            new Setting("MCP_CORS_MODE", "strict", "strict, development (also any localhost origin) or disabled (any origin)"),
+            new Setting("MCP_TLS_CERT_FILE", "", "PEM certificate chain for HTTPS"),
+            new Setting("MCP_TLS_KEY_FILE", "", "PEM private key for HTTPS (PKCS#8, PKCS#1 RSA or SEC1 EC)"),
+            new Setting("MCP_RATE_LIMIT_GLOBAL", "10:20", "requests per second:burst for the whole server"),
+            new Setting("MCP_RATE_LIMIT_SESSION", "5:10", "requests per second:burst for each session"),
+            new Setting("MCP_AUTH_TOKEN", "", "bearer secret that lets HTTP callers use VAULT_TOKEN; as a flag use --mcp-auth-token-file <path>"),
+            new Setting("MCP_MAX_SESSIONS", "100", "most HTTP sessions open at once"),
+            new Setting("MCP_SESSION_IDLE_TIMEOUT", "30m", "an HTTP session unused this long ends"),
+            new Setting("MCP_LOG_LEVEL", "info", "stderr log level: debug, info, warning, error"),
+            new Setting("ENABLE_VAULT_OPERATIONS", "false", "offer the tools that change Vault (mounts, secrets, PKI)"));
+
+    private static final List<String> SECRET_FILE_FLAGS = List.of("--vault-token-file", "--mcp-auth-token-file");
+
+    /** Builds the configuration from the environment and the command line. */
+    public static Config parse(Map<String, String> env, String[] args) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> values = new HashMap<>();
+        for (Setting s : SETTINGS) {
+            String v = env.get(s.env());
+            values.put(s.env(), v == null ? s.defaultValue() : v.trim());
+        }
+        Action action = readArgs(args, values, problems);
+        Reader r = new Reader(values, problems);
+
+        URI addr = r.get("VAULT_ADDR", Config::vaultAddress);
+        Transport transport = r.get("TRANSPORT_MODE", v -> switch (v) {
+            case "stdio" -> Transport.STDIO;
+            case "http", "streamable-http" -> Transport.HTTP;
+            default -> throw new IllegalArgumentException("must be stdio, http or streamable-http");
+        });
+        Secret token = r.get("VAULT_TOKEN", v -> v.isEmpty() ? null : new Secret(v));
+        if (token == null && action == Action.RUN && transport == Transport.STDIO) {
+            problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
+        }
+        Path cert = r.get("MCP_TLS_CERT_FILE", Config::readableFile);
+        Path key = r.get("MCP_TLS_KEY_FILE", Config::readableFile);
+        if ((cert == null) != (key == null)) {
+            problems.add("MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither");
+        }
+        Config config = new Config(action, addr, token,
+                r.get("VAULT_NAMESPACE", v -> v),
+                r.get("VAULT_SKIP_VERIFY", Config::bool),
+                r.get("VAULT_CACERT", Config::readableFile),
+                r.get("VAULT_CAPATH", Config::directory),
+                r.get("VAULT_CLIENT_TIMEOUT", Config::duration),
+                transport,
+                r.get("TRANSPORT_HOST", Config::host),
+                r.get("TRANSPORT_PORT", v -> integer(v, 0, 65535)),
+                r.get("MCP_ENDPOINT", Config::endpoint),
+                r.get("MCP_ALLOWED_ORIGINS", Config::list),
+                r.get("MCP_ALLOWED_HOSTS", Config::list),
+                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
+                cert, key,
+                r.get("MCP_RATE_LIMIT_GLOBAL", Config::rate),
+                r.get("MCP_RATE_LIMIT_SESSION", Config::rate),
+                r.get("MCP_AUTH_TOKEN", v -> v.isEmpty() ? null : new Secret(v)),
+                r.get("MCP_MAX_SESSIONS", v -> integer(v, 1, 100_000)),
+                r.get("MCP_SESSION_IDLE_TIMEOUT", Config::duration),
+                r.get("MCP_LOG_LEVEL", v -> oneOf(v, "debug", "info", "warning", "error")),
+                r.get("ENABLE_VAULT_OPERATIONS", Config::bool));
+        if (config.authToken() != null && config.authToken().reveal().length() < 16) {
+            problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    public boolean tls() {
+        return tlsCertFile != null;
+    }
+
+    /** Help text listing every setting, generated from {@link #SETTINGS}. */
+    public static String help() {
+        StringBuilder out = new StringBuilder("""
+                Usage: java -jar vault-mcp-server.jar [stdio | streamable-http | http] [flags]
+
+                An MCP server for HashiCorp Vault. Every setting is an environment variable and a flag;
+                flags win. Read-only unless ENABLE_VAULT_OPERATIONS=true.
+
+                  --help                 this text
+                  --version              print the version
+                  --print-tools-digest   print the sha256 of the tools/list answer (pin it in your client)
+
+                """);
+        for (Setting s : SETTINGS) {
+            out.append(String.format("  %-28s %-26s %s%n", s.flag(), s.env(),
+                    s.help() + (s.defaultValue().isEmpty() ? "" : " [" + s.defaultValue() + "]")));
+        }
+        return out.toString();
+    }
+
+    private static Action readArgs(String[] args, Map<String, String> values, List<String> problems) {
+        Action action = Action.RUN;
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        for (int i = 0; i < rest.size(); i++) {
+            String arg = rest.get(i);
+            switch (arg) {
+                case "--help", "-h" -> { return Action.HELP; }
+                case "--version" -> { return Action.VERSION; }
+                case "--print-tools-digest" -> { action = Action.TOOLS_DIGEST; continue; }
+                case "stdio" -> { values.put("TRANSPORT_MODE", "stdio"); continue; }
+                case "streamable-http", "http" -> { values.put("TRANSPORT_MODE", "http"); continue; }
+                default -> { }
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+            Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
+            boolean secretFile = SECRET_FILE_FLAGS.contains(name);
+            if (setting == null && !secretFile || "--vault-token".equals(name) || "--mcp-auth-token".equals(name)) {
+                problems.add(arg.startsWith("-") ? "unknown flag " + name : "unexpected argument " + arg);
+                continue;
+            }
+            if (value == null) {
+                boolean isBool = setting != null && "false".equals(setting.defaultValue());
+                boolean hasNext = i + 1 < rest.size() && !rest.get(i + 1).startsWith("--");
+                value = isBool && !hasNext ? "true" : hasNext ? rest.get(++i) : null;
+            }
+            if (value == null) {
+                problems.add(name + ": needs a value");
+            } else if (secretFile) {
+                String env = name.equals("--vault-token-file") ? "VAULT_TOKEN" : "MCP_AUTH_TOKEN";
+                try {
+                    values.put(env, Files.readString(Path.of(value)).trim());
+                } catch (Exception e) {
+                    problems.add(name + ": cannot read " + value);
+                }
+            } else {
+                values.put(setting.env(), value.trim());
+            }
+        }
+        return action;
+    }
+
+    /** Reads one value through a parser; a parser failure becomes a problem naming the variable. */
+    private record Reader(Map<String, String> values, List<String> problems) {
+        <T> T get(String env, Function<String, T> parser) {
+            String value = values.get(env);
+            try {
+                return parser.apply(value);
+            } catch (RuntimeException e) {
+                String shown = env.equals("VAULT_TOKEN") || env.equals("MCP_AUTH_TOKEN") ? "<masked>" : "\"" + value + "\"";
+                problems.add(env + ": invalid value " + shown + ": " + e.getMessage());
+                // Carry on with the default so every other problem is found too; we throw later.
+                String fallback = SETTINGS.stream().filter(s -> s.env().equals(env)).findFirst().orElseThrow().defaultValue();
+                return parser.apply(fallback);
+            }
+        }
+    }
+
+    static URI vaultAddress(String v) {
+        try {
+            URI uri = new URI(v);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException("must start with http:// or https://");
+            }
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("must be scheme://host[:port][/path] without user, query or fragment");
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+            return new URI(uri.getScheme() + "://" + uri.getRawAuthority() + path);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+    }
+
+    static boolean bool(String v) {
+        return switch (v) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    static int integer(String v, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return n;
+    }
+
+    /** A duration as Vault writes them: 90, 90s, 15m, 2h. */
+    static Duration duration(String v) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be more than zero");
+        }
+        return d;
+    }
+
+    static Rate rate(String v) {
+        String[] parts = v.split(":", -1);
+        try {
+            double perSecond = Double.parseDouble(parts[0]);
+            int burst = Integer.parseInt(parts[1]);
+            if (parts.length == 2 && perSecond > 0 && perSecond <= 1_000_000 && burst >= 1 && Double.isFinite(perSecond)) {
+                return new Rate(perSecond, burst);
+            }
+        } catch (RuntimeException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
+    }
+
+    static String host(String v) {
+        if (v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new IllegalArgumentException("must be a host name or IP address");
+        }
+        return v;
+    }
+
+    static String endpoint(String v) {
+        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || v.equals("/health")) {
+            throw new IllegalArgumentException("must be a path such as /mcp (not /health)");
+        }
+        return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+    }
+
+    static List<String> list(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    static String oneOf(String v, String... allowed) {
+        if (!Arrays.asList(allowed).contains(v)) {
+            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    static Path readableFile(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException("not a readable file");
+        }
+        return p;
+    }
+
+    static Path directory(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isDirectory(p)) {
+            throw new IllegalArgumentException("not a directory");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,35 @@
+package vaultmcp.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * A credential (a Vault token, a bearer secret). Its {@code toString} is masked so that it can
+ * never leak through a log line, an exception message or a record's generated toString.
+ */
+public final class Secret {
+    private final String value;
+
+    public Secret(String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("a secret must not be empty");
+        }
+        this.value = value;
+    }
+
+    /** The plain value, for the one place that must send it (an HTTP header). */
+    public String reveal() {
+        return value;
+    }
+
+    /** Compares in time independent of where the values differ. */
+    public boolean matches(String candidate) {
+        return candidate != null && MessageDigest.isEqual(
+                value.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "<masked>";
+    }
+}

@@ -1,0 +1,139 @@
+package vaultmcp.json;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+
+/**
+ * Strict JSON text to gson tree and back. Used for everything that comes from outside: MCP
+ * clients and Vault itself. Trusts nothing: RFC 8259 only (gson STRICT), a nesting limit, no
+ * trailing data, and duplicate object keys are rejected (RFC 8259 leaves them undefined, and a
+ * reviewer should never have to wonder which of two values won). Numbers keep their exact text,
+ * so a request id like 9007199254740993 or 1.50 is echoed byte for byte.
+ */
+public final class StrictJson {
+    private static final Gson WRITER = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+    private final int maxDepth;
+
+    public StrictJson(int maxDepth) {
+        this.maxDepth = maxDepth;
+    }
+
+    /** Parses one complete JSON document; the caller has already capped its size. */
+    public JsonElement parse(String text) throws JsonException {
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            JsonElement value = read(reader, 0);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonException("trailing data after the JSON value");
+            }
+            return value;
+        } catch (JsonException e) {
+            throw e;
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            // gson's messages name positions and tokens only, never other input; keep them short.
+            throw new JsonException("malformed JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** Serialises a tree compactly; nulls inside objects are kept. */
+    public static String write(JsonElement value) {
+        return WRITER.toJson(value);
+    }
+
+    private JsonElement read(JsonReader reader, int depth) throws IOException, JsonException {
+        JsonToken token = reader.peek();
+        switch (token) {
+            case BEGIN_OBJECT:
+                checkDepth(depth);
+                JsonObject object = new JsonObject();
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    String name = reader.nextName();
+                    if (object.has(name)) {
+                        throw new JsonException("duplicate key \"" + shorten(name) + "\"");
+                    }
+                    object.add(name, read(reader, depth + 1));
+                }
+                reader.endObject();
+                return object;
+            case BEGIN_ARRAY:
+                checkDepth(depth);
+                JsonArray array = new JsonArray();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    array.add(read(reader, depth + 1));
+                }
+                reader.endArray();
+                return array;
+            case STRING:
+                return new JsonPrimitive(reader.nextString());
+            case NUMBER:
+                return new JsonPrimitive(new ExactNumber(reader.nextString()));
+            case BOOLEAN:
+                return new JsonPrimitive(reader.nextBoolean());
+            case NULL:
+                reader.nextNull();
+                return JsonNull.INSTANCE;
+            default:
+                throw new JsonException("unexpected " + token);
+        }
+    }
+
+    private void checkDepth(int depth) throws JsonException {
+        if (depth >= maxDepth) {
+            throw new JsonException("JSON nested deeper than " + maxDepth + " levels");
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        // Drop gson's advice to the programmer; keep the position.
+        return line.replaceAll("Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON ", "")
+                .replaceAll("\\s*See https?://\\S+", "").trim();
+    }
+
+    /** A JSON number that remembers the exact text it was read from. */
+    static final class ExactNumber extends Number {
+        private static final long serialVersionUID = 1L;
+        private final String text;
+
+        ExactNumber(String text) {
+            this.text = text;
+        }
+
+        @Override public int intValue() { return (int) longValue(); }
+        @Override public long longValue() { return new java.math.BigDecimal(text).longValue(); }
+        @Override public float floatValue() { return Float.parseFloat(text); }
+        @Override public double doubleValue() { return Double.parseDouble(text); }
+        @Override public String toString() { return text; }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ExactNumber n && n.text.equals(text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+    }
+}

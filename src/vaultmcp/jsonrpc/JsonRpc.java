@@ -1,0 +1,162 @@
+package vaultmcp.jsonrpc;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.Set;
+import vaultmcp.json.JsonException;
+import vaultmcp.json.StrictJson;
+
+/**
+ * JSON-RPC 2.0 codec: turns one message of text into a {@link Message} or an error, and builds
+ * responses. Knows nothing of MCP. Batches are refused: MCP removed them in 2025-06-18.
+ */
+public final class JsonRpc {
+    private static final Set<String> REQUEST_KEYS = Set.of("jsonrpc", "id", "method", "params");
+    private static final Set<String> RESPONSE_KEYS = Set.of("jsonrpc", "id", "result", "error");
+
+    private final StrictJson json;
+    private final int maxBytes;
+
+    public JsonRpc(int maxBytes, int maxDepth) {
+        this.maxBytes = maxBytes;
+        this.json = new StrictJson(maxDepth);
+    }
+
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * Parses and validates one message.
+     *
+     * @throws Failure with the error response to send (id null when no id could be read)
+     */
+    public Message parse(String text) throws Failure {
+        if (text.length() > maxBytes) {
+            throw new Failure(JsonNull.INSTANCE, new RpcException(RpcException.INVALID_REQUEST,
+                    "message larger than " + maxBytes + " bytes"));
+        }
+        JsonElement tree;
+        try {
+            tree = json.parse(text);
+        } catch (JsonException e) {
+            throw new Failure(JsonNull.INSTANCE, new RpcException(RpcException.PARSE_ERROR, "Parse error: " + e.getMessage()));
+        }
+        if (tree.isJsonArray()) {
+            throw invalid(JsonNull.INSTANCE, "batch requests are not supported; send one message at a time");
+        }
+        if (!tree.isJsonObject()) {
+            throw invalid(JsonNull.INSTANCE, "a message must be a JSON object");
+        }
+        JsonObject object = tree.getAsJsonObject();
+        JsonElement id = object.get("id");
+        JsonElement echoId = validId(id) ? id : JsonNull.INSTANCE;
+        JsonElement version = object.get("jsonrpc");
+        if (version == null || !version.equals(new JsonPrimitive("2.0"))) {
+            throw invalid(echoId, "\"jsonrpc\" must be \"2.0\"");
+        }
+        if (id != null && !validId(id)) {
+            throw invalid(JsonNull.INSTANCE, "\"id\" must be a string or a number");
+        }
+        if (!object.has("method")) {
+            return response(object, echoId);
+        }
+        for (String key : object.keySet()) {
+            if (!REQUEST_KEYS.contains(key)) {
+                throw invalid(echoId, "unexpected member \"" + key + "\"");
+            }
+        }
+        JsonElement method = object.get("method");
+        if (!method.isJsonPrimitive() || !method.getAsJsonPrimitive().isString()) {
+            throw invalid(echoId, "\"method\" must be a string");
+        }
+        JsonElement params = object.get("params");
+        if (params != null && !params.isJsonObject()) {
+            throw invalid(echoId, "\"params\" must be an object");
+        }
+        return new Message(id, method.getAsString(), params == null ? new JsonObject() : params.getAsJsonObject());
+    }
+
+    private Message response(JsonObject object, JsonElement echoId) throws Failure {
+        for (String key : object.keySet()) {
+            if (!RESPONSE_KEYS.contains(key)) {
+                throw invalid(echoId, "unexpected member \"" + key + "\"");
+            }
+        }
+        if (object.has("result") == object.has("error") || !object.has("id")) {
+            throw invalid(echoId, "a request needs \"method\"; a response needs \"id\" and one of \"result\" or \"error\"");
+        }
+        return new Message(null, null, new JsonObject());
+    }
+
+    /** A parse error for input rejected before JSON parsing (for example invalid UTF-8). */
+    public static Failure parseFailure(String reason) {
+        return new Failure(JsonNull.INSTANCE, new RpcException(RpcException.PARSE_ERROR, "Parse error: " + reason));
+    }
+
+    public static JsonObject result(JsonElement id, JsonElement result) {
+        JsonObject response = envelope(id);
+        response.add("result", result);
+        return response;
+    }
+
+    public static JsonObject error(JsonElement id, RpcException e) {
+        JsonObject error = new JsonObject();
+        error.addProperty("code", e.code());
+        error.addProperty("message", e.getMessage());
+        if (e.data() != null) {
+            error.add("data", e.data());
+        }
+        JsonObject response = envelope(id);
+        response.add("error", error);
+        return response;
+    }
+
+    public static JsonObject notification(String method, JsonObject params) {
+        JsonObject message = new JsonObject();
+        message.addProperty("jsonrpc", "2.0");
+        message.addProperty("method", method);
+        message.add("params", params);
+        return message;
+    }
+
+    private static JsonObject envelope(JsonElement id) {
+        JsonObject response = new JsonObject();
+        response.addProperty("jsonrpc", "2.0");
+        response.add("id", id == null ? JsonNull.INSTANCE : id);
+        return response;
+    }
+
+    private static boolean validId(JsonElement id) {
+        return id != null && id.isJsonPrimitive()
+                && (id.getAsJsonPrimitive().isString() || id.getAsJsonPrimitive().isNumber());
+    }
+
+    private static Failure invalid(JsonElement id, String message) {
+        return new Failure(id, new RpcException(RpcException.INVALID_REQUEST, "Invalid Request: " + message));
+    }
+
+    /** A message that could not be accepted, with the id to answer it under. */
+    public static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient JsonElement id;
+        private final RpcException error;
+
+        Failure(JsonElement id, RpcException error) {
+            super(error.getMessage(), null, false, false);
+            this.id = id;
+            this.error = error;
+        }
+
+        public RpcException error() {
+            return error;
+        }
+
+        /** The response to send. */
+        public JsonObject response() {
+            return JsonRpc.error(id, error);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package vaultmcp.jsonrpc;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/**
+ * One validated incoming JSON-RPC message.
+ *
+ * @param id the request id exactly as received, or null for a notification or a response
+ * @param method the method name, or null when the message is a response to a request of ours
+ * @param params the params object; an empty object when absent
+ */
+public record Message(JsonElement id, String method, JsonObject params) {
+
+    public boolean isRequest() {
+        return id != null && method != null;
+    }
+
+    public boolean isNotification() {
+        return id == null && method != null;
+    }
+
+    /** A response (result or error) to something we sent; we send no requests, so it is ignored. */
+    public boolean isResponse() {
+        return method == null;
+    }
+}

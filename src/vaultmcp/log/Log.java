@@ -1,0 +1,70 @@
+package vaultmcp.log;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The server's one logger: a line per event on stderr (stdout belongs to the protocol in stdio
+ * mode). Callers pass only names, paths, counts and ids: never a token or a secret value.
+ * Control characters are escaped so a hostile value cannot forge log lines.
+ */
+public final class Log {
+    public static final List<String> LEVELS = List.of("debug", "info", "warning", "error");
+
+    private final PrintStream out;
+    private final int threshold;
+
+    public Log(PrintStream out, String level) {
+        this.out = out;
+        this.threshold = LEVELS.indexOf(level);
+    }
+
+    public void debug(String message) {
+        write("debug", message);
+    }
+
+    public void info(String message) {
+        write("info", message);
+    }
+
+    public void warn(String message) {
+        write("warning", message);
+    }
+
+    public void error(String message) {
+        write("error", message);
+    }
+
+    /**
+     * Logs an unexpected failure with a fresh correlation id and returns that id, so the client
+     * can be told the id while the detail stays here.
+     */
+    public String failure(String context, Throwable e) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        write("error", context + " failed [" + id + "]: " + e.getClass().getName()
+                + (where == null ? "" : " at " + where));
+        return id;
+    }
+
+    private void write(String level, String message) {
+        if (LEVELS.indexOf(level) < threshold) {
+            return;
+        }
+        String line = Instant.now() + " " + level.toUpperCase() + " " + escape(message);
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
+    }
+}

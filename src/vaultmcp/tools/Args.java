@@ -1,0 +1,211 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import vaultmcp.config.Limits;
+import vaultmcp.vault.VaultPath;
+
+/**
+ * A tool's arguments after checking them against the tool's input schema from the manifest:
+ * no unknown names, the right types, required ones present, lengths within bounds, and every
+ * schema default applied here on the server (the Go server only advertised its defaults).
+ * Handles the small schema subset the manifest uses; {@link #checkSchema} refuses any other.
+ */
+public final class Args {
+    /** Upper bound for any string argument, whatever the schema says. */
+    static final int MAX_STRING = Limits.MAX_ARGUMENT_CHARS;
+
+    static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "description", "properties", "required",
+            "additionalProperties", "default", "enum", "minLength", "maxLength", "minimum", "maximum", "pattern", "title");
+    private static final Set<String> TYPES = Set.of("string", "boolean", "integer", "object");
+
+    private final JsonObject values;
+
+    private Args(JsonObject values) {
+        this.values = values;
+    }
+
+    /** Validates {@code input} against {@code schema}; all problems are reported in one message. */
+    public static Args check(JsonObject schema, JsonObject input) throws ToolException {
+        List<String> problems = new ArrayList<>();
+        JsonObject properties = schema.getAsJsonObject("properties");
+        JsonObject values = new JsonObject();
+        for (String name : input.keySet()) {
+            if (properties == null || !properties.has(name)) {
+                problems.add("unknown argument \"" + shorten(name) + "\"");
+            }
+        }
+        if (properties != null) {
+            for (String name : properties.keySet()) {
+                JsonObject property = properties.getAsJsonObject(name);
+                JsonElement value = input.get(name);
+                if (value == null || value.isJsonNull()) {
+                    value = property.get("default");
+                }
+                if (value == null) {
+                    continue;
+                }
+                String problem = checkValue(property, value);
+                if (problem != null) {
+                    problems.add("\"" + name + "\" " + problem);
+                } else {
+                    values.add(name, value);
+                }
+            }
+        }
+        if (schema.has("required")) {
+            for (JsonElement name : schema.getAsJsonArray("required")) {
+                if (!values.has(name.getAsString()) && !input.has(name.getAsString())) {
+                    problems.add("\"" + name.getAsString() + "\" is required");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ToolException("Invalid arguments: " + String.join("; ", problems) + ".");
+        }
+        return new Args(values);
+    }
+
+    private static String checkValue(JsonObject property, JsonElement value) {
+        String type = property.get("type").getAsString();
+        switch (type) {
+            case "string":
+                if (!isString(value)) {
+                    return "must be a string";
+                }
+                String s = value.getAsString();
+                int max = property.has("maxLength") ? property.get("maxLength").getAsInt() : MAX_STRING;
+                if (s.length() > Math.min(max, MAX_STRING)) {
+                    return "is longer than " + Math.min(max, MAX_STRING) + " characters";
+                }
+                if (property.has("minLength") && s.length() < property.get("minLength").getAsInt()) {
+                    return s.isEmpty() ? "must not be empty" : "is shorter than " + property.get("minLength") + " characters";
+                }
+                if (property.has("enum") && !property.getAsJsonArray("enum").contains(value)) {
+                    return "must be one of " + property.getAsJsonArray("enum");
+                }
+                if (property.has("pattern") && !Pattern.compile(property.get("pattern").getAsString()).matcher(s).matches()) {
+                    return "must match " + property.get("pattern").getAsString();
+                }
+                return null;
+            case "boolean":
+                return value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean() ? null : "must be true or false";
+            case "integer":
+                BigDecimal n = integer(value);
+                if (n == null) {
+                    return "must be a whole number";
+                }
+                if (property.has("minimum") && n.compareTo(property.get("minimum").getAsBigDecimal()) < 0) {
+                    return "must be at least " + property.get("minimum");
+                }
+                if (property.has("maximum") && n.compareTo(property.get("maximum").getAsBigDecimal()) > 0) {
+                    return "must be at most " + property.get("maximum");
+                }
+                return null;
+            default: // "object": a map of string values, the only object shape the tools take
+                if (!value.isJsonObject()) {
+                    return "must be an object";
+                }
+                for (var entry : value.getAsJsonObject().entrySet()) {
+                    if (!isString(entry.getValue()) || entry.getValue().getAsString().length() > MAX_STRING) {
+                        return "must map names to strings (\"" + shorten(entry.getKey()) + "\" does not)";
+                    }
+                }
+                return null;
+        }
+    }
+
+    /**
+     * Refuses a manifest schema this class would not enforce completely: a keyword or type it
+     * does not know would otherwise be advertised to clients but silently not checked.
+     */
+    static void checkSchema(String tool, JsonObject schema) {
+        require(tool, "object".equals(schema.get("type").getAsString()), "inputSchema type must be object");
+        require(tool, schema.has("additionalProperties") && !schema.get("additionalProperties").getAsBoolean(),
+                "inputSchema needs additionalProperties: false");
+        JsonObject properties = schema.has("properties") ? schema.getAsJsonObject("properties") : new JsonObject();
+        for (String name : properties.keySet()) {
+            JsonObject property = properties.getAsJsonObject(name);
+            for (String keyword : property.keySet()) {
+                require(tool, SCHEMA_KEYWORDS.contains(keyword), "unsupported schema keyword " + keyword);
+            }
+            require(tool, property.has("type") && TYPES.contains(property.get("type").getAsString()), name + ": unsupported type");
+            require(tool, property.has("description"), name + ": needs a description");
+            if (property.has("default")) {
+                require(tool, checkValue(property, property.get("default")) == null, name + ": default violates its own schema");
+            }
+        }
+    }
+
+    private static void require(String tool, boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalStateException("manifest entry " + tool + ": " + problem);
+        }
+    }
+
+    public boolean has(String name) {
+        return values.has(name);
+    }
+
+    /** A string argument, or null when it is optional, absent and has no default. */
+    public String string(String name) {
+        return values.has(name) ? values.get(name).getAsString() : null;
+    }
+
+    public boolean bool(String name) {
+        return values.has(name) && values.get(name).getAsBoolean();
+    }
+
+    /** An integer argument, or null when absent. */
+    public Long integer(String name) {
+        return values.has(name) ? integer(values.get(name)).longValueExact() : null;
+    }
+
+    public JsonObject object(String name) {
+        return values.has(name) ? values.getAsJsonObject(name) : null;
+    }
+
+    /** A mount argument as a validated path: not empty, not "/", one trailing slash tolerated. */
+    public VaultPath mount(String name) throws ToolException {
+        String mount = string(name);
+        if (mount == null || mount.isEmpty() || mount.equals("/")) {
+            throw new ToolException("Invalid arguments: \"" + name + "\" must name a mount, such as \"secret\".");
+        }
+        return path(VaultPath.of(), name);
+    }
+
+    /** Appends a path argument to {@code base}, refusing anything that would leave it. */
+    public VaultPath path(VaultPath base, String name) throws ToolException {
+        String value = string(name);
+        try {
+            return value == null ? base : base.append(value);
+        } catch (IllegalArgumentException e) {
+            throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
+        }
+    }
+
+    private static boolean isString(JsonElement value) {
+        return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+    }
+
+    private static BigDecimal integer(JsonElement value) {
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            return null;
+        }
+        try {
+            BigDecimal n = new BigDecimal(value.getAsJsonPrimitive().getAsNumber().toString());
+            return n.stripTrailingZeros().scale() <= 0 && n.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+}

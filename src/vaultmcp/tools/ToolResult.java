@@ -1,0 +1,58 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import vaultmcp.json.StrictJson;
+
+/**
+ * What a tool call returns: JSON as {@code structuredContent} plus the same JSON as text (for
+ * clients that predate structured output), or an error text with {@code isError: true}.
+ */
+public record ToolResult(JsonArray content, JsonObject structured, boolean isError) {
+
+    public static ToolResult json(JsonObject value) {
+        JsonArray content = new JsonArray();
+        content.add(text(StrictJson.write(value)));
+        return new ToolResult(content, value, false);
+    }
+
+    public static ToolResult error(String message) {
+        JsonArray content = new JsonArray();
+        content.add(text(message));
+        return new ToolResult(content, null, true);
+    }
+
+    /**
+     * Adds a text block meant for the user, not the model ({@code audience: ["user"]}), such as
+     * a private key. Clients that honour annotations keep it out of the model's context.
+     */
+    public ToolResult withUserOnly(String text) {
+        JsonObject block = text(text);
+        JsonObject annotations = new JsonObject();
+        JsonArray audience = new JsonArray();
+        audience.add("user");
+        annotations.add("audience", audience);
+        annotations.addProperty("priority", 1);
+        block.add("annotations", annotations);
+        JsonArray more = content.deepCopy();
+        more.add(block);
+        return new ToolResult(more, structured, isError);
+    }
+
+    public JsonObject toJson() {
+        JsonObject result = new JsonObject();
+        result.add("content", content);
+        if (structured != null) {
+            result.add("structuredContent", structured);
+        }
+        result.addProperty("isError", isError);
+        return result;
+    }
+
+    private static JsonObject text(String text) {
+        JsonObject block = new JsonObject();
+        block.addProperty("type", "text");
+        block.addProperty("text", text);
+        return block;
+    }
+}

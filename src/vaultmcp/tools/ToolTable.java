@@ -1,0 +1,117 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import vaultmcp.json.JsonException;
+import vaultmcp.json.StrictJson;
+
+/**
+ * The tools this server offers: the manifest ({@code tools.json}, the whole attack surface in one
+ * file) joined with the handlers. Built once at start-up and never changed afterwards (no rug
+ * pulls). Start-up fails when the manifest and the handlers disagree. Privileged entries are left
+ * out entirely unless operations are enabled: not listed, and unknown to {@code tools/call}.
+ */
+public final class ToolTable {
+    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "privileged",
+            "annotations", "inputSchema", "outputSchema");
+
+    /** A tool as offered: its public definition (as in tools/list) and its handler. */
+    public record Tool(String name, JsonObject definition, ToolHandler handler) {
+        JsonObject inputSchema() {
+            return definition.getAsJsonObject("inputSchema");
+        }
+    }
+
+    private final Map<String, Tool> tools;
+    private final List<String> order;
+
+    public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
+        Map<String, Tool> offered = new LinkedHashMap<>();
+        Set<String> seen = new TreeSet<>();
+        for (JsonElement element : manifest) {
+            JsonObject entry = element.getAsJsonObject();
+            String name = entry.get("name").getAsString();
+            check(seen.add(name), "duplicate manifest entry " + name);
+            check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name " + name);
+            check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
+            check(entry.has("description") && entry.has("title") && entry.has("annotations"), name + ": needs title, description, annotations");
+            check(entry.get("privileged").getAsBoolean() != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
+                    name + ": privileged must be the opposite of readOnlyHint");
+            check(handlers.containsKey(name), "manifest entry " + name + " has no handler");
+            Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
+            if (entry.get("privileged").getAsBoolean() && !enableOperations) {
+                continue;
+            }
+            JsonObject definition = entry.deepCopy();
+            definition.remove("privileged");
+            offered.put(name, new Tool(name, definition, handlers.get(name)));
+        }
+        for (String name : handlers.keySet()) {
+            check(seen.contains(name), "handler " + name + " has no manifest entry");
+        }
+        this.tools = Map.copyOf(offered);
+        this.order = List.copyOf(offered.keySet());
+    }
+
+    /** Reads the manifest bundled in the jar. */
+    public static JsonArray bundledManifest() {
+        try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
+            check(in != null, "tools.json is missing from the jar");
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new StrictJson(32).parse(text).getAsJsonObject().getAsJsonArray("tools");
+        } catch (IOException | JsonException e) {
+            throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tool of that name if it is offered; hidden privileged tools are not found. */
+    public Tool find(String name) {
+        return tools.get(name);
+    }
+
+    /** Definitions in manifest order, from {@code offset}, at most {@code limit}. */
+    public List<JsonObject> definitions(int offset, int limit) {
+        List<JsonObject> page = new ArrayList<>();
+        for (int i = offset; i < order.size() && page.size() < limit; i++) {
+            page.add(tools.get(order.get(i)).definition().deepCopy());
+        }
+        return page;
+    }
+
+    public int size() {
+        return order.size();
+    }
+
+    /** SHA-256 of the canonical tools/list answer (all tools, one page), for clients to pin. */
+    public String digest() {
+        JsonArray all = new JsonArray();
+        definitions(0, order.size()).forEach(all::add);
+        JsonObject list = new JsonObject();
+        list.add("tools", all);
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(StrictJson.write(list).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void check(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalStateException("tool manifest: " + problem);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package vaultmcp.tools;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every handler by tool name: an explicit table, no scanning. */
+public final class Tools {
+    private Tools() {}
+
+    public static Map<String, ToolHandler> handlers() {
+        Map<String, ToolHandler> handlers = new LinkedHashMap<>();
+        new SysTools().register(handlers);
+        new KvTools(new KvMounts(System::nanoTime)).register(handlers);
+        new PkiTools().register(handlers);
+        return handlers;
+    }
+}

@@ -1,0 +1,163 @@
+package vaultmcp.transport;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import vaultmcp.config.Limits;
+import vaultmcp.json.StrictJson;
+import vaultmcp.jsonrpc.JsonRpc;
+import vaultmcp.jsonrpc.Message;
+import vaultmcp.jsonrpc.RpcException;
+import vaultmcp.log.Log;
+import vaultmcp.mcp.McpServer;
+import vaultmcp.mcp.Session;
+
+/**
+ * MCP over stdin/stdout: one JSON-RPC message per line. stdout carries protocol messages only,
+ * whole lines, never interleaved. A line that is too long or not valid gets its error and the
+ * loop goes on. Tool calls (the only slow requests) run on a small pool so a slow Vault does not
+ * hold up ping or a cancellation; everything else is answered in order. End of input ends the
+ * loop once in-flight answers are written.
+ */
+public final class StdioTransport {
+    private final McpServer server;
+    private final JsonRpc codec;
+    private final Session session;
+    private final Log log;
+    private final OutputStream out;
+    private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
+
+    public StdioTransport(McpServer server, JsonRpc codec, Session session, Log log, OutputStream out) {
+        this.server = server;
+        this.codec = codec;
+        this.session = session;
+        this.log = log;
+        this.out = out;
+    }
+
+    /** Serves until end of input. */
+    public void serve(InputStream in) throws InterruptedException {
+        // Bounded queue; when it is full the reader runs the call itself, which slows the client down.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(Limits.STDIO_WORKERS, Limits.STDIO_WORKERS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64), runnable -> {
+                    Thread t = new Thread(runnable, "tool-call");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        try {
+            byte[] line;
+            while ((line = readLine(in)) != null) {
+                if (line != TOO_LONG && line.length == 0) {
+                    continue;
+                }
+                dispatch(line, pool);
+            }
+        } catch (IOException e) {
+            log.warn("stdin closed: " + e.getClass().getSimpleName());
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(10, TimeUnit.MINUTES);
+        }
+    }
+
+    private void dispatch(byte[] line, ThreadPoolExecutor pool) {
+        if (line == TOO_LONG) {
+            write(JsonRpc.error(null, new RpcException(RpcException.INVALID_REQUEST,
+                    "Invalid Request: message larger than " + codec.maxBytes() + " bytes")));
+            return;
+        }
+        Message message;
+        try {
+            message = codec.parse(decode(line));
+        } catch (JsonRpc.Failure e) {
+            write(e.response());
+            return;
+        }
+        if ("notifications/cancelled".equals(message.method())) {
+            cancel(message.params().get("requestId"));
+        }
+        if (!"tools/call".equals(message.method()) || !message.isRequest()) {
+            write(server.handle(message, session, this::write));
+            return;
+        }
+        String key = StrictJson.write(message.id());
+        inFlight.put(key, pool.submit(() -> {
+            JsonObject response = server.handle(message, session, this::write);
+            // A cancelled request gets no answer; remove() tells whether we still own it.
+            if (inFlight.remove(key) != null && !Thread.currentThread().isInterrupted()) {
+                write(response);
+            }
+        }));
+    }
+
+    private void cancel(JsonElement requestId) {
+        Future<?> call = requestId == null ? null : inFlight.remove(StrictJson.write(requestId));
+        if (call != null) {
+            call.cancel(true);
+            log.info("cancelled request " + StrictJson.write(requestId));
+        }
+    }
+
+    private void write(JsonObject message) {
+        if (message == null) {
+            return;
+        }
+        byte[] bytes = (StrictJson.write(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                log.warn("stdout closed: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static final byte[] TOO_LONG = new byte[0];
+
+    /** One line without its end, TOO_LONG if it passed the cap (the rest is skipped), null at end. */
+    private byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean tooLong = false;
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() >= codec.maxBytes()) {
+                tooLong = true;
+            } else {
+                line.write(b);
+            }
+        }
+        if (b == -1 && line.size() == 0 && !tooLong) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        return tooLong ? TOO_LONG : Arrays.copyOf(bytes, end);
+    }
+
+    /** Invalid UTF-8 is a parse error, not silently replaced characters. */
+    private static String decode(byte[] line) throws JsonRpc.Failure {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(line)).toString();
+        } catch (CharacterCodingException e) {
+            throw JsonRpc.parseFailure("the line is not valid UTF-8");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package vaultmcp.vault;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import vaultmcp.config.Limits;
+import vaultmcp.config.Secret;
+import vaultmcp.json.JsonException;
+import vaultmcp.json.StrictJson;
+
+/**
+ * Talks to Vault's HTTP API. The address, namespace and TLS trust come from the operator's
+ * configuration only; the token is passed per call (stdio uses the configured one, HTTP the
+ * caller's). Redirects are never followed (a redirect could carry the token elsewhere), answers
+ * are size-capped and parsed strictly, and every failure becomes a {@link VaultException}.
+ */
+public final class VaultClient {
+    private static final Duration CONNECT_TIMEOUT = Limits.VAULT_CONNECT_TIMEOUT;
+    private static final int MAX_RESPONSE_BYTES = Limits.MAX_VAULT_RESPONSE_BYTES;
+
+    private final URI address;
+    private final String namespace;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
+
+    public VaultClient(URI address, String namespace, Duration timeout, SSLContext tls) {
+        this.address = address;
+        this.namespace = namespace == null || namespace.isEmpty() ? null : namespace;
+        this.timeout = timeout;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
+    }
+
+    public URI address() {
+        return address;
+    }
+
+    /**
+     * Sends one request. Answers of any status come back as a {@link VaultResponse}; a failure to
+     * get a well-formed answer at all throws.
+     */
+    public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body)
+            throws VaultException {
+        URI uri = URI.create(address + "/v1/" + path.encoded() + (query == null ? "" : "?" + query));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("X-Vault-Request", "true")
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(StrictJson.write(body), StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("X-Vault-Token", token.reveal());
+        }
+        if (namespace != null) {
+            request.header("X-Vault-Namespace", namespace);
+        }
+        String what = method + " " + path;
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable(what, "connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + "s");
+        } catch (HttpTimeoutException e) {
+            throw unreachable(what, "no answer within " + timeout.toSeconds() + "s");
+        } catch (ConnectException e) {
+            throw unreachable(what, "connection refused");
+        } catch (SSLException e) {
+            throw unreachable(what, "TLS handshake failed (check VAULT_CACERT / VAULT_CAPATH)");
+        } catch (IOException e) {
+            throw unreachable(what, "connection failed (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(what, "interrupted");
+        }
+        int status = response.statusCode();
+        byte[] bytes;
+        try (InputStream in = response.body()) {
+            bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+        } catch (IOException e) {
+            throw unreachable(what, "the answer was cut off");
+        }
+        if (bytes.length > MAX_RESPONSE_BYTES) {
+            throw new VaultException(status, List.of(), "Vault's answer to " + what + " is larger than "
+                    + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB; refused");
+        }
+        if (status >= 300 && status < 400) {
+            throw new VaultException(status, List.of(), "Vault answered " + status + " (a redirect) for " + what
+                    + "; redirects are not followed. Check VAULT_ADDR.");
+        }
+        return new VaultResponse(method, path, status, parse(bytes, status, what));
+    }
+
+    private JsonObject parse(byte[] bytes, int status, String what) throws VaultException {
+        String text = new String(bytes, StandardCharsets.UTF_8).strip();
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonElement tree = json.parse(text);
+            if (tree.isJsonObject()) {
+                return tree.getAsJsonObject();
+            }
+        } catch (JsonException e) {
+            // reported below
+        }
+        throw new VaultException(status, List.of(), "Vault answered " + status + " for " + what
+                + " with a body that is not a JSON object; is VAULT_ADDR a Vault server?");
+    }
+
+    private VaultException unreachable(String what, String reason) {
+        return new VaultException(0, List.of(), "Could not reach Vault at " + address + " for " + what + ": " + reason);
+    }
+}

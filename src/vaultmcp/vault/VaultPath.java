@@ -1,0 +1,113 @@
+package vaultmcp.vault;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Vault API path made only of validated segments. Empty, "." and ".." segments and control
+ * characters are refused before any request exists, and every segment is percent-encoded, so
+ * user input can name a secret below a mount but never climb out of it (the Go server's
+ * path.Join let "../sys/policy/root" escape).
+ */
+public final class VaultPath {
+    private static final int MAX_SEGMENT = 512;
+
+    private final List<String> segments;
+
+    private VaultPath(List<String> segments) {
+        this.segments = List.copyOf(segments);
+    }
+
+    /** A path from segments written in our own code, such as "sys", "mounts". */
+    public static VaultPath of(String... fixed) {
+        VaultPath path = new VaultPath(List.of());
+        for (String part : fixed) {
+            path = path.append(part);
+        }
+        return path;
+    }
+
+    /**
+     * Appends user input that may hold several segments separated by "/". One leading and one
+     * trailing slash are tolerated ("app/" is how Vault names a folder); anything else is checked.
+     *
+     * @throws IllegalArgumentException naming the rule that was broken
+     */
+    public VaultPath append(String input) {
+        String s = input;
+        if (s.startsWith("/")) {
+            s = s.substring(1);
+        }
+        if (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        List<String> next = new ArrayList<>(segments);
+        if (s.isEmpty()) {
+            return this;
+        }
+        for (String segment : s.split("/", -1)) {
+            next.add(check(segment, input));
+        }
+        return new VaultPath(next);
+    }
+
+    private static String check(String segment, String input) {
+        if (segment.isEmpty()) {
+            throw new IllegalArgumentException("\"" + input + "\" contains an empty path segment (\"//\")");
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+            throw new IllegalArgumentException("\"" + input + "\" contains a \"" + segment + "\" segment; paths may not leave their mount");
+        }
+        if (segment.length() > MAX_SEGMENT) {
+            throw new IllegalArgumentException("a path segment is longer than " + MAX_SEGMENT + " characters");
+        }
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                throw new IllegalArgumentException("the path contains a control character");
+            }
+        }
+        return segment;
+    }
+
+    public boolean isEmpty() {
+        return segments.isEmpty();
+    }
+
+    /** The readable form, for messages and logs: segments joined by "/". */
+    @Override
+    public String toString() {
+        return String.join("/", segments);
+    }
+
+    /** The form sent on the wire: each segment percent-encoded (RFC 3986 unreserved kept). */
+    public String encoded() {
+        StringBuilder b = new StringBuilder();
+        for (String segment : segments) {
+            if (b.length() > 0) {
+                b.append('/');
+            }
+            for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
+                int c = x & 0xff;
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+                    b.append((char) c);
+                } else {
+                    b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VaultPath p && p.segments.equals(segments);
+    }
+
+    @Override
+    public int hashCode() {
+        return segments.hashCode();
+    }
+}
