@@ -1,5 +1,6 @@
 package vaultmcp.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -54,16 +55,23 @@ public record Config(
     /** A token-bucket setting: refill rate per second and bucket size. */
     public record Rate(double perSecond, int burst) {}
 
-    /** One setting: its environment name, default and help text. The flag name is derived. */
+    /**
+     * One setting: its environment name, default and help text. The flag name is derived; a
+     * credential's flag names a file to read it from, because a flag value shows in ps.
+     */
     public record Setting(String env, String defaultValue, String help) {
         public String flag() {
-            return "--" + env.toLowerCase(Locale.ROOT).replace('_', '-');
+            return "--" + env.toLowerCase(Locale.ROOT).replace('_', '-') + (credential() ? "-file" : "");
+        }
+
+        boolean credential() {
+            return env.equals("VAULT_TOKEN") || env.equals("MCP_AUTH_TOKEN");
         }
     }
 
     public static final List<Setting> SETTINGS = List.of(
             new Setting("VAULT_ADDR", "http://127.0.0.1:8200", "Vault address (http or https URL)"),
-            new Setting("VAULT_TOKEN", "", "Vault token; as a flag use --vault-token-file <path> (a flag would show in ps)"),
+            new Setting("VAULT_TOKEN", "", "Vault token (the flag takes a file holding it)"),
             new Setting("VAULT_NAMESPACE", "", "Vault Enterprise / HCP namespace sent as X-Vault-Namespace"),
             new Setting("VAULT_SKIP_VERIFY", "false", "skip TLS verification of Vault (testing only)"),
             new Setting("VAULT_CACERT", "", "PEM file of CA certificates that sign Vault's certificate"),
@@ -80,13 +88,11 @@ public record Config(
             new Setting("MCP_TLS_KEY_FILE", "", "PEM private key for HTTPS (PKCS#8, PKCS#1 RSA or SEC1 EC)"),
             new Setting("MCP_RATE_LIMIT_GLOBAL", "10:20", "requests per second:burst for the whole server"),
             new Setting("MCP_RATE_LIMIT_SESSION", "5:10", "requests per second:burst for each session"),
-            new Setting("MCP_AUTH_TOKEN", "", "bearer secret that lets HTTP callers use VAULT_TOKEN; as a flag use --mcp-auth-token-file <path>"),
+            new Setting("MCP_AUTH_TOKEN", "", "bearer secret that lets HTTP callers use VAULT_TOKEN (the flag takes a file)"),
             new Setting("MCP_MAX_SESSIONS", "100", "most HTTP sessions open at once"),
             new Setting("MCP_SESSION_IDLE_TIMEOUT", "30m", "an HTTP session unused this long ends"),
             new Setting("MCP_LOG_LEVEL", "info", "stderr log level: debug, info, warning, error"),
             new Setting("ENABLE_VAULT_OPERATIONS", "false", "offer the tools that change Vault (mounts, secrets, PKI)"));
-
-    private static final List<String> SECRET_FILE_FLAGS = List.of("--vault-token-file", "--mcp-auth-token-file");
 
     /** Builds the configuration from the environment and the command line. */
     public static Config parse(Map<String, String> env, String[] args) throws ConfigException {
@@ -184,23 +190,21 @@ public record Config(
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
             Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
-            boolean secretFile = SECRET_FILE_FLAGS.contains(name);
-            if (setting == null && !secretFile || "--vault-token".equals(name) || "--mcp-auth-token".equals(name)) {
+            if (setting == null) {
                 problems.add(arg.startsWith("-") ? "unknown flag " + name : "unexpected argument " + arg);
                 continue;
             }
             if (value == null) {
-                boolean isBool = setting != null && "false".equals(setting.defaultValue());
+                boolean isBool = "false".equals(setting.defaultValue());
                 boolean hasNext = i + 1 < rest.size() && !rest.get(i + 1).startsWith("--");
                 value = isBool && !hasNext ? "true" : hasNext ? rest.get(++i) : null;
             }
             if (value == null) {
                 problems.add(name + ": needs a value");
-            } else if (secretFile) {
-                String env = name.equals("--vault-token-file") ? "VAULT_TOKEN" : "MCP_AUTH_TOKEN";
+            } else if (setting.credential()) {
                 try {
-                    values.put(env, Files.readString(Path.of(value)).trim());
-                } catch (Exception e) {
+                    values.put(setting.env(), Files.readString(Path.of(value)).trim());
+                } catch (IOException | RuntimeException e) {
                     problems.add(name + ": cannot read " + value);
                 }
             } else {
