@@ -84,5 +84,5 @@ test: $(JAR) build/test-classes.stamp ## run every test: JUnit, then end to end 
 	scripts/count-results junit build/results/junit.log > build/results/junit.counts; \
 	scripts/count-results total build/results/*.counts; exit $$rc
 
-clean: ## remove build/ (lib/ is kept: it holds the fetched jars)
-	rm -rf build
+clean: ## remove build outputs (keeps lib/ and the Vault dev server in build/vault-dev: both are slow to fetch)
+	if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name vault-dev -exec rm -rf {} +; fi

@@ -82,11 +82,14 @@ public final class ToolTable {
         return tools.get(name);
     }
 
-    /** Definitions in manifest order, from {@code offset}, at most {@code limit}. */
+    /**
+     * Definitions in manifest order, from {@code offset}, at most {@code limit}. They are the
+     * table's own objects, not copies (tools/list is the hottest call): callers only serialise them.
+     */
     public List<JsonObject> definitions(int offset, int limit) {
         List<JsonObject> page = new ArrayList<>();
         for (int i = offset; i < order.size() && page.size() < limit; i++) {
-            page.add(tools.get(order.get(i)).definition().deepCopy());
+            page.add(tools.get(order.get(i)).definition());
         }
         return page;
     }
