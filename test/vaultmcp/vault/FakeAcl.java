@@ -1,0 +1,192 @@
+package vaultmcp.vault;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * FakeVault's tokens and ACL policies. Policies are the HCL subset tests write:
+ * {@code path "secret/data/app/*" { capabilities = ["read", "list"] }} with a trailing {@code *}
+ * (prefix) and {@code +} (one segment) globs. The most specific matching path wins (an exact
+ * path beats a glob, a longer pattern beats a shorter one), as in Vault; {@code deny} wins over all.
+ */
+final class FakeAcl {
+    private static final Pattern RULE = Pattern.compile("path\\s+\"([^\"]*)\"\\s*\\{\\s*capabilities\\s*=\\s*\\[([^\\]]*)\\]\\s*}");
+    /** The parts of Vault's built-in default policy a test can notice. */
+    private static final String DEFAULT_POLICY = """
+            path "auth/token/lookup-self" { capabilities = ["read"] }
+            path "auth/token/renew-self" { capabilities = ["update"] }
+            path "auth/token/revoke-self" { capabilities = ["update"] }
+            path "sys/capabilities-self" { capabilities = ["update"] }
+            path "sys/internal/ui/mounts" { capabilities = ["read"] }
+            path "sys/internal/ui/mounts/*" { capabilities = ["read"] }
+            path "cubbyhole/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+            """;
+
+    record Rule(String pattern, Set<String> capabilities) {}
+
+    record Token(String id, String accessor, List<String> policies, String displayName, String path, long creationTime) {
+        boolean root() {
+            return policies.contains("root");
+        }
+    }
+
+    private final Map<String, String> policyText = new ConcurrentHashMap<>();
+    private final Map<String, List<Rule>> policies = new ConcurrentHashMap<>();
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+    FakeAcl(String rootToken) {
+        putPolicy("default", DEFAULT_POLICY);
+        tokens.put(rootToken, new Token(rootToken, UUID.randomUUID().toString(), List.of("root"), "root",
+                "auth/token/root", System.currentTimeMillis() / 1000));
+    }
+
+    /** Stores a policy; returns an error message when the text has no parsable rule. */
+    String putPolicy(String name, String hcl) {
+        List<Rule> rules = parse(hcl);
+        if (rules.isEmpty() && !hcl.isBlank()) {
+            return "failed to parse policy: no path rule found";
+        }
+        policies.put(name, rules);
+        policyText.put(name, hcl);
+        return null;
+    }
+
+    String policyText(String name) {
+        return policyText.get(name);
+    }
+
+    Set<String> policyNames() {
+        return policies.keySet();
+    }
+
+    void deletePolicy(String name) {
+        policies.remove(name);
+        policyText.remove(name);
+    }
+
+    Token createToken(List<String> policyNames, String displayName) {
+        String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
+        Token t = new Token(id, UUID.randomUUID().toString(), List.copyOf(policyNames), displayName,
+                "auth/token/create", System.currentTimeMillis() / 1000);
+        tokens.put(id, t);
+        return t;
+    }
+
+    Token token(String id) {
+        return id == null ? null : tokens.get(id);
+    }
+
+    static List<Rule> parse(String hcl) {
+        List<Rule> rules = new ArrayList<>();
+        Matcher m = RULE.matcher(hcl);
+        while (m.find()) {
+            Set<String> caps = new LinkedHashSet<>();
+            for (String c : m.group(2).split(",")) {
+                String cap = c.strip().replace("\"", "");
+                if (!cap.isEmpty()) {
+                    caps.add(cap);
+                }
+            }
+            rules.add(new Rule(m.group(1), caps));
+        }
+        return rules;
+    }
+
+    /** The capabilities of {@code token} on {@code path} (no leading slash). */
+    Set<String> capabilities(Token token, String path) {
+        if (token.root()) {
+            return Set.of("create", "read", "update", "patch", "delete", "list", "sudo");
+        }
+        Rule best = null;
+        Set<String> caps = new LinkedHashSet<>();
+        for (String name : token.policies()) {
+            for (Rule rule : policies.getOrDefault(name, List.of())) {
+                if (!matches(rule.pattern(), path)) {
+                    continue;
+                }
+                int order = best == null ? 1 : compare(rule.pattern(), best.pattern());
+                if (order > 0) {
+                    best = rule;
+                    caps = new LinkedHashSet<>(rule.capabilities());
+                } else if (order == 0) {
+                    caps.addAll(rule.capabilities());
+                }
+            }
+        }
+        return caps.contains("deny") ? Set.of() : caps;
+    }
+
+    boolean allows(Token token, String path, String... anyOf) {
+        Set<String> caps = capabilities(token, path);
+        for (String c : anyOf) {
+            if (caps.contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the token may do anything at all below {@code mountPath} (Vault's hasMountAccess). */
+    boolean hasMountAccess(Token token, String mountPath) {
+        if (token.root()) {
+            return true;
+        }
+        for (String name : token.policies()) {
+            for (Rule rule : policies.getOrDefault(name, List.of())) {
+                String p = rule.pattern();
+                boolean glob = p.endsWith("*");
+                String fixed = glob ? p.substring(0, p.length() - 1) : p;
+                int plus = fixed.indexOf('+');
+                if (plus >= 0) {
+                    fixed = fixed.substring(0, plus);
+                    glob = true;
+                }
+                boolean under = fixed.startsWith(mountPath) || glob && mountPath.startsWith(fixed);
+                if (under && !rule.capabilities().contains("deny") && !rule.capabilities().isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean matches(String pattern, String path) {
+        boolean prefix = pattern.endsWith("*");
+        String p = prefix ? pattern.substring(0, pattern.length() - 1) : pattern;
+        if (!p.contains("+")) {
+            return prefix ? path.startsWith(p) : path.equals(p);
+        }
+        String[] want = p.split("/", -1);
+        String[] have = path.split("/", -1);
+        if (have.length < want.length || !prefix && have.length != want.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            boolean last = i == want.length - 1;
+            if (want[i].equals("+")) {
+                continue;
+            }
+            if (last && prefix ? !have[i].startsWith(want[i]) : !have[i].equals(want[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Positive when pattern a is more specific than b. */
+    private static int compare(String a, String b) {
+        boolean ga = a.endsWith("*") || a.contains("+");
+        boolean gb = b.endsWith("*") || b.contains("+");
+        if (ga != gb) {
+            return ga ? -1 : 1;
+        }
+        return Integer.compare(a.replace("*", "").length(), b.replace("*", "").length());
+    }
+}
