@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import vaultmcp.config.Limits;
@@ -95,13 +96,16 @@ public final class StdioTransport {
             return;
         }
         String key = StrictJson.write(message.id());
-        inFlight.put(key, pool.submit(() -> {
+        FutureTask<Void> call = new FutureTask<>(() -> {
             JsonObject response = server.handle(message, session, this::write);
             // A cancelled request gets no answer; remove() tells whether we still own it.
             if (inFlight.remove(key) != null && !Thread.currentThread().isInterrupted()) {
                 write(response);
             }
-        }));
+        }, null);
+        // Registered before it can run: a call that finishes at once must still find itself here.
+        inFlight.put(key, call);
+        pool.execute(call);
     }
 
     private void cancel(JsonElement requestId) {
