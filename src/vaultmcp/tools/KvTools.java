@@ -24,6 +24,7 @@ final class KvTools {
 
     private ToolResult listSecrets(Args args, Vault vault) throws ToolException, VaultException {
         VaultPath mount = args.mount("mount");
+        VaultPath folder = args.path(VaultPath.of(), "path"); // refused before any request, also the version lookup
         int version = mounts.version(vault, mount);
         VaultPath base = version == 2 ? VaultPath.of(mount.toString(), "metadata") : mount;
         VaultResponse answer = vault.list(args.path(base, "path"));
@@ -36,7 +37,7 @@ final class KvTools {
         } else if (!answer.notFound()) {
             answer.ok();
         }
-        JsonObject out = located(mount, args.path(VaultPath.of(), "path"), version);
+        JsonObject out = located(mount, folder, version);
         out.add("keys", keys);
         return ToolResult.json(out);
     }
