@@ -60,6 +60,11 @@ public final class FakeVault implements AutoCloseable {
         this.rootToken = rootToken;
         this.acl = new FakeAcl(rootToken);
         this.sys = new FakeSys(acl);
+        // Without TCP_NODELAY every small answer waits ~40 ms for a delayed ACK (Nagle); the JDK
+        // reads this once, when the first HttpServer starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-vault");
@@ -294,6 +299,10 @@ public final class FakeVault implements AutoCloseable {
         Mount mount = sys.route(path);
         String id = tokenOf(headers);
         FakeAcl.Token token = acl.token(id);
+        if (id != null && token == null && path.equals("sys/internal/ui/mounts")) {
+            // Unauthenticated, but a token that is sent is looked up, and an unknown one refused.
+            return Reply.multi(403, "permission denied");
+        }
         if (!unauthenticated(mount, op, path)) {
             if (id == null) {
                 return Reply.errors(403, "permission denied");
