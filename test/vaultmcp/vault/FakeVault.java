@@ -148,7 +148,7 @@ public final class FakeVault implements AutoCloseable {
 
     // ---- test set-up shortcuts: the same requests a test could send over HTTP, run in process
 
-    /** Sends one request through the full pipeline as the root token; returns the answer body (may be empty). */
+    /** Runs one request through the full pipeline as the root token, in process (not recorded); returns the body. */
     public String call(String method, String path, String jsonBody) {
         Map<String, List<String>> headers = Map.of("x-vault-token", List.of(rootToken));
         byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
