@@ -27,11 +27,14 @@ final class FakeAcl {
             path "sys/internal/ui/mounts" { capabilities = ["read"] }
             path "sys/internal/ui/mounts/*" { capabilities = ["read"] }
             path "cubbyhole/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+            path "identity/oidc/provider/+/authorize" { capabilities = ["read", "update"] }
             """;
 
     record Rule(String pattern, Set<String> capabilities) {}
 
-    record Token(String id, String accessor, List<String> policies, String displayName, String path, long creationTime) {
+    /** A token; {@code ttl} 0 means it never expires (root). */
+    record Token(String id, String accessor, List<String> policies, String displayName, String path, long creationTime,
+                 long ttl, String issueTime) {
         boolean root() {
             return policies.contains("root");
         }
@@ -44,7 +47,7 @@ final class FakeAcl {
     FakeAcl(String rootToken) {
         putPolicy("default", DEFAULT_POLICY);
         tokens.put(rootToken, new Token(rootToken, UUID.randomUUID().toString(), List.of("root"), "root",
-                "auth/token/root", System.currentTimeMillis() / 1000));
+                "auth/token/root", System.currentTimeMillis() / 1000, 0, FakeKv2.now()));
     }
 
     /** Stores a policy; returns an error message when the text has no parsable rule. */
@@ -71,10 +74,10 @@ final class FakeAcl {
         policyText.remove(name);
     }
 
-    Token createToken(List<String> policyNames, String displayName) {
+    Token createToken(List<String> policyNames, String displayName, long ttl) {
         String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
         Token t = new Token(id, UUID.randomUUID().toString(), List.copyOf(policyNames), displayName,
-                "auth/token/create", System.currentTimeMillis() / 1000);
+                "auth/token/create", System.currentTimeMillis() / 1000, ttl, FakeKv2.now());
         tokens.put(id, t);
         return t;
     }

@@ -26,6 +26,8 @@ final class FakeKv2 implements Mount.Engine {
         String deletionTime = "";
         boolean destroyed;
         JsonObject data;
+        JsonObject createdBy;
+        JsonObject deletedBy;
     }
 
     private static final class Key {
@@ -37,6 +39,7 @@ final class FakeKv2 implements Mount.Engine {
         boolean casRequired;
         String deleteAfter = "0s";
         JsonObject customMetadata;
+        JsonObject lastUpdatedBy;
         final TreeMap<Integer, Version> versions = new TreeMap<>();
     }
 
@@ -49,7 +52,7 @@ final class FakeKv2 implements Mount.Engine {
 
     /** A mount upgraded from KV v1: each old entry becomes version 1. */
     FakeKv2(Map<String, JsonObject> v1) {
-        v1.forEach((path, value) -> addVersion(keys.computeIfAbsent(path, p -> new Key()), value));
+        v1.forEach((path, value) -> addVersion(keys.computeIfAbsent(path, p -> new Key()), value, null));
     }
 
     @Override
@@ -72,7 +75,7 @@ final class FakeKv2 implements Mount.Engine {
                 return switch (call.op()) {
                     case READ -> read(call, rest);
                     case WRITE -> write(call, rest);
-                    case DELETE -> softDelete(rest);
+                    case DELETE -> softDelete(call, rest);
                     case PATCH -> patch(call, rest);
                     case LIST -> invalid(Op.LIST);
                 };
@@ -177,13 +180,15 @@ final class FakeKv2 implements Mount.Engine {
             return Reply.errors(400, "check-and-set parameter required for this call");
         }
         key = keys.computeIfAbsent(path, p -> new Key());
-        int number = addVersion(key, value);
+        int number = addVersion(key, value, call);
         return call.ok(versionMetadata(key, number, key.versions.get(number)));
     }
 
-    private int addVersion(Key key, JsonObject value) {
+    private int addVersion(Key key, JsonObject value, Call call) {
         Version v = new Version();
         v.data = value.deepCopy();
+        v.createdBy = actor(call, key.current == 0 ? "create" : "update");
+        key.lastUpdatedBy = v.createdBy;
         key.current++;
         key.versions.put(key.current, v);
         key.updated = v.created;
@@ -218,17 +223,40 @@ final class FakeKv2 implements Mount.Engine {
                 merged.add(e.getKey(), e.getValue());
             }
         });
-        int number = addVersion(key, merged);
+        int number = addVersion(key, merged, call);
         return call.ok(versionMetadata(key, number, key.versions.get(number)));
     }
 
-    private Reply softDelete(String path) {
+    private Reply softDelete(Call call, String path) {
         Key key = keys.get(path);
         Version v = key == null ? null : key.versions.get(key.current);
         if (v != null && !v.destroyed && v.deletionTime.isEmpty()) {
             v.deletionTime = now();
+            v.deletedBy = actor(call, "delete");
+            key.lastUpdatedBy = v.deletedBy;
         }
         return Reply.noContent();
+    }
+
+    /**
+     * Who changed what (KV plugin 0.25+, Vault 1.21): the actor kind, the operation, and a client
+     * id derived from the token (a hash here; never the token itself).
+     */
+    private static JsonObject actor(Call call, String operation) {
+        if (call == null || call.token() == null) {
+            return null;
+        }
+        JsonObject a = new JsonObject();
+        a.addProperty("actor", "token");
+        a.addProperty("operation", operation);
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(call.token().accessor().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            a.addProperty("client_id", java.util.Base64.getEncoder().encodeToString(hash));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return a;
     }
 
     private Reply versions(Call call, String action, String path) {
@@ -256,13 +284,22 @@ final class FakeKv2 implements Mount.Engine {
                 continue;
             }
             switch (action) {
-                case "delete" -> v.deletionTime = v.deletionTime.isEmpty() ? now() : v.deletionTime;
-                case "undelete" -> v.deletionTime = "";
+                case "delete" -> {
+                    if (v.deletionTime.isEmpty()) {
+                        v.deletionTime = now();
+                        v.deletedBy = actor(call, "delete");
+                    }
+                }
+                case "undelete" -> {
+                    v.deletionTime = "";
+                    v.deletedBy = null;
+                }
                 default -> {
                     v.destroyed = true;
                     v.data = null;
                 }
             }
+            key.lastUpdatedBy = actor(call, action.equals("delete") ? "delete" : "update");
         }
         return Reply.noContent();
     }
@@ -342,13 +379,16 @@ final class FakeKv2 implements Mount.Engine {
         d.addProperty("current_version", key.current);
         d.add("custom_metadata", key.customMetadata == null ? JsonNull.INSTANCE : key.customMetadata.deepCopy());
         d.addProperty("delete_version_after", key.deleteAfter);
+        d.add("last_updated_by", key.lastUpdatedBy == null ? JsonNull.INSTANCE : key.lastUpdatedBy.deepCopy());
         d.addProperty("max_versions", key.maxVersions);
         d.addProperty("oldest_version", key.oldest);
         d.addProperty("updated_time", key.updated);
         JsonObject versions = new JsonObject();
         key.versions.forEach((n, v) -> {
             JsonObject e = new JsonObject();
+            e.add("created_by", v.createdBy == null ? JsonNull.INSTANCE : v.createdBy.deepCopy());
             e.addProperty("created_time", v.created);
+            e.add("deleted_by", v.deletedBy == null ? JsonNull.INSTANCE : v.deletedBy.deepCopy());
             e.addProperty("deletion_time", v.deletionTime);
             e.addProperty("destroyed", v.destroyed);
             versions.add(Integer.toString(n), e);

@@ -37,6 +37,8 @@ final class FakePki implements Mount.Engine {
     private static final String AIA_WARNING = "This mount hasn't configured any authority information access (AIA) fields; "
             + "this may make it harder for systems to find missing certificates in the chain or to validate revocation "
             + "status of certificates. Consider updating /config/urls or the newly generated issuer with this information.";
+    private static final String AIA_INTERMEDIATE_WARNING = AIA_WARNING + " Since this certificate is an intermediate, it might be "
+            + "useful to regenerate this certificate after fixing this problem for the root mount.";
 
     private record Issuer(String id, String name, String keyId, String pem, List<String> chain) {}
 
@@ -152,7 +154,7 @@ final class FakePki implements Mount.Engine {
     }
 
     private static Reply unknownIssuer(String ref) {
-        return Reply.multi(400, "unable to find PKI issuer for reference: " + ref);
+        return Reply.multi(500, "unable to find PKI issuer for reference: " + ref);
     }
 
     private JsonObject issuerData(Issuer i) {
@@ -160,6 +162,7 @@ final class FakePki implements Mount.Engine {
         d.add("ca_chain", Reply.strings(i.chain().toArray(String[]::new)));
         d.addProperty("certificate", i.pem());
         d.add("crl_distribution_points", new JsonArray());
+        d.add("delta_crl_distribution_points", new JsonArray());
         d.addProperty("enable_aia_url_templating", false);
         d.addProperty("issuer_id", i.id());
         d.addProperty("issuer_name", i.name());
@@ -225,13 +228,13 @@ final class FakePki implements Mount.Engine {
             d.addProperty("private_key", LEAF_KEY);
             d.addProperty("private_key_type", "rsa");
         }
-        return call.ok(d);
+        return call.ok(d, Reply.strings(AIA_INTERMEDIATE_WARNING));
     }
 
     private Reply signIntermediate(Call call, String ref) {
         Issuer issuer = resolve(ref);
         if (issuer == null) {
-            return unknownIssuer(ref);
+            return Reply.multi(500, "could not fetch the CA certificate (was one set?): unable to find PKI issuer for reference: " + ref);
         }
         String csr = call.string("csr");
         if (csr == null || !csr.contains("BEGIN CERTIFICATE REQUEST")) {
@@ -266,7 +269,7 @@ final class FakePki implements Mount.Engine {
         d.add("imported_issuers", Reply.strings(issuer.id()));
         d.add("imported_keys", JsonNull.INSTANCE);
         d.add("mapping", mapping);
-        return call.ok(d);
+        return call.ok(d, Reply.strings(AIA_WARNING));
     }
 
     private Reply role(Call call, String name) {
@@ -305,33 +308,35 @@ final class FakePki implements Mount.Engine {
         }
     }
 
+    /** A role as Vault 1.21 writes it when only the given fields are set. */
     private static JsonObject defaultRole() {
         JsonObject r = new JsonObject();
-        r.addProperty("allow_any_name", false);
-        r.addProperty("allow_bare_domains", false);
-        r.addProperty("allow_glob_domains", false);
-        r.addProperty("allow_ip_sans", true);
-        r.addProperty("allow_localhost", true);
-        r.addProperty("allow_subdomains", false);
-        r.addProperty("allow_wildcard_certificates", true);
-        r.add("allowed_domains", new JsonArray());
-        r.add("allowed_uri_sans", new JsonArray());
-        r.addProperty("client_flag", true);
-        r.addProperty("code_signing_flag", false);
-        r.addProperty("enforce_hostnames", true);
-        r.add("ext_key_usage", new JsonArray());
-        r.addProperty("generate_lease", false);
+        for (String f : List.of("allow_any_name", "allow_bare_domains", "allow_glob_domains", "allow_subdomains",
+                "allow_token_displayname", "allowed_domains_template", "allowed_uri_sans_template", "basic_constraints_valid_for_non_ca",
+                "code_signing_flag", "email_protection_flag", "generate_lease", "no_store", "use_pss")) {
+            r.addProperty(f, false);
+        }
+        for (String f : List.of("allow_ip_sans", "allow_localhost", "allow_wildcard_certificates", "client_flag", "enforce_hostnames",
+                "require_cn", "server_flag", "use_csr_common_name", "use_csr_sans")) {
+            r.addProperty(f, true);
+        }
+        for (String f : List.of("allowed_domains", "allowed_other_sans", "allowed_serial_numbers", "allowed_uri_sans", "allowed_user_ids",
+                "country", "ext_key_usage", "ext_key_usage_oids", "locality", "organization", "ou", "policy_identifiers",
+                "postal_code", "province", "street_address")) {
+            r.add(f, new JsonArray());
+        }
+        r.add("cn_validations", Reply.strings("email", "hostname"));
         r.addProperty("issuer_ref", "default");
         r.addProperty("key_bits", 2048);
         r.addProperty("key_type", "rsa");
         r.add("key_usage", Reply.strings("DigitalSignature", "KeyAgreement", "KeyEncipherment"));
         r.addProperty("max_ttl", 0);
-        r.addProperty("no_store", false);
-        r.add("organization", new JsonArray());
-        r.add("ou", new JsonArray());
-        r.addProperty("server_flag", true);
+        r.addProperty("not_after", "");
+        r.addProperty("not_before_duration", 30);
+        r.addProperty("serial_number_source", "json-csr");
+        r.addProperty("signature_bits", 256);
         r.addProperty("ttl", 0);
-        return r;
+        return FakeSys.sorted(r);
     }
 
     private Reply issue(Call call, String roleName) {
@@ -354,6 +359,7 @@ final class FakePki implements Mount.Engine {
         String serial = randomSerial();
         certs.put(serial, LEAF_PEM);
         JsonObject d = new JsonObject();
+        d.addProperty("authority_key_id", keyId(issuer.pem()));
         d.add("ca_chain", Reply.strings(issuer.chain().toArray(String[]::new)));
         d.addProperty("certificate", LEAF_PEM);
         d.addProperty("expiration", expiration(LEAF_PEM));
@@ -392,11 +398,11 @@ final class FakePki implements Mount.Engine {
 
     private static JsonObject urls(JsonObject in) {
         JsonObject u = new JsonObject();
-        for (String k : List.of("crl_distribution_points", "issuing_certificates", "ocsp_servers")) {
+        for (String k : List.of("crl_distribution_points", "delta_crl_distribution_points", "issuing_certificates", "ocsp_servers")) {
             u.add(k, in.get(k) instanceof JsonArray a ? a.deepCopy() : new JsonArray());
         }
         u.addProperty("enable_templating", in.has("enable_templating") && in.get("enable_templating").getAsBoolean());
-        return u;
+        return FakeSys.sorted(u);
     }
 
     private static String randomSerial() {
@@ -422,6 +428,19 @@ final class FakePki implements Mount.Engine {
         StringBuilder b = new StringBuilder();
         for (int i = bytes[0] == 0 && bytes.length > 1 ? 1 : 0; i < bytes.length; i++) {
             b.append(b.length() == 0 ? "" : ":").append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return b.toString();
+    }
+
+    /** The subject key identifier of a CA certificate, colon-separated, as authority_key_id of what it signs. */
+    private static String keyId(String pem) {
+        byte[] ext = parse(pem).getExtensionValue("2.5.29.14"); // OCTET STRING { OCTET STRING keyid }
+        if (ext == null || ext.length < 4) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 4; i < ext.length; i++) {
+            b.append(b.length() == 0 ? "" : ":").append(String.format("%02x", ext[i] & 0xff));
         }
         return b.toString();
     }

@@ -18,7 +18,7 @@ import vaultmcp.vault.Call.Op;
  * sys/internal/ui/mounts, ACL policies, token create and lookup-self).
  */
 final class FakeSys {
-    private static final String VERSION = "1.18.5";
+    private static final String VERSION = "1.21.1";
     private static final String CLUSTER_NAME = "vault-cluster-fake0001";
     private static final String CLUSTER_ID = UUID.randomUUID().toString();
 
@@ -30,10 +30,15 @@ final class FakeSys {
         this.acl = acl;
         Mount.Engine none = call -> Reply.unsupportedPath();
         mounts.put("cubbyhole/", new Mount("cubbyhole/", "cubbyhole", "per-token private secret storage", null, true, new FakeKv1()));
-        mounts.put("identity/", new Mount("identity/", "identity", "identity store", null, false, none));
+        Mount identity = new Mount("identity/", "identity", "identity store", null, false, none);
+        identity.extraConfig.add("passthrough_request_headers", Reply.strings("Authorization"));
+        mounts.put("identity/", identity);
         mounts.put("secret/", new Mount("secret/", "kv", "key/value secret storage", version("2"), false, new FakeKv2()));
-        mounts.put("sys/", new Mount("sys/", "system", "system endpoints used for control, policy and debugging", null, false, this::system));
+        Mount sys = new Mount("sys/", "system", "system endpoints used for control, policy and debugging", null, false, this::system);
+        sys.extraConfig.add("passthrough_request_headers", Reply.strings("Accept"));
+        mounts.put("sys/", sys);
         tokenMount = new Mount("auth/token/", "token", "token based credentials", null, false, this::token);
+        tokenMount.extraConfig.addProperty("token_type", "default-service");
     }
 
     private static JsonObject version(String v) {
@@ -73,8 +78,10 @@ final class FakeSys {
                 h.addProperty("server_time_utc", System.currentTimeMillis() / 1000);
                 h.addProperty("version", VERSION);
                 h.addProperty("enterprise", false);
-                h.addProperty("cluster_name", CLUSTER_NAME);
-                h.addProperty("cluster_id", CLUSTER_ID);
+                if (!vault.sealed()) {
+                    h.addProperty("cluster_name", CLUSTER_NAME);
+                    h.addProperty("cluster_id", CLUSTER_ID);
+                }
                 h.addProperty("echo_duration_ms", 0);
                 h.addProperty("clock_skew_ms", 0);
                 h.addProperty("replication_primary_canary_age_ms", 0);
@@ -216,17 +223,15 @@ final class FakeSys {
         if (path.startsWith("auth/")) {
             return Reply.errors(400, "path is already in use at auth/");
         }
-        JsonObject options = call.data().get("options") instanceof JsonObject o ? o.deepCopy() : null;
+        JsonObject options = call.data().get("options") instanceof JsonObject o ? o.deepCopy() : new JsonObject();
         Mount.Engine engine;
         switch (type) {
             case "kv-v2" -> {
                 type = "kv";
-                options = options == null ? new JsonObject() : options;
                 options.addProperty("version", "2");
             }
             case "kv-v1" -> {
                 type = "kv";
-                options = options == null ? new JsonObject() : options;
                 options.addProperty("version", "1");
             }
             case "kv", "pki", "transit" -> { }
@@ -235,7 +240,7 @@ final class FakeSys {
             }
         }
         if (type.equals("kv")) {
-            boolean v2 = options != null && options.get("version") != null && "2".equals(options.get("version").getAsString());
+            boolean v2 = options.get("version") != null && "2".equals(options.get("version").getAsString());
             engine = v2 ? new FakeKv2() : new FakeKv1();
         } else if (type.equals("pki")) {
             engine = new FakePki();
@@ -263,8 +268,8 @@ final class FakeSys {
             d.addProperty("description", m.description);
             d.addProperty("force_no_cache", false);
             d.addProperty("max_lease_ttl", m.effectiveMaxTtl());
-            if (m.options != null) {
-                d.add("options", m.options.deepCopy());
+            if (m.options != null && m.options.size() > 0) {
+                d.add("options", m.options.deepCopy()); // Go omits an empty map here
             }
             return injected(d);
         }
@@ -375,18 +380,25 @@ final class FakeSys {
                 JsonObject d = new JsonObject();
                 d.addProperty("accessor", t.accessor());
                 d.addProperty("creation_time", t.creationTime());
-                d.addProperty("creation_ttl", t.root() ? 0 : Mount.SYSTEM_DEFAULT_TTL);
+                long expires = t.creationTime() + t.ttl();
+                d.addProperty("creation_ttl", t.ttl());
                 d.addProperty("display_name", t.displayName());
                 d.addProperty("entity_id", "");
-                d.add("expire_time", JsonNull.INSTANCE);
+                if (t.ttl() == 0) {
+                    d.add("expire_time", JsonNull.INSTANCE);
+                } else {
+                    d.addProperty("expire_time", java.time.Instant.ofEpochSecond(expires).toString());
+                }
                 d.addProperty("explicit_max_ttl", 0);
                 d.addProperty("id", t.id());
+                d.addProperty("issue_time", t.issueTime());
                 d.add("meta", JsonNull.INSTANCE);
                 d.addProperty("num_uses", 0);
                 d.addProperty("orphan", t.root());
                 d.addProperty("path", t.path());
                 d.add("policies", Reply.strings(t.policies().toArray(String[]::new)));
-                d.addProperty("ttl", t.root() ? 0 : Mount.SYSTEM_DEFAULT_TTL);
+                d.addProperty("renewable", t.ttl() != 0);
+                d.addProperty("ttl", t.ttl() == 0 ? 0 : Math.max(0, expires - System.currentTimeMillis() / 1000));
                 d.addProperty("type", "service");
                 return call.ok(d);
             }
@@ -405,8 +417,8 @@ final class FakeSys {
                 if (policies.contains("root") && !call.token().root()) {
                     return Reply.errors(400, "root tokens may not be created without parent token being root");
                 }
-                FakeAcl.Token t = acl.createToken(List.copyOf(policies), "token");
                 long ttl = seconds(call.data().get("ttl"), Mount.SYSTEM_DEFAULT_TTL);
+                FakeAcl.Token t = acl.createToken(List.copyOf(policies), "token", ttl);
                 JsonObject auth = new JsonObject();
                 auth.addProperty("client_token", t.id());
                 auth.addProperty("accessor", t.accessor());

@@ -34,7 +34,9 @@ import vaultmcp.vault.Call.Op;
  * sys/internal/ui/mounts, tokens and ACL policies, KV v1, KV v2 and PKI, plus hooks to seal it,
  * make it misbehave ({@link Fault}), record what it received and stop it. Requests run through
  * the same ordered pipeline as a real server (section 1), so the first failing check decides the
- * status. It trusts nothing it receives and binds 127.0.0.1 on a port chosen at run time.
+ * status. It trusts nothing it receives and binds 127.0.0.1 on a port chosen at run time. Shapes
+ * follow Vault 1.21 (KV plugin 0.25 attribution fields, 307 redirects), checked against a real dev
+ * server with the shared fidelity cases.
  */
 public final class FakeVault implements AutoCloseable {
     public static final String DEFAULT_ROOT_TOKEN = "root";
@@ -95,7 +97,7 @@ public final class FakeVault implements AutoCloseable {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return acl.createToken(List.of("default", name), "token").id();
+        return acl.createToken(List.of("default", name), "token", Mount.SYSTEM_DEFAULT_TTL).id();
     }
 
     public void seal() {
@@ -238,8 +240,9 @@ public final class FakeVault implements AutoCloseable {
         String clean = cleanPath(raw);
         if (!clean.equals(raw)) {
             String location = clean + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            byte[] html = method.equals("GET") ? ("<a href=\"" + location + "\">Moved Permanently</a>.\n\n").getBytes(StandardCharsets.UTF_8) : null;
-            return new Reply(301, "text/html; charset=utf-8", html, Map.of("Location", location));
+            // Vault built with Go 1.25+ (1.21.x) redirects with 307; older builds used 301.
+            byte[] html = method.equals("GET") ? ("<a href=\"" + location + "\">Temporary Redirect</a>.\n\n").getBytes(StandardCharsets.UTF_8) : null;
+            return new Reply(307, "text/html; charset=utf-8", html, Map.of("Location", location));
         }
         String path = decoded.substring(4);
         Map<String, String> query = query(uri.getRawQuery());
@@ -278,9 +281,10 @@ public final class FakeVault implements AutoCloseable {
         JsonObject data = new JsonObject();
         if (op == Op.WRITE || op == Op.PATCH) {
             if (body.length > 0) {
-                JsonObject parsed = parseObject(new String(body, StandardCharsets.UTF_8));
+                String text = new String(body, StandardCharsets.UTF_8);
+                JsonObject parsed = text.strip().equals("null") ? new JsonObject() : parseObject(text);
                 if (parsed == null) {
-                    return Reply.errors(400, "error parsing JSON");
+                    return badJson(text);
                 }
                 data = parsed;
             }
@@ -301,7 +305,7 @@ public final class FakeVault implements AutoCloseable {
         FakeAcl.Token token = acl.token(id);
         if (id != null && token == null && path.equals("sys/internal/ui/mounts")) {
             // Unauthenticated, but a token that is sent is looked up, and an unknown one refused.
-            return Reply.multi(403, "permission denied");
+            return Reply.errors(403, Reply.multierror("permission denied", "invalid token"));
         }
         if (!unauthenticated(mount, op, path)) {
             if (id == null) {
@@ -367,6 +371,25 @@ public final class FakeVault implements AutoCloseable {
             case "0", "f", "F", "FALSE", "false", "False" -> Boolean.FALSE;
             default -> null;
         };
+    }
+
+    /**
+     * Vault 1.21 answers a body that is not JSON with 500 and Go's decoder message (the text of
+     * which we only approximate), and JSON that is not an object with 400.
+     */
+    private static Reply badJson(String text) {
+        JsonElement e;
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            e = JsonParser.parseReader(reader);
+        } catch (RuntimeException | IOException x) {
+            boolean open = text.chars().filter(c -> c == '{' || c == '[').count() > text.chars().filter(c -> c == '}' || c == ']').count();
+            return Reply.errors(500, open ? "malformed JSON, unclosed containers" : "invalid character in JSON input");
+        }
+        String type = e.isJsonArray() ? "array" : e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? "string"
+                : e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? "number" : "bool";
+        return Reply.errors(400, "error parsing JSON: failed to parse JSON input: json: cannot unmarshal " + type
+                + " into Go value of type map[string]interface {}");
     }
 
     static JsonObject parseObject(String text) {

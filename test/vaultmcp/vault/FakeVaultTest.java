@@ -146,6 +146,15 @@ class FakeVaultTest {
     }
 
     @Test
+    void shapeDifferencesIgnoreValuesButNotKeysTypesStatusesOrErrorTexts() {
+        assertEquals(List.of(), FidelityCases.shapeDifferences(200, "{\"data\":{\"a\":\"x\",\"n\":1}}", 200, "{\"data\":{\"a\":\"y\",\"n\":2}}"));
+        assertEquals(List.of("status: fake 400, real 500", "data.a: fake string, real number", "data.b: fake absent, real null"),
+                FidelityCases.shapeDifferences(400, "{\"data\":{\"a\":\"x\"}}", 500, "{\"data\":{\"a\":1,\"b\":null}}"));
+        assertEquals(List.of("errors: fake [\"a\"], real [\"b\"]"),
+                FidelityCases.shapeDifferences(400, "{\"errors\":[\"a\"]}", 400, "{\"errors\":[\"b\"]}"));
+    }
+
+    @Test
     void callThrowsOnAnErrorAnswerNamingIt() throws Exception {
         try (FakeVault fake = new FakeVault()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> fake.call("GET", "nomount/x", null));

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@link FakeVaultTest} against {@link FakeVault}, the end-to-end suite against a real dev server,
  * so both are held to the same list. Cases run in order and share variables (captured values,
  * plus {@code root} and {@code unsealKey} given by the caller). Plain java.net.http, redirects not
- * followed. The file's "about" lists the expectation keys.
+ * followed. The file's "about" lists the expectation keys. {@link #shapeDifferences} compares the
+ * answers of two servers to the same case key by key, for a stricter drift check.
  */
 public final class FidelityCases {
     private static final Pattern VAR = Pattern.compile("\\$([A-Za-z][A-Za-z0-9]*)");
@@ -36,6 +37,7 @@ public final class FidelityCases {
 
     private final String address;
     private final Map<String, String> vars;
+    private volatile HttpResponse<String> last;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -72,6 +74,7 @@ public final class FidelityCases {
             HttpResponse<String> response;
             try {
                 response = http.send(request(c), HttpResponse.BodyHandlers.ofString());
+                last = response;
             } catch (IOException e) {
                 return "request failed: " + e;
             }
@@ -84,6 +87,72 @@ public final class FidelityCases {
                 return String.join("; ", problems) + " -- got " + response.statusCode() + " " + response.body().strip();
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** The last answer received (status and body), for comparing two servers answer by answer. */
+    public HttpResponse<String> lastAnswer() {
+        return last;
+    }
+
+    /**
+     * How two answers to the same case differ in shape: status, the presence and JSON type of every
+     * key (values ignored), and the exact errors and warnings lists. Empty when they agree. Run a
+     * case on FakeVault and on a real server, then compare their {@link #lastAnswer()}s.
+     */
+    public static List<String> shapeDifferences(HttpResponse<String> fake, HttpResponse<String> real) {
+        return shapeDifferences(fake.statusCode(), fake.body(), real.statusCode(), real.body());
+    }
+
+    public static List<String> shapeDifferences(int fakeStatus, String fakeBody, int realStatus, String realBody) {
+        List<String> out = new ArrayList<>();
+        if (fakeStatus != realStatus) {
+            out.add("status: fake " + fakeStatus + ", real " + realStatus);
+        }
+        JsonElement f = parseOrNull(fakeBody);
+        JsonElement r = parseOrNull(realBody);
+        compareShapes("", f, r, out);
+        for (String list : List.of("errors", "warnings")) {
+            JsonElement fl = f instanceof JsonObject o ? o.get(list) : null;
+            JsonElement rl = r instanceof JsonObject o ? o.get(list) : null;
+            if (rl != null && fl != null && !rl.equals(fl)) {
+                out.add(list + ": fake " + fl + ", real " + rl);
+            }
+        }
+        return out;
+    }
+
+    private static JsonElement parseOrNull(String text) {
+        try {
+            return text.isBlank() ? null : JsonParser.parseString(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String shape(JsonElement e) {
+        if (e == null) {
+            return "absent";
+        }
+        if (e.isJsonPrimitive()) {
+            JsonPrimitive p = e.getAsJsonPrimitive();
+            return p.isString() ? "string" : p.isNumber() ? "number" : "boolean";
+        }
+        return e.isJsonNull() ? "null" : e.isJsonArray() ? "array" : "object";
+    }
+
+    private static void compareShapes(String path, JsonElement f, JsonElement r, List<String> out) {
+        if (!shape(f).equals(shape(r))) {
+            out.add((path.isEmpty() ? "body" : path) + ": fake " + shape(f) + ", real " + shape(r));
+            return;
+        }
+        // Maps keyed by generated ids (issuer ids) cannot line up; their entries are checked by the cases.
+        if (f instanceof JsonObject fo && r instanceof JsonObject ro && !path.endsWith("key_info") && !path.endsWith("mapping")) {
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>(fo.keySet());
+            keys.addAll(ro.keySet());
+            for (String k : keys) {
+                compareShapes(path.isEmpty() ? k : path + "." + k, fo.get(k), ro.get(k), out);
+            }
         }
     }
 

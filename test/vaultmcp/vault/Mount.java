@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Mount {
     static final long SYSTEM_DEFAULT_TTL = 2_764_800; // 768h, a dev server's default and max
+    private static final java.util.Set<String> PLUGINS = java.util.Set.of("kv", "pki", "transit");
 
     private final String path;
     private final String type;
@@ -18,6 +19,8 @@ final class Mount {
     private final String uuid = UUID.randomUUID().toString();
     private final boolean local;
     private final Engine engine;
+    /** Mount-specific config keys beyond the TTLs, e.g. sys/'s passthrough_request_headers. */
+    final JsonObject extraConfig = new JsonObject();
     String description;
     JsonObject options;
     long defaultTtl;
@@ -30,7 +33,7 @@ final class Mount {
         this.options = options;
         this.local = local;
         this.engine = engine;
-        this.accessor = type + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+        this.accessor = (path.startsWith("auth/") ? "auth_" : "") + type + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
     }
 
     String path() {
@@ -65,14 +68,17 @@ final class Mount {
         config.addProperty("default_lease_ttl", effective ? effectiveDefaultTtl() : defaultTtl);
         config.addProperty("force_no_cache", false);
         config.addProperty("max_lease_ttl", effective ? effectiveMaxTtl() : maxTtl);
-        e.add("config", config);
-        e.addProperty("deprecation_status", "supported");
+        extraConfig.entrySet().forEach(x -> config.add(x.getKey(), x.getValue().deepCopy()));
+        e.add("config", FakeSys.sorted(config));
+        if (PLUGINS.contains(type)) {
+            e.addProperty("deprecation_status", "supported"); // only engines that are builtin plugins have one
+        }
         e.addProperty("description", description);
         e.addProperty("external_entropy_access", false);
         e.addProperty("local", local);
         e.add("options", options == null ? JsonNull.INSTANCE : options.deepCopy());
         e.addProperty("plugin_version", "");
-        e.addProperty("running_plugin_version", type.equals("kv") ? "v0.20.0+builtin" : "v1.18.5+builtin.vault");
+        e.addProperty("running_plugin_version", type.equals("kv") ? "v0.25.0+builtin" : "v1.21.1+builtin.vault");
         e.addProperty("running_sha256", "");
         e.addProperty("seal_wrap", false);
         e.addProperty("type", type);
