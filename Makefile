@@ -22,6 +22,7 @@ TEST_SOURCES := $(shell find test -name '*.java' -not -path '*/node_modules/*' |
 TEST_FILES   := $(shell find test -type f ! -name '*.java' -not -path '*/node_modules/*' -not -path 'test/e2e/*' | LC_ALL=C sort)
 JUNIT := java -Dvaultmcp.jar=$(abspath $(JAR)) -jar $(JUNIT_JAR) execute \
 	--class-path build/test-classes:build/classes:$(GSON_JAR) --scan-class-path build/test-classes \
+	--include-classname '^(.*Test|.*IT)$$' \
 	--disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree --reports-dir=build/test-reports
 
 .PHONY: help deps jar run test unit e2e dev-vault bench clean
