@@ -1,0 +1,234 @@
+package vaultmcp.jsonrpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.json.StrictJson;
+
+class JsonRpcTest {
+    private final JsonRpc rpc = new JsonRpc(1000, 8);
+
+    /** The whole error response for a refused message, as the client would read it. */
+    private String refusal(String text) {
+        JsonRpc.Failure f = assertThrows(JsonRpc.Failure.class, () -> rpc.parse(text), text);
+        return StrictJson.write(f.response());
+    }
+
+    private JsonRpc.Failure failure(String text) {
+        return assertThrows(JsonRpc.Failure.class, () -> rpc.parse(text), text);
+    }
+
+    @Test
+    void parsesARequest() throws JsonRpc.Failure {
+        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"cursor\":\"x\"}}");
+        assertTrue(m.isRequest());
+        assertFalse(m.isNotification());
+        assertFalse(m.isResponse());
+        assertEquals("tools/list", m.method());
+        assertEquals("x", m.params().get("cursor").getAsString());
+        assertEquals("1", StrictJson.write(m.id()));
+    }
+
+    @Test
+    void givesAnEmptyParamsObjectWhenParamsIsAbsent() throws JsonRpc.Failure {
+        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"ping\"}");
+        assertEquals(new JsonObject(), m.params());
+    }
+
+    @Test
+    void parsesANotificationWhenThereIsNoId() throws JsonRpc.Failure {
+        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        assertTrue(m.isNotification());
+        assertFalse(m.isRequest());
+        assertFalse(m.isResponse());
+        assertNull(m.id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"error\":{\"code\":1,\"message\":\"m\"}}"})
+    void recognisesResponsesFromTheClient(String text) throws JsonRpc.Failure {
+        Message m = rpc.parse(text);
+        assertTrue(m.isResponse());
+        assertFalse(m.isRequest());
+        assertFalse(m.isNotification());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"9007199254740993", "1.5", "1.50", "-1", "0", "1e3", "-0", "\"x\"", "\"\"", "\"9007199254740993\""})
+    void echoesStringAndNumberIdsExactlyAsReceived(String id) throws JsonRpc.Failure {
+        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
+        assertEquals(id, StrictJson.write(m.id()));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}", StrictJson.write(JsonRpc.result(m.id(), new JsonObject())));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "{}", "{\"a\":1}", "[]", "[1]", "true", "false"})
+    void refusesIdsThatAreNotStringsOrNumbers(String id) {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                + "\"message\":\"Invalid Request: \\\"id\\\" must be a string or a number\"}}",
+                refusal("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ",\"jsonrpc\":\"1.0\"", ",\"jsonrpc\":2.0", ",\"jsonrpc\":\"2\"", ",\"jsonrpc\":\"2.0 \"", ",\"jsonrpc\":null",
+        ",\"jsonrpc\":[\"2.0\"]", ",\"jsonrpc\":{}"})
+    void requiresJsonrpcToBeTheString20(String member) {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32600,\"message\":\"Invalid Request: \\\"jsonrpc\\\" must be \\\"2.0\\\"\"}}",
+                refusal("{\"id\":7,\"method\":\"ping\"" + member + "}"));
+    }
+
+    @Test
+    void answersAWrongVersionWithIdNullWhenTheIdIsInvalidToo() {
+        JsonRpc.Failure f = failure("{\"id\":{},\"method\":\"ping\"}");
+        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertEquals(RpcException.INVALID_REQUEST, f.error().code());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "null", "true", "{}", "[\"ping\"]"})
+    void requiresMethodToBeAString(String method) {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32600,\"message\":\"Invalid Request: \\\"method\\\" must be a string\"}}",
+                refusal("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":" + method + "}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[1,2]", "\"x\"", "1", "true", "null"})
+    void requiresParamsToBeAnObject(String params) {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":\"r\",\"error\":{\"code\":-32600,\"message\":\"Invalid Request: \\\"params\\\" must be an object\"}}",
+                refusal("{\"jsonrpc\":\"2.0\",\"id\":\"r\",\"method\":\"ping\",\"params\":" + params + "}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]",
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}]"})
+    void refusesBatchRequests(String batch) {
+        JsonRpc.Failure f = failure(batch);
+        assertEquals(RpcException.INVALID_REQUEST, f.error().code());
+        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertTrue(f.error().getMessage().contains("batch"), f.error().getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "\"ping\"", "null", "true"})
+    void refusesMessagesThatAreNotObjects(String text) {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid Request: a message must be a JSON object\"}}",
+                refusal(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"", "{'jsonrpc':'2.0'}", "",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} x", "{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"})
+    void answersParseErrorsWithIdNull(String text) {
+        JsonRpc.Failure f = failure(text);
+        assertEquals(RpcException.PARSE_ERROR, f.error().code());
+        assertTrue(f.error().getMessage().startsWith("Parse error: "), f.error().getMessage());
+        assertTrue(f.response().has("id"));
+        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertFalse(f.response().has("result"));
+    }
+
+    @Test
+    void refusesJsonNestedBeyondTheLimitAsAParseError() {
+        JsonRpc.Failure f = failure("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"a\":[[[[[[[[1]]]]]]]]}}");
+        assertEquals(RpcException.PARSE_ERROR, f.error().code());
+        assertEquals("Parse error: JSON nested deeper than 8 levels", f.error().getMessage());
+    }
+
+    @Test
+    void refusesMessagesLargerThanTheCapBeforeParsingThem() {
+        String padding = "x".repeat(1000);
+        String text = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"p\":\"" + padding + "\"}}";
+        JsonRpc.Failure f = failure(text);
+        assertEquals(RpcException.INVALID_REQUEST, f.error().code());
+        assertTrue(f.error().getMessage().contains("message larger than 1000 bytes"), f.error().getMessage());
+        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        // Over the cap, even broken JSON is refused for its size, not parsed.
+        assertEquals(RpcException.INVALID_REQUEST, failure("{".repeat(1001)).error().code());
+    }
+
+    @Test
+    void acceptsAMessageExactlyAtTheCap() throws JsonRpc.Failure {
+        String head = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"p\":\"";
+        String tail = "\"}}";
+        String text = head + "x".repeat(1000 - head.length() - tail.length()) + tail;
+        assertEquals(1000, text.length());
+        assertEquals("ping", rpc.parse(text).method());
+        assertEquals(1000, rpc.maxBytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"result\":{}", "\"error\":{}", "\"extra\":1", "\"Method\":\"x\"", "\"ID\":1"})
+    void refusesUnexpectedMembersInARequest(String member) {
+        String refusal = refusal("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"," + member + "}");
+        String name = member.substring(1, member.indexOf('"', 1));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32600,\"message\":\"Invalid Request: unexpected member \\\"" + name + "\\\"\"}}",
+                refusal);
+    }
+
+    @Test
+    void refusesUnexpectedMembersInAResponseAndInANotification() {
+        assertTrue(refusal("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"params\":{}}").contains("unexpected member \\\"params\\\""));
+        assertTrue(refusal("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\",\"extra\":true}").contains("unexpected member \\\"extra\\\""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1}",
+        "{\"jsonrpc\":\"2.0\",\"result\":{}}",
+        "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":1,\"message\":\"m\"}}",
+        "{\"jsonrpc\":\"2.0\"}"})
+    void refusesAResponseWithoutExactlyOneOfResultOrErrorOrWithoutId(String text) {
+        JsonRpc.Failure f = failure(text);
+        assertEquals(RpcException.INVALID_REQUEST, f.error().code());
+        assertEquals("Invalid Request: a request needs \"method\"; a response needs \"id\" and one of \"result\" or \"error\"",
+                f.error().getMessage());
+    }
+
+    @Test
+    void buildsResultsErrorsAndNotifications() {
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":{\"x\":1}}",
+                StrictJson.write(JsonRpc.result(new JsonPrimitive("a"), parseObject("{\"x\":1}"))));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}",
+                StrictJson.write(JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error"))));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32010,\"message\":\"slow\",\"data\":{\"retryAfterMs\":5}}}",
+                StrictJson.write(JsonRpc.error(new JsonPrimitive(2), new RpcException(RpcException.RATE_LIMITED, "slow",
+                        parseObject("{\"retryAfterMs\":5}")))));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\"}}",
+                StrictJson.write(JsonRpc.notification("notifications/message", parseObject("{\"level\":\"info\"}"))));
+    }
+
+    @Test
+    void parseFailureForUndecodableInputHasIdNull() {
+        JsonRpc.Failure f = JsonRpc.parseFailure("the line is not valid UTF-8");
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: the line is not valid UTF-8\"}}",
+                StrictJson.write(f.response()));
+    }
+
+    @Test
+    void usesTheStandardErrorCodes() {
+        assertEquals(-32700, RpcException.PARSE_ERROR);
+        assertEquals(-32600, RpcException.INVALID_REQUEST);
+        assertEquals(-32601, RpcException.METHOD_NOT_FOUND);
+        assertEquals(-32602, RpcException.INVALID_PARAMS);
+        assertEquals(-32603, RpcException.INTERNAL_ERROR);
+        assertEquals(-32010, RpcException.RATE_LIMITED);
+    }
+
+    private static JsonObject parseObject(String text) {
+        try {
+            return new StrictJson(8).parse(text).getAsJsonObject();
+        } catch (vaultmcp.json.JsonException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package vaultmcp.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.json.JsonException;
+import vaultmcp.json.StrictJson;
+
+class VaultResponseTest {
+    private static final VaultPath PATH = VaultPath.of("secret", "data", "app");
+
+    private static VaultResponse answer(int status, String body) {
+        try {
+            return new VaultResponse("GET", PATH, status, body == null ? null : new StrictJson(64).parse(body).getAsJsonObject());
+        } catch (JsonException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static VaultResponse errors(int status, String... errors) {
+        JsonArray list = new JsonArray();
+        for (String e : errors) {
+            list.add(e);
+        }
+        JsonObject body = new JsonObject();
+        body.add("errors", list);
+        return new VaultResponse("GET", PATH, status, body);
+    }
+
+    @Test
+    void stripsGoMultierrorFraming() {
+        assertEquals(List.of("permission denied"), errors(403, "1 error occurred:\n\t* permission denied\n\n").errors());
+        assertEquals(List.of("a", "b"), errors(400, "2 errors occurred:\n\t* a\n\t* b\n\n").errors());
+    }
+
+    @Test
+    void keepsPlainErrorsAsTheyAre() {
+        assertEquals(List.of("permission denied", "no handler for route \"x/y\". route entry not found."),
+                errors(403, "permission denied", "no handler for route \"x/y\". route entry not found.").errors());
+    }
+
+    @Test
+    void findsNoErrorsInABodyWithoutThem() {
+        assertEquals(List.of(), answer(200, "{\"data\":{}}").errors());
+        assertEquals(List.of(), answer(204, null).errors());
+        assertEquals(List.of(), answer(500, "{\"errors\":\"not a list\"}").errors());
+        assertEquals(List.of(), answer(404, "{\"errors\":[]}").errors());
+    }
+
+    @Test
+    void showsNonStringErrorsAsJson() {
+        assertEquals(List.of("{\"code\":1}", "42"), answer(500, "{\"errors\":[{\"code\":1},42]}").errors());
+    }
+
+    @Test
+    void capsTheNumberOfErrors() {
+        String[] many = new String[50];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "error " + i;
+        }
+        List<String> errors = errors(400, many).errors();
+        assertEquals(10, errors.size());
+        assertEquals("error 0", errors.get(0));
+        assertEquals("error 9", errors.get(9));
+    }
+
+    @Test
+    void capsTheLengthOfEachError() {
+        String long1 = "x".repeat(5000);
+        String error = errors(500, long1).errors().get(0);
+        assertEquals(503, error.length());
+        assertTrue(error.endsWith("..."));
+        assertEquals(500, errors(500, "y".repeat(500)).errors().get(0).length());
+    }
+
+    @Test
+    void treatsA404WithNoErrorsAsNotFound() {
+        assertTrue(answer(404, "{\"errors\":[]}").notFound());
+        assertTrue(answer(404, null).notFound());
+        assertTrue(answer(404, "{}").notFound());
+    }
+
+    @Test
+    void treatsA404WithDataAsNotFoundButKeepsTheData() {
+        // KV v2 answers a deleted version with 404, empty errors and the version's metadata.
+        VaultResponse deleted = answer(404, "{\"errors\":[],\"data\":{\"data\":null,\"metadata\":{\"version\":3,\"deletion_time\":\"t\"}}}");
+        assertTrue(deleted.notFound());
+        assertEquals(3, deleted.dataOrEmpty().getAsJsonObject("metadata").get("version").getAsInt());
+    }
+
+    @Test
+    void doesNotTreatA404WithAnErrorMessageAsNotFound() {
+        // A missing mount: 404 with "no handler for route"; that is a failure to report, not "nothing here".
+        VaultResponse missingMount = errors(404, "no handler for route \"nope/data/x\". route entry not found.");
+        assertFalse(missingMount.notFound());
+        VaultException e = assertThrows(VaultException.class, missingMount::data);
+        assertEquals(404, e.status());
+        assertEquals("Vault answered 404 for GET secret/data/app: no handler for route \"nope/data/x\". route entry not found.", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {200, 204, 301, 404, 403, 500})
+    void isNotFoundOnlyFor404(int status) {
+        assertEquals(status == 404, answer(status, "{\"errors\":[]}").notFound());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 403, 404, 405, 429, 500, 503})
+    void refusesToReadDataFromAnErrorAnswer(int status) {
+        VaultResponse r = answer(status, "{\"data\":{\"value\":\"must not be read\"},\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}");
+        VaultException e = assertThrows(VaultException.class, r::data);
+        assertEquals(status, e.status());
+        assertEquals(List.of("permission denied"), e.errors());
+        assertEquals("Vault answered " + status + " for GET secret/data/app: permission denied", e.getMessage());
+        assertThrows(VaultException.class, r::ok);
+    }
+
+    @Test
+    void summarisesAFailureWithoutErrors() {
+        VaultException e = answer(500, null).failure();
+        assertEquals("Vault answered 500 for GET secret/data/app", e.getMessage());
+        assertEquals(List.of(), e.errors());
+    }
+
+    @Test
+    void readsDataFromASuccessfulAnswer() throws VaultException {
+        assertEquals("{\"k\":\"v\"}", StrictJson.write(answer(200, "{\"data\":{\"k\":\"v\"}}").data()));
+        assertEquals(new JsonObject(), answer(204, null).data());
+        assertEquals(new JsonObject(), answer(200, "{\"data\":null}").data());
+        assertEquals(new JsonObject(), answer(200, "{\"data\":[1]}").data());
+        VaultResponse ok = answer(200, "{}");
+        assertSame(ok, ok.ok());
+    }
+
+    @Test
+    void readsWarnings() {
+        assertEquals(List.of("w1", "{\"x\":1}"), answer(200, "{\"warnings\":[\"w1\",{\"x\":1}]}").warnings());
+        assertEquals(List.of(), answer(200, "{\"warnings\":null}").warnings());
+    }
+}
