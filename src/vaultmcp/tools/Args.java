@@ -60,7 +60,9 @@ public final class Args {
         }
         if (schema.has("required")) {
             for (JsonElement name : schema.getAsJsonArray("required")) {
-                if (!values.has(name.getAsString()) && !input.has(name.getAsString())) {
+                // Missing unless it has a value or was given one of the wrong type (reported above).
+                JsonElement given = input.get(name.getAsString());
+                if (!values.has(name.getAsString()) && (given == null || given.isJsonNull())) {
                     problems.add("\"" + name.getAsString() + "\" is required");
                 }
             }

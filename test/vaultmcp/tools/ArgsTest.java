@@ -162,6 +162,11 @@ class ArgsTest {
     }
 
     @Test
+    void treatsNullForARequiredArgumentAsMissing() {
+        assertEquals("Invalid arguments: \"name\" is required.", refused("{\"name\":null}"));
+    }
+
+    @Test
     void reportsAWrongTypeOnceNotAlsoAsMissing() {
         assertEquals("Invalid arguments: \"name\" must be a string.", refused("{\"name\":5}"));
     }
