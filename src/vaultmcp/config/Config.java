@@ -190,6 +190,14 @@ public record Config(
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
             Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
+            if (setting == null && SETTINGS.stream().anyMatch(s -> s.credential() && s.flag().equals(name + "-file"))) {
+                // The value is the secret itself: skip it, never echo it.
+                if (value == null && i + 1 < rest.size() && !rest.get(i + 1).startsWith("--")) {
+                    i++;
+                }
+                problems.add(name + ": not accepted, a flag would show in ps; use " + name + "-file <path> or the environment");
+                continue;
+            }
             if (setting == null) {
                 problems.add(arg.startsWith("-") ? "unknown flag " + name : "unexpected argument " + arg);
                 continue;

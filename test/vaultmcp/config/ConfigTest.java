@@ -263,10 +263,18 @@ class ConfigTest {
     }
 
     @Test
-    void refusesTheVaultTokenAsAFlag() {
-        String problem = onlyProblem(env(), "--vault-token=" + TOKEN).replace(TOKEN, "<LEAKED>");
-        assertTrue(problem.startsWith("unknown flag --vault-token"), problem);
-        assertFalse(problems(Map.of(), "--mcp-auth-token=0123456789abcdef", "http").isEmpty());
+    void refusesTheVaultTokenAsAFlagWithoutEchoingIt() {
+        String refusal = "--vault-token: not accepted, a flag would show in ps; use --vault-token-file <path> or the environment";
+        assertEquals(refusal, onlyProblem(env(), "--vault-token=" + TOKEN));
+        assertEquals(refusal, onlyProblem(env(), "--vault-token", TOKEN));
+        assertEquals(refusal, onlyProblem(env(), "--vault-token", TOKEN, "--enable-vault-operations"));
+    }
+
+    @Test
+    void refusesTheAuthTokenAsAFlagWithoutEchoingIt() {
+        String refusal = "--mcp-auth-token: not accepted, a flag would show in ps; use --mcp-auth-token-file <path> or the environment";
+        assertEquals(refusal, onlyProblem(Map.of(), "http", "--mcp-auth-token", "auth-SECRET-0123456789"));
+        assertEquals(refusal, onlyProblem(Map.of(), "--mcp-auth-token=auth-SECRET-0123456789", "http"));
     }
 
     @Test
