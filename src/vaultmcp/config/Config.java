@@ -204,8 +204,14 @@ public record Config(
             }
             if (value == null) {
                 boolean isBool = "false".equals(setting.defaultValue());
-                boolean hasNext = i + 1 < rest.size() && !rest.get(i + 1).startsWith("--");
-                value = isBool && !hasNext ? "true" : hasNext ? rest.get(++i) : null;
+                String next = i + 1 < rest.size() && !rest.get(i + 1).startsWith("--") ? rest.get(i + 1) : null;
+                // A bare boolean flag means true; it takes the next word only if that is a boolean, not "http".
+                if (isBool && (next == null || !isBoolean(next))) {
+                    value = "true";
+                } else if (next != null) {
+                    value = next;
+                    i++;
+                }
             }
             if (value == null) {
                 problems.add(name + ": needs a value");
@@ -260,6 +266,15 @@ public record Config(
             case "0", "f", "F", "false", "FALSE", "False" -> false;
             default -> throw new IllegalArgumentException("must be true or false");
         };
+    }
+
+    private static boolean isBoolean(String v) {
+        try {
+            bool(v);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static int integer(String v, int min, int max) {

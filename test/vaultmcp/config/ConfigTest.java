@@ -228,6 +228,15 @@ class ConfigTest {
     }
 
     @Test
+    void leavesAPositionalArgumentAfterABareBooleanFlag() throws ConfigException {
+        Config c = parse(Map.of(), "--enable-vault-operations", "http");
+        assertTrue(c.enableOperations());
+        assertEquals(Config.Transport.HTTP, c.transport());
+        assertTrue(parse(env(), "--vault-skip-verify", "stdio").vaultSkipVerify());
+        assertEquals("unexpected argument yes", onlyProblem(env(), "--enable-vault-operations", "yes"));
+    }
+
+    @Test
     void takesAnExplicitValueForABooleanFlag() throws ConfigException {
         assertFalse(parse(env("ENABLE_VAULT_OPERATIONS", "true"), "--enable-vault-operations=false").enableOperations());
         assertFalse(parse(env("ENABLE_VAULT_OPERATIONS", "true"), "--enable-vault-operations", "false").enableOperations());
