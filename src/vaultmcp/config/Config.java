@@ -331,10 +331,11 @@ public record Config(
     }
 
     static String endpoint(String v) {
-        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || v.equals("/health")) {
+        String path = v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health")) {
             throw new IllegalArgumentException("must be a path such as /mcp (not /health)");
         }
-        return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        return path;
     }
 
     static List<String> list(String v) {
