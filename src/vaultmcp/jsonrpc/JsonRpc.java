@@ -34,9 +34,8 @@ public final class JsonRpc {
      * @throws Failure with the error response to send (id null when no id could be read)
      */
     public Message parse(String text) throws Failure {
-        if (text.length() > maxBytes) {
-            throw new Failure(JsonNull.INSTANCE, new RpcException(RpcException.INVALID_REQUEST,
-                    "message larger than " + maxBytes + " bytes"));
+        if (text.length() > maxBytes || utf8Length(text) > maxBytes) {
+            throw invalid(JsonNull.INSTANCE, "message larger than " + maxBytes + " bytes");
         }
         JsonElement tree;
         try {
@@ -127,6 +126,16 @@ public final class JsonRpc {
         response.addProperty("jsonrpc", "2.0");
         response.add("id", id == null ? JsonNull.INSTANCE : id);
         return response;
+    }
+
+    /** The size of {@code s} in UTF-8, the unit of the cap (a char may take up to three bytes). */
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
     }
 
     private static boolean validId(JsonElement id) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -149,10 +150,28 @@ class JsonRpcTest {
         String text = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"p\":\"" + padding + "\"}}";
         JsonRpc.Failure f = failure(text);
         assertEquals(RpcException.INVALID_REQUEST, f.error().code());
-        assertTrue(f.error().getMessage().contains("message larger than 1000 bytes"), f.error().getMessage());
+        assertEquals("Invalid Request: message larger than 1000 bytes", f.error().getMessage());
         assertEquals(JsonNull.INSTANCE, f.response().get("id"));
         // Over the cap, even broken JSON is refused for its size, not parsed.
         assertEquals(RpcException.INVALID_REQUEST, failure("{".repeat(1001)).error().code());
+    }
+
+    @Test
+    void measuresTheCapInUtf8Bytes() throws JsonRpc.Failure {
+        String head = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"p\":\"";
+        String tail = "\"}}";
+        int room = 1000 - head.length() - tail.length();
+        // 600 chars but 1,200 bytes: over the cap.
+        JsonRpc.Failure f = failure(head + "\u00e9".repeat(600) + tail);
+        assertEquals("Invalid Request: message larger than 1000 bytes", f.error().getMessage());
+        // Three-byte and four-byte characters filling the cap exactly are accepted.
+        String threeByte = "\u20ac".repeat(room / 3) + "x".repeat(room % 3);
+        assertEquals(1000, (head + threeByte + tail).getBytes(StandardCharsets.UTF_8).length);
+        assertEquals("ping", rpc.parse(head + threeByte + tail).method());
+        String fourByte = "\ud83d\udd11".repeat(room / 4) + "x".repeat(room % 4);
+        assertEquals(1000, (head + fourByte + tail).getBytes(StandardCharsets.UTF_8).length);
+        assertEquals("ping", rpc.parse(head + fourByte + tail).method());
+        assertEquals(RpcException.INVALID_REQUEST, failure(head + fourByte + "x" + tail).error().code());
     }
 
     @Test
