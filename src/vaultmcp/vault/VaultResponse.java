@@ -52,11 +52,11 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
             return out;
         }
         for (JsonElement e : errors.getAsJsonArray()) {
-            if (out.size() == MAX_ERRORS) {
-                break;
-            }
             String text = e.isJsonPrimitive() ? e.getAsString() : e.toString();
             for (String line : text.split("\n")) {
+                if (out.size() == MAX_ERRORS) {
+                    return out;
+                }
                 String item = line.strip();
                 if (item.startsWith("* ")) {
                     item = item.substring(2);

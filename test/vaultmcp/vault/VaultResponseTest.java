@@ -74,6 +74,17 @@ class VaultResponseTest {
     }
 
     @Test
+    void capsTheNumberOfErrorsInsideOneMultierror() {
+        StringBuilder multi = new StringBuilder("50 errors occurred:\n");
+        for (int i = 0; i < 50; i++) {
+            multi.append("\t* error ").append(i).append('\n');
+        }
+        List<String> errors = errors(400, multi.toString(), "another").errors();
+        assertEquals(10, errors.size());
+        assertEquals("error 9", errors.get(9));
+    }
+
+    @Test
     void capsTheLengthOfEachError() {
         String long1 = "x".repeat(5000);
         String error = errors(500, long1).errors().get(0);
