@@ -84,7 +84,7 @@ public final class VaultClient {
         } catch (HttpConnectTimeoutException e) {
             throw unreachable(what, "connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + "s");
         } catch (HttpTimeoutException e) {
-            throw unreachable(what, "no answer within " + timeout.toSeconds() + "s");
+            throw unreachable(what, "no answer within " + (timeout.toMillisPart() == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms"));
         } catch (ConnectException e) {
             throw unreachable(what, "connection refused");
         } catch (SSLException e) {
