@@ -63,7 +63,9 @@ public final class Log {
     private static String escape(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            // C0, DEL and C1 (NEL ends a line for some readers, CSI drives terminals), and the Unicode line separators.
+            boolean control = c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029;
+            b.append(control ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
         return b.toString();
     }

@@ -70,6 +70,12 @@ class LogTest {
     }
 
     @Test
+    void escapesC1ControlsAndUnicodeLineSeparators() {
+        log("info").info("a\u0085b\u009b31mc\u2028d\u2029e\u0080f\u009fg");
+        assertEquals("INFO a\\u0085b\\u009b31mc\\u2028d\\u2029e\\u0080f\\u009fg", body(lines().get(0)));
+    }
+
+    @Test
     void keepsPrintableUnicode() {
         log("info").info("caf\u00e9 \ud83d\udd11 \u00a0");
         assertEquals("INFO caf\u00e9 \ud83d\udd11 \u00a0", body(lines().get(0)));
