@@ -47,7 +47,9 @@ public final class ToolTable {
             check(seen.add(name), "duplicate manifest entry " + name);
             check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name " + name);
             check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
-            check(entry.has("description") && entry.has("title") && entry.has("annotations"), name + ": needs title, description, annotations");
+            check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
+                    && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint"),
+                    name + ": needs title, description, privileged, annotations.readOnlyHint, inputSchema");
             check(entry.get("privileged").getAsBoolean() != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
                     name + ": privileged must be the opposite of readOnlyHint");
             check(handlers.containsKey(name), "manifest entry " + name + " has no handler");

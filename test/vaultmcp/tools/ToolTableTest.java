@@ -101,11 +101,16 @@ class ToolTableTest {
     }
 
     @Test
-    void failsStartUpWithoutTitleDescriptionOrAnnotations() {
-        for (String field : List.of("title", "description")) {
+    void failsStartUpClearlyWhenAnEntryLacksARequiredField() {
+        for (String field : List.of("title", "description", "privileged", "inputSchema", "annotations", "readOnlyHint")) {
             JsonObject e = entry("a", false);
-            e.remove(field);
-            assertEquals("tool manifest: a: needs title, description, annotations", startUpFailure(manifest(e), handlers("a")), field);
+            if (field.equals("readOnlyHint")) {
+                e.getAsJsonObject("annotations").remove(field);
+            } else {
+                e.remove(field);
+            }
+            assertEquals("tool manifest: a: needs title, description, privileged, annotations.readOnlyHint, inputSchema",
+                    startUpFailure(manifest(e), handlers("a")), field);
         }
     }
 
