@@ -100,12 +100,17 @@ public record Config(
         Map<String, String> values = new HashMap<>();
         for (Setting s : SETTINGS) {
             String v = env.get(s.env());
-            values.put(s.env(), v == null ? s.defaultValue() : v.trim());
+            values.put(s.env(), v == null || v.isBlank() ? s.defaultValue() : v.trim());
         }
         Action action = readArgs(args, values, problems);
+        if (action == Action.HELP || action == Action.VERSION) {
+            // Asking for help must work even while the environment is wrong.
+            return new Config(action, null, null, null, false, null, null, null, null, null, 0, null,
+                    List.of(), List.of(), null, null, null, null, null, null, 0, null, "info", false);
+        }
         Reader r = new Reader(values, problems);
 
-        URI addr = r.get("VAULT_ADDR", Config::vaultAddress);
+        URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
         Transport transport = r.get("TRANSPORT_MODE", v -> switch (v) {
             case "stdio" -> Transport.STDIO;
             case "http", "streamable-http" -> Transport.HTTP;
@@ -115,32 +120,32 @@ public record Config(
         if (token == null && action == Action.RUN && transport == Transport.STDIO) {
             problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
         }
-        Path cert = r.get("MCP_TLS_CERT_FILE", Config::readableFile);
-        Path key = r.get("MCP_TLS_KEY_FILE", Config::readableFile);
+        Path cert = r.get("MCP_TLS_CERT_FILE", Values::readableFile);
+        Path key = r.get("MCP_TLS_KEY_FILE", Values::readableFile);
         if ((cert == null) != (key == null)) {
             problems.add("MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither");
         }
         Config config = new Config(action, addr, token,
                 r.get("VAULT_NAMESPACE", v -> v),
-                r.get("VAULT_SKIP_VERIFY", Config::bool),
-                r.get("VAULT_CACERT", Config::readableFile),
-                r.get("VAULT_CAPATH", Config::directory),
-                r.get("VAULT_CLIENT_TIMEOUT", Config::duration),
+                r.get("VAULT_SKIP_VERIFY", Values::bool),
+                r.get("VAULT_CACERT", Values::readableFile),
+                r.get("VAULT_CAPATH", Values::directory),
+                r.get("VAULT_CLIENT_TIMEOUT", Values::duration),
                 transport,
-                r.get("TRANSPORT_HOST", Config::host),
-                r.get("TRANSPORT_PORT", v -> integer(v, 0, 65535)),
-                r.get("MCP_ENDPOINT", Config::endpoint),
-                r.get("MCP_ALLOWED_ORIGINS", Config::list),
-                r.get("MCP_ALLOWED_HOSTS", Config::list),
-                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
+                r.get("TRANSPORT_HOST", Values::host),
+                r.get("TRANSPORT_PORT", v -> Values.integer(v, 0, 65535)),
+                r.get("MCP_ENDPOINT", Values::endpoint),
+                r.get("MCP_ALLOWED_ORIGINS", Values::list),
+                r.get("MCP_ALLOWED_HOSTS", Values::list),
+                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(Values.oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
                 cert, key,
-                r.get("MCP_RATE_LIMIT_GLOBAL", Config::rate),
-                r.get("MCP_RATE_LIMIT_SESSION", Config::rate),
+                r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
+                r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
                 r.get("MCP_AUTH_TOKEN", v -> v.isEmpty() ? null : new Secret(v)),
-                r.get("MCP_MAX_SESSIONS", v -> integer(v, 1, 100_000)),
-                r.get("MCP_SESSION_IDLE_TIMEOUT", Config::duration),
-                r.get("MCP_LOG_LEVEL", v -> oneOf(v, "debug", "info", "warning", "error")),
-                r.get("ENABLE_VAULT_OPERATIONS", Config::bool));
+                r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, 100_000)),
+                r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
+                r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, "debug", "info", "warning", "error")),
+                r.get("ENABLE_VAULT_OPERATIONS", Values::bool));
         if (config.authToken() != null && config.authToken().reveal().length() < 16) {
             problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
         }
@@ -206,7 +211,7 @@ public record Config(
                 boolean isBool = "false".equals(setting.defaultValue());
                 String next = i + 1 < rest.size() && !rest.get(i + 1).startsWith("--") ? rest.get(i + 1) : null;
                 // A bare boolean flag means true; it takes the next word only if that is a boolean, not "http".
-                if (isBool && (next == null || !isBoolean(next))) {
+                if (isBool && (next == null || !Values.isBoolean(next))) {
                     value = "true";
                 } else if (next != null) {
                     value = next;
@@ -242,132 +247,5 @@ public record Config(
                 return parser.apply(fallback);
             }
         }
-    }
-
-    static URI vaultAddress(String v) {
-        try {
-            URI uri = new URI(v);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("must start with http:// or https://");
-            }
-            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException("must be scheme://host[:port][/path] without user, query or fragment");
-            }
-            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-            return new URI(uri.getScheme() + "://" + uri.getRawAuthority() + path);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL");
-        }
-    }
-
-    static boolean bool(String v) {
-        return switch (v) {
-            case "1", "t", "T", "true", "TRUE", "True" -> true;
-            case "0", "f", "F", "false", "FALSE", "False" -> false;
-            default -> throw new IllegalArgumentException("must be true or false");
-        };
-    }
-
-    private static boolean isBoolean(String v) {
-        try {
-            bool(v);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    static int integer(String v, int min, int max) {
-        int n;
-        try {
-            n = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be a whole number");
-        }
-        if (n < min || n > max) {
-            throw new IllegalArgumentException("must be between " + min + " and " + max);
-        }
-        return n;
-    }
-
-    /** A duration as Vault writes them: 90, 90s, 15m, 2h. */
-    static Duration duration(String v) {
-        var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
-        if (d.isZero()) {
-            throw new IllegalArgumentException("must be more than zero");
-        }
-        return d;
-    }
-
-    static Rate rate(String v) {
-        String[] parts = v.split(":", -1);
-        try {
-            double perSecond = Double.parseDouble(parts[0]);
-            int burst = Integer.parseInt(parts[1]);
-            if (parts.length == 2 && perSecond > 0 && perSecond <= 1_000_000 && burst >= 1 && Double.isFinite(perSecond)) {
-                return new Rate(perSecond, burst);
-            }
-        } catch (RuntimeException e) {
-            // fall through to the message below
-        }
-        throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
-    }
-
-    static String host(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            throw new IllegalArgumentException("must be a host name or IP address");
-        }
-        return v;
-    }
-
-    static String endpoint(String v) {
-        String path = v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
-        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health")) {
-            throw new IllegalArgumentException("must be a path such as /mcp (not /health)");
-        }
-        return path;
-    }
-
-    static List<String> list(String v) {
-        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    static String oneOf(String v, String... allowed) {
-        if (!Arrays.asList(allowed).contains(v)) {
-            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
-        }
-        return v;
-    }
-
-    static Path readableFile(String v) {
-        if (v.isEmpty()) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw new IllegalArgumentException("not a readable file");
-        }
-        return p;
-    }
-
-    static Path directory(String v) {
-        if (v.isEmpty()) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (!Files.isDirectory(p)) {
-            throw new IllegalArgumentException("not a directory");
-        }
-        return p;
     }
 }

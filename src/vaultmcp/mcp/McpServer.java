@@ -72,7 +72,8 @@ public final class McpServer {
             return JsonRpc.result(message.id(), request(message, session, notify));
         } catch (RpcException e) {
             return JsonRpc.error(message.id(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // A failing handler costs one request, never the process or the stdio loop.
             log.failure("request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));
         }

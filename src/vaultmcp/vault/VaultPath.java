@@ -67,6 +67,11 @@ public final class VaultPath {
             if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
                 throw new IllegalArgumentException("the path contains a control character");
             }
+            // A lone surrogate would be sent as "?" and name a different secret.
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < segment.length()
+                    && Character.isLowSurrogate(segment.charAt(++i)))) {
+                throw new IllegalArgumentException("the path contains an unpaired UTF-16 surrogate");
+            }
         }
         return segment;
     }

@@ -125,10 +125,10 @@ class ConfigTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "VAULT_ADDR|ftp://vault:8200", "VAULT_ADDR|vault:8200", "VAULT_ADDR|http://", "VAULT_ADDR|http://user:pw@vault:8200",
-        "VAULT_ADDR|http://vault:8200?x=1", "VAULT_ADDR|http://vault:8200#f", "VAULT_ADDR|http://va ult", "VAULT_ADDR|''",
+        "VAULT_ADDR|http://vault:8200?x=1", "VAULT_ADDR|http://vault:8200#f", "VAULT_ADDR|http://va ult",
         "VAULT_SKIP_VERIFY|yes", "VAULT_SKIP_VERIFY|2", "VAULT_CACERT|/no/such/file.pem", "VAULT_CAPATH|/no/such/dir",
         "VAULT_CLIENT_TIMEOUT|0s", "VAULT_CLIENT_TIMEOUT|-1s", "VAULT_CLIENT_TIMEOUT|1d", "VAULT_CLIENT_TIMEOUT|soon", "VAULT_CLIENT_TIMEOUT|1.5s",
-        "TRANSPORT_MODE|sse", "TRANSPORT_MODE|STDIO", "TRANSPORT_HOST|a b", "TRANSPORT_HOST|host/x", "TRANSPORT_HOST|''",
+        "TRANSPORT_MODE|sse", "TRANSPORT_MODE|STDIO", "TRANSPORT_HOST|a b", "TRANSPORT_HOST|host/x",
         "TRANSPORT_PORT|65536", "TRANSPORT_PORT|-1", "TRANSPORT_PORT|http", "TRANSPORT_PORT|80.5",
         "MCP_ENDPOINT|mcp", "MCP_ENDPOINT|/health", "MCP_ENDPOINT|/health/", "MCP_ENDPOINT|/mcp//", "MCP_ENDPOINT|//mcp", "MCP_ENDPOINT|/a//b", "MCP_ENDPOINT|/a b", "MCP_ENDPOINT|/a?b",
         "MCP_CORS_MODE|STRICT", "MCP_CORS_MODE|any",
@@ -160,6 +160,26 @@ class ConfigTest {
             assertTrue(problems.stream().anyMatch(p -> p.startsWith(prefix)), prefix + " in " + problems);
         }
         assertEquals(String.join("; ", problems), e.getMessage());
+    }
+
+    @Test
+    void treatsAnEmptyVariableAsUnsetAsTheGoServerDoes() throws ConfigException {
+        Config c = parse(env("VAULT_ADDR", "", "VAULT_SKIP_VERIFY", " ", "TRANSPORT_HOST", ""));
+        assertEquals(URI.create("http://127.0.0.1:8200"), c.vaultAddr());
+        assertFalse(c.vaultSkipVerify());
+        assertEquals("127.0.0.1", c.host());
+    }
+
+    @Test
+    void printsHelpAndVersionEvenWhenTheEnvironmentIsInvalid() throws ConfigException {
+        Map<String, String> bad = Map.of("VAULT_ADDR", "ftp://x", "TRANSPORT_PORT", "nope");
+        assertEquals(Config.Action.HELP, Config.parse(bad, new String[] {"--help"}).action());
+        assertEquals(Config.Action.VERSION, Config.parse(bad, new String[] {"--version"}).action());
+    }
+
+    @Test
+    void acceptsAnUpperCaseScheme() throws ConfigException {
+        assertEquals(URI.create("https://vault.example:8200"), parse(env("VAULT_ADDR", "HTTPS://vault.example:8200")).vaultAddr());
     }
 
     @Test

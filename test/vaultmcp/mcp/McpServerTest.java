@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +30,7 @@ import vaultmcp.config.Config.Rate;
 import vaultmcp.config.Secret;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
+import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
@@ -379,6 +382,23 @@ class McpServerTest {
         assertTrue(result.get("isError").getAsBoolean());
         assertEquals("Could not reach Vault at http://127.0.0.1:1 for GET sys/mounts: connection refused", text(result));
         assertFalse(text(result).contains("hvs.TEST"));
+    }
+
+    @Test
+    void survivesAStackOverflowInAHandler() {
+        JsonArray manifest = new JsonArray();
+        manifest.add(entry("overflow", false, "{}", "[]"));
+        ToolTable table = new ToolTable(manifest, Map.of("overflow", (args, vault) -> {
+            throw new StackOverflowError();
+        }), false);
+        McpServer deep = new McpServer(table, nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log, "1", 5, false);
+        Session s = freshSession();
+        deep.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
+                "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });
+        Message call = new Message(new JsonPrimitive(2), "tools/call", JsonParser.parseString(
+                "{\"name\":\"overflow\",\"arguments\":{}}").getAsJsonObject());
+        assertEquals(-32603, deep.handle(call, s, n -> { }).getAsJsonObject("error").get("code").getAsInt());
+        assertEquals(-32603, deep.handle(call, s, n -> { }).getAsJsonObject("error").get("code").getAsInt(), "still serving");
     }
 
     @Test

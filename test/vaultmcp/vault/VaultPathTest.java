@@ -61,6 +61,17 @@ class VaultPathTest {
         assertEquals("the path contains a control character", refused(input));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a\ud800b", "a\udc00", "\ud83d", "x/\udfff\ud800"})
+    void refusesUnpairedSurrogatesThatWouldBeSentAsAQuestionMark(String input) {
+        assertEquals("the path contains an unpaired UTF-16 surrogate", refused(input));
+    }
+
+    @Test
+    void encodesAPairedSurrogateAsUtf8() {
+        assertEquals("secret/data/%F0%9F%94%91", MOUNT.append("\ud83d\udd11").encoded());
+    }
+
     @Test
     void acceptsCharactersJustOutsideTheControlRanges() {
         assertEquals("secret/data/%20~%C2%A0", MOUNT.append(" ~\u00a0").encoded());

@@ -1,0 +1,151 @@
+package vaultmcp.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import vaultmcp.config.Config.Rate;
+
+/**
+ * Parsers for setting values. Each returns the value or throws IllegalArgumentException with a
+ * message that, prefixed by the variable's name, tells the operator what is expected.
+ */
+final class Values {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+    private Values() {}
+
+    static URI vaultAddress(String v) {
+        try {
+            URI uri = new URI(v);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("must start with http:// or https://");
+            }
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("must be scheme://host[:port][/path] without user, query or fragment");
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+            return new URI(scheme + "://" + uri.getRawAuthority() + path);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL");
+        }
+    }
+
+    static boolean bool(String v) {
+        return switch (v) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    static boolean isBoolean(String v) {
+        try {
+            bool(v);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static int integer(String v, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return n;
+    }
+
+    /** A duration as Vault writes them: 90, 90s, 15m, 2h. */
+    static Duration duration(String v) {
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be more than zero");
+        }
+        return d;
+    }
+
+    static Rate rate(String v) {
+        String[] parts = v.split(":", -1);
+        try {
+            double perSecond = Double.parseDouble(parts[0]);
+            int burst = Integer.parseInt(parts[1]);
+            if (parts.length == 2 && perSecond > 0 && perSecond <= 1_000_000 && burst >= 1 && Double.isFinite(perSecond)) {
+                return new Rate(perSecond, burst);
+            }
+        } catch (RuntimeException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
+    }
+
+    static String host(String v) {
+        if (v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
+            throw new IllegalArgumentException("must be a host name or IP address");
+        }
+        return v;
+    }
+
+    static String endpoint(String v) {
+        String path = v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health")) {
+            throw new IllegalArgumentException("must be a path such as /mcp (not /health)");
+        }
+        return path;
+    }
+
+    static List<String> list(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    static String oneOf(String v, String... allowed) {
+        if (!Arrays.asList(allowed).contains(v)) {
+            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    static Path readableFile(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException("not a readable file");
+        }
+        return p;
+    }
+
+    static Path directory(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isDirectory(p)) {
+            throw new IllegalArgumentException("not a directory");
+        }
+        return p;
+    }
+}
