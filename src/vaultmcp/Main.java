@@ -15,8 +15,10 @@ import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
+import vaultmcp.security.Tls;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.tools.Tools;
+import vaultmcp.transport.HttpTransport;
 import vaultmcp.transport.StdioTransport;
 import vaultmcp.vault.VaultClient;
 import vaultmcp.vault.VaultTrust;
@@ -41,9 +43,7 @@ public final class Main {
         try {
             config = Config.parse(env, args);
         } catch (ConfigException e) {
-            e.problems().forEach(p -> err.println("vault-mcp-server: " + p));
-            err.println("vault-mcp-server: see --help");
-            return CONFIG_ERROR;
+            return configError(e, err);
         }
         switch (config.action()) {
             case HELP -> { out.print(Config.help()); return OK; }
@@ -80,11 +80,27 @@ public final class Main {
                 new StdioTransport(server, codec, session, log, out).serve(in);
                 return OK;
             }
-            err.println("vault-mcp-server: the HTTP transport is not available in this build");
-            return CONFIG_ERROR;
+            SSLContext tls = config.tls() ? Tls.context(config.tlsCertFile(), config.tlsKeyFile()) : null;
+            try (HttpTransport http = new HttpTransport(config, server, codec, limiter, tls, log)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(http::close));
+                log.info("listening on " + http.start());
+                http.awaitStop();
+                return OK;
+            }
+        } catch (ConfigException e) {
+            return configError(e, err);
+        } catch (IOException e) {
+            err.println("vault-mcp-server: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            return FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FAILED;
         }
+    }
+
+    private static int configError(ConfigException e, PrintStream err) {
+        e.problems().forEach(p -> err.println("vault-mcp-server: " + p));
+        err.println("vault-mcp-server: see --help");
+        return CONFIG_ERROR;
     }
 }

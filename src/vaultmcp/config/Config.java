@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import vaultmcp.security.OriginPolicy;
 
 /**
  * The operator's configuration: environment variables with the Go server's names, each also a
@@ -148,6 +149,15 @@ public record Config(
                 r.get("ENABLE_VAULT_OPERATIONS", Values::bool));
         if (config.authToken() != null && config.authToken().reveal().length() < 16) {
             problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
+        }
+        if (action == Action.RUN && transport == Transport.HTTP && !OriginPolicy.isLoopback(config.host())) {
+            // 0.0.0.0 and :: are every interface, not loopback: the Go server let them through in plain text.
+            if (cert == null) {
+                problems.add("TRANSPORT_HOST: " + config.host() + " is not loopback; serving beyond this machine needs MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE");
+            }
+            if (config.allowedHosts().isEmpty()) {
+                problems.add("MCP_ALLOWED_HOSTS: required when TRANSPORT_HOST is not loopback (the host names clients use to reach this server)");
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

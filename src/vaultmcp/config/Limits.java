@@ -23,4 +23,26 @@ public final class Limits {
     public static final int STDIO_WORKERS = 4;
     /** Tools per tools/list page. */
     public static final int TOOLS_PAGE_SIZE = 50;
+
+    // HTTP. The jdk.httpserver limits are system properties, set before the first server is made
+    // unless the operator gave them with -D (their names are in HttpTransport).
+    /** Threads running HTTP requests; TLS handshakes and header reads happen on them too. */
+    public static final int HTTP_WORKERS = 16;
+    /** Connections waiting for a worker; beyond this a new connection is closed at once. */
+    public static final int HTTP_QUEUE = 64;
+    /** Open connections at once (jdk.httpserver.maxConnections); more are closed on accept. */
+    public static final int HTTP_MAX_CONNECTIONS = 256;
+    /** Pending connections the operating system may queue before accept. */
+    public static final int HTTP_BACKLOG = 64;
+    /** Seconds a client has to send a whole request, headers and body (sun.net.httpserver.maxReqTime). */
+    public static final int HTTP_MAX_REQUEST_SECONDS = 20;
+    /**
+     * Seconds from the end of a request to the end of its answer (sun.net.httpserver.maxRspTime):
+     * covers the tool's Vault calls (VAULT_CLIENT_TIMEOUT each) and a slow reader.
+     */
+    public static final int HTTP_MAX_RESPONSE_SECONDS = 120;
+    /** Request header lines (sun.net.httpserver.maxReqHeaders). */
+    public static final int HTTP_MAX_HEADERS = 100;
+    /** Bytes of all request headers together (sun.net.httpserver.maxReqHeaderSize). */
+    public static final int HTTP_MAX_HEADER_BYTES = 32 * 1024;
 }

@@ -1,0 +1,76 @@
+package vaultmcp.security;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import vaultmcp.config.Config.CorsMode;
+
+/**
+ * Which {@code Host} and {@code Origin} headers the HTTP endpoint accepts (DNS rebinding and
+ * cross-site requests). Trusts only the operator's configuration; both headers come from the
+ * caller and are compared, never resolved.
+ */
+public final class OriginPolicy {
+    private static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "[::1]");
+
+    private final boolean loopbackBind;
+    private final List<String> allowedHosts;
+    private final List<String> allowedOrigins;
+    private final CorsMode mode;
+    private final String scheme;
+
+    public OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode, boolean tls) {
+        this.loopbackBind = loopbackBind;
+        this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.mode = mode;
+        this.scheme = tls ? "https://" : "http://";
+    }
+
+    /**
+     * True for the names that always mean this machine: localhost, 127.0.0.0/8 and ::1. The
+     * wildcard addresses 0.0.0.0 and :: are not loopback: they listen on every interface.
+     * Other names are never resolved, so a DNS answer cannot make a host count as loopback.
+     */
+    public static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        if (!h.matches("(\\d{1,3}\\.){3}\\d{1,3}") && !h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The Host header: a loopback name when bound to loopback, else one the operator listed. Any port. */
+    public boolean hostAllowed(String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        String name = hostHeader.toLowerCase(Locale.ROOT).replaceFirst("^(\\[[^]]*]|[^:\\[]*)(:\\d{1,5})?$", "$1");
+        return loopbackBind ? LOOPBACK_NAMES.contains(name) : allowedHosts.contains(name);
+    }
+
+    /**
+     * The Origin header, for a request whose Host was accepted. No Origin (not a browser) passes;
+     * the server's own origin passes (it serves no pages, so no script can run there); otherwise
+     * the CORS mode decides.
+     */
+    public boolean originAllowed(String origin, String hostHeader) {
+        if (origin == null || origin.equalsIgnoreCase(scheme + hostHeader)) {
+            return true;
+        }
+        return switch (mode) {
+            case DISABLED -> true;
+            case DEVELOPMENT -> allowedOrigins.contains(origin)
+                    || origin.matches("https?://(localhost|127\\.0\\.0\\.1|\\[::1]):\\d{1,5}");
+            case STRICT -> allowedOrigins.contains(origin);
+        };
+    }
+}

@@ -1,0 +1,231 @@
+package vaultmcp.security;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import vaultmcp.config.ConfigException;
+
+/**
+ * The HTTPS listener's identity: a PEM certificate chain and a PEM private key as openssl writes
+ * them (PKCS#8, PKCS#1 RSA or SEC1 EC; PKCS#1 and SEC1 are wrapped into PKCS#8 here, no library).
+ * The key must prove it belongs to the first certificate. Only TLS 1.3 and 1.2 with forward-secret
+ * AEAD suites are offered. Any problem stops start-up with a message naming the file's variable.
+ */
+public final class Tls {
+    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final byte[] RSA_ALGORITHM = HexFormat.of().parseHex("300d06092a864886f70d0101010500");
+    private static final byte[] EC_PUBLIC_KEY_OID = HexFormat.of().parseHex("06072a8648ce3d0201");
+    private static final byte[] VERSION_0 = HexFormat.of().parseHex("020100");
+
+    private Tls() {}
+
+    /** An SSLContext serving the chain in {@code certFile} with the key in {@code keyFile}. */
+    public static SSLContext context(Path certFile, Path keyFile) throws ConfigException {
+        List<X509Certificate> chain = certificates(certFile);
+        PrivateKey key = privateKey(keyFile, chain.get(0));
+        try {
+            chain.get(0).checkValidity();
+        } catch (GeneralSecurityException e) {
+            throw problem("MCP_TLS_CERT_FILE: the certificate is not valid now (valid " + chain.get(0).getNotBefore()
+                    + " to " + chain.get(0).getNotAfter() + ")");
+        }
+        try {
+            char[] password = "in-memory".toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", key, password, chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw problem("MCP_TLS_CERT_FILE / MCP_TLS_KEY_FILE: cannot build the TLS context: " + e.getMessage());
+        }
+    }
+
+    /** Applies TLS 1.3/1.2 and the AEAD, forward-secret cipher suites to every connection. */
+    public static HttpsConfigurator configurator(SSLContext context) {
+        return new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = context.getDefaultSSLParameters();
+                p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                p.setCipherSuites(Arrays.stream(p.getCipherSuites())
+                        .filter(s -> s.startsWith("TLS_AES_") || s.startsWith("TLS_CHACHA20_") || s.endsWith("_SCSV")
+                                || s.startsWith("TLS_ECDHE_") && (s.contains("_GCM_") || s.contains("_CHACHA20_")))
+                        .toArray(String[]::new));
+                params.setSSLParameters(p);
+            }
+        };
+    }
+
+    private static List<X509Certificate> certificates(Path file) throws ConfigException {
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (String[] block : blocks(file, "MCP_TLS_CERT_FILE")) {
+                if (block[0].equals("CERTIFICATE")) {
+                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(block[1]))));
+                }
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw problem("MCP_TLS_CERT_FILE: " + file + " holds a damaged certificate");
+        }
+        if (chain.isEmpty()) {
+            throw problem("MCP_TLS_CERT_FILE: no PEM certificate (-----BEGIN CERTIFICATE-----) in " + file);
+        }
+        return chain;
+    }
+
+    private static PrivateKey privateKey(Path file, X509Certificate certificate) throws ConfigException {
+        String[] pem = blocks(file, "MCP_TLS_KEY_FILE").stream().filter(b -> b[0].endsWith("PRIVATE KEY")).findFirst()
+                .orElseThrow(() -> problem("MCP_TLS_KEY_FILE: no PEM private key (-----BEGIN ... PRIVATE KEY-----) in " + file));
+        if (pem[0].startsWith("ENCRYPTED") || pem[1].contains("ENCRYPTED")) {
+            throw problem("MCP_TLS_KEY_FILE: the key is encrypted; write it unencrypted (openssl pkey -in k.pem -out plain.pem) and protect the file");
+        }
+        PrivateKey key;
+        try {
+            byte[] der = decode(pem[1]);
+            byte[] pkcs8 = switch (pem[0]) {
+                case "PRIVATE KEY" -> der;
+                case "RSA PRIVATE KEY" -> tlv(0x30, VERSION_0, RSA_ALGORITHM, tlv(0x04, der));
+                case "EC PRIVATE KEY" -> tlv(0x30, VERSION_0, tlv(0x30, EC_PUBLIC_KEY_OID, curve(der)), tlv(0x04, der));
+                default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + pem[0] + "\"");
+            };
+            key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw problem("MCP_TLS_KEY_FILE: " + file + " is not a valid " + certificate.getPublicKey().getAlgorithm()
+                    + " private key, or not the key of the certificate in MCP_TLS_CERT_FILE");
+        }
+        if (!provesPossession(key, certificate)) {
+            throw problem("MCP_TLS_KEY_FILE: the key does not match the certificate in MCP_TLS_CERT_FILE");
+        }
+        return key;
+    }
+
+    /** Signs a random challenge with the key and checks it with the certificate's public key. */
+    private static boolean provesPossession(PrivateKey key, X509Certificate certificate) throws ConfigException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
+            default -> throw problem("MCP_TLS_KEY_FILE: unsupported key algorithm " + key.getAlgorithm() + " (use RSA, EC or EdDSA)");
+        };
+        try {
+            byte[] challenge = new byte[32];
+            new SecureRandom().nextBytes(challenge);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            return verifier.verify(signer.sign());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The PEM blocks of a file as {type, body}. */
+    private static List<String[]> blocks(Path file, String variable) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw problem(variable + ": cannot read " + file);
+        }
+        List<String[]> blocks = new ArrayList<>();
+        Matcher m = PEM.matcher(text);
+        while (m.find()) {
+            blocks.add(new String[] {m.group(1), m.group(2)});
+        }
+        return blocks;
+    }
+
+    private static byte[] decode(String body) {
+        return Base64.getMimeDecoder().decode(body.trim());
+    }
+
+    /** The named-curve OID in a SEC1 ECPrivateKey: SEQUENCE { version, key, [0] curve OID, [1] public key }. */
+    private static byte[] curve(byte[] sec1) {
+        int[] sequence = read(sec1, 0);
+        for (int at = sequence[1]; at < sequence[2]; at = read(sec1, at)[2]) {
+            int[] field = read(sec1, at);
+            if (field[0] == 0xa0) {
+                return Arrays.copyOfRange(sec1, field[1], field[2]);
+            }
+        }
+        throw new IllegalArgumentException("no named curve");
+    }
+
+    /** One DER element at {@code at}: {tag, start of value, end of value}. */
+    private static int[] read(byte[] der, int at) {
+        int tag = der[at] & 0xff;
+        int length = der[at + 1] & 0xff;
+        int start = at + 2;
+        if (length > 0x80 && length <= 0x83) {
+            int bytes = length & 0x7f;
+            length = 0;
+            for (int i = 0; i < bytes; i++) {
+                length = length << 8 | der[start++] & 0xff;
+            }
+        } else if (length >= 0x80) {
+            throw new IllegalArgumentException("unsupported DER length");
+        }
+        if (start + length > der.length) {
+            throw new IllegalArgumentException("truncated DER");
+        }
+        return new int[] {tag, start, start + length};
+    }
+
+    /** A DER element of {@code tag} holding the concatenated parts. */
+    private static byte[] tlv(int tag, byte[]... parts) {
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            value.writeBytes(part);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        int n = value.size();
+        if (n >= 0x80) {
+            int bytes = n > 0xffff ? 3 : n > 0xff ? 2 : 1;
+            out.write(0x80 | bytes);
+            for (int i = bytes - 1; i >= 0; i--) {
+                out.write(n >>> (8 * i) & 0xff);
+            }
+        } else {
+            out.write(n);
+        }
+        out.writeBytes(value.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static ConfigException problem(String message) {
+        return new ConfigException(List.of(message));
+    }
+}

@@ -1,0 +1,304 @@
+package vaultmcp.transport;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import vaultmcp.json.StrictJson;
+import vaultmcp.jsonrpc.JsonRpc;
+import vaultmcp.jsonrpc.Message;
+import vaultmcp.jsonrpc.RpcException;
+import vaultmcp.log.Log;
+import vaultmcp.mcp.McpServer;
+import vaultmcp.security.OriginPolicy;
+
+/**
+ * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
+ * JSON, or with a short SSE stream when log notifications come before the answer; DELETE ends a
+ * session; no GET stream. Each request passes, in order: Host and Origin, no query and no Vault
+ * setting headers, the method, the media types and body, the protocol version, the caller, the
+ * session. Nothing in a request can choose the Vault address, namespace or TLS settings.
+ */
+final class HttpEndpoint implements HttpHandler {
+    private static final String ALLOW = "POST, DELETE, OPTIONS";
+    /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
+    private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY", "VAULT_NAMESPACE", "X-Vault-Namespace");
+    private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID";
+
+    private final String path;
+    private final McpServer server;
+    private final JsonRpc codec;
+    private final HttpSessions sessions;
+    private final OriginPolicy policy;
+    private final HttpAuth auth;
+    private final Log log;
+
+    HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy, HttpAuth auth, Log log) {
+        this.path = path;
+        this.server = server;
+        this.codec = codec;
+        this.sessions = sessions;
+        this.policy = policy;
+        this.auth = auth;
+        this.log = log;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        try (exchange) {
+            try {
+                serve(exchange);
+            } catch (HttpError e) {
+                log.debug("HTTP " + exchange.getRequestMethod() + " refused with " + e.status() + ": " + e.getMessage());
+                if (e.status() == 401) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
+                }
+                send(exchange, e.status(), JsonRpc.error(null, new RpcException(e.code(), e.getMessage())));
+            } catch (RuntimeException e) {
+                log.failure("HTTP " + exchange.getRequestMethod(), e);
+                send(exchange, 500, JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error")));
+            }
+        } catch (IOException e) {
+            log.debug("HTTP client went away: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
+        Headers out = exchange.getResponseHeaders();
+        String host = in.getFirst("Host");
+        String origin = in.getFirst("Origin");
+        out.set("Vary", "Origin");
+        if (!policy.hostAllowed(host) || !policy.originAllowed(origin, host)) {
+            throw new HttpError(403, "Forbidden: " + (policy.hostAllowed(host) ? "Origin" : "Host") + " not allowed");
+        }
+        if (origin != null) {
+            out.set("Access-Control-Allow-Origin", origin);
+            out.set("Access-Control-Allow-Methods", ALLOW);
+            out.set("Access-Control-Allow-Headers", CORS_HEADERS);
+            out.set("Access-Control-Expose-Headers", "Mcp-Session-Id, WWW-Authenticate, Retry-After");
+            out.set("Access-Control-Max-Age", "3600");
+        }
+        if (!exchange.getRequestURI().getRawPath().equals(path)) {
+            throw new HttpError(404, "Not Found");
+        }
+        if (exchange.getRequestURI().getRawQuery() != null) {
+            throw new HttpError(400, "Bad Request: query parameters are not accepted; send the Vault token in X-Vault-Token");
+        }
+        for (String name : VAULT_SETTINGS) {
+            if (in.containsKey(name)) {
+                throw new HttpError(400, "Bad Request: header " + name + " is not accepted: Vault address, namespace,"
+                        + " TLS settings and the server's token are set by the operator; send your token in X-Vault-Token");
+            }
+        }
+        switch (exchange.getRequestMethod()) {
+            case "POST" -> post(exchange);
+            case "DELETE" -> delete(exchange);
+            case "OPTIONS" -> send(exchange, 204, null);
+            default -> {
+                out.set("Allow", ALLOW);
+                throw new HttpError(405, "Method Not Allowed: POST a JSON-RPC message; this server offers no GET stream");
+            }
+        }
+    }
+
+    private void post(HttpExchange exchange) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
+        if (!accepts(in.get("Accept"), "application/json") || !accepts(in.get("Accept"), "text/event-stream")) {
+            throw new HttpError(406, "Not Acceptable: Accept must allow both application/json and text/event-stream");
+        }
+        if (!isJson(in.getFirst("Content-Type"))) {
+            throw new HttpError(415, "Unsupported Media Type: Content-Type must be application/json");
+        }
+        Message message;
+        try {
+            message = codec.parse(body(exchange));
+        } catch (JsonRpc.Failure e) {
+            send(exchange, 400, e.response());
+            return;
+        }
+        String id = in.getFirst("Mcp-Session-Id");
+        boolean initialize = id == null && message.isRequest() && "initialize".equals(message.method());
+        if (!initialize) {
+            checkVersion(in); // the initialize POST negotiates the version in its body instead
+        }
+        HttpAuth.Caller caller = auth.identify(in);
+        HttpSessions.Entry entry;
+        if (initialize) {
+            entry = sessions.open(caller);
+            if (entry == null) {
+                log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
+                throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
+            }
+        } else if (id == null) {
+            throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required; send initialize first");
+        } else {
+            entry = session(id, caller);
+        }
+        if (caller.anonymous() && "tools/call".equals(message.method())) {
+            throw unauthorized("Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
+        }
+        SseReply reply = new SseReply(exchange);
+        JsonObject response = server.handle(message, entry.session, reply::send);
+        if (initialize && response != null && response.has("result")) {
+            exchange.getResponseHeaders().set("Mcp-Session-Id", entry.session.id());
+        } else if (initialize) {
+            sessions.close(entry.session.id());
+        }
+        if (reply.started()) {
+            reply.send(response);
+        } else if (response == null) {
+            send(exchange, 202, null);
+        } else {
+            retryAfter(exchange, response);
+            send(exchange, 200, response);
+        }
+    }
+
+    private void delete(HttpExchange exchange) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
+        checkVersion(in);
+        String id = in.getFirst("Mcp-Session-Id");
+        if (id == null) {
+            throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required");
+        }
+        session(id, auth.identify(in));
+        sessions.close(id);
+        send(exchange, 204, null);
+    }
+
+    /** The session, if it exists and the caller is the one that opened it. */
+    private HttpSessions.Entry session(String id, HttpAuth.Caller caller) throws HttpError {
+        HttpSessions.Entry entry = sessions.find(id);
+        if (entry == null) {
+            throw new HttpError(404, "Session not found: it ended or expired; send initialize without Mcp-Session-Id");
+        }
+        if (!entry.caller.same(caller)) {
+            // A leaked session id is useless without the credential that opened the session.
+            throw caller.anonymous() ? unauthorized("Unauthorized: this session needs the credential it was opened with")
+                    : new HttpError(403, "Forbidden: this session was opened with another credential");
+        }
+        return entry;
+    }
+
+    private static HttpError unauthorized(String message) {
+        return new HttpError(401, message);
+    }
+
+    private static void checkVersion(Headers in) throws HttpError {
+        String version = in.getFirst("MCP-Protocol-Version");
+        if (version != null && !McpServer.PROTOCOL_VERSIONS.contains(version)) {
+            throw new HttpError(400, "Bad Request: unsupported MCP-Protocol-Version (supported: "
+                    + String.join(", ", McpServer.PROTOCOL_VERSIONS) + ")");
+        }
+    }
+
+    /** Whether the Accept header values allow {@code type}, by name or by wildcard, with q above 0. */
+    private static boolean accepts(List<String> accept, String type) {
+        if (accept == null) {
+            return false;
+        }
+        for (String range : String.join(",", accept).split(",")) {
+            String[] parts = range.split(";");
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            boolean refused = parts.length > 1 && parts[parts.length - 1].trim().matches("q=0(\\.0{0,3})?");
+            if (!refused && (name.equals(type) || name.equals("*/*") || name.equals(type.substring(0, type.indexOf('/')) + "/*"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
+            if (p.startsWith("charset=") && !p.equals("charset=utf-8")) {
+                return false;
+            }
+        }
+        return parts[0].trim().equalsIgnoreCase("application/json");
+    }
+
+    /** The body as text: at most the message cap (413 beyond), valid UTF-8 (a parse error otherwise). */
+    private String body(HttpExchange exchange) throws HttpError, IOException, JsonRpc.Failure {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        int max = codec.maxBytes();
+        boolean tooLong = declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max;
+        byte[] bytes = tooLong ? null : exchange.getRequestBody().readNBytes(max + 1);
+        if (bytes == null || bytes.length > max) {
+            throw new HttpError(413, "Payload Too Large: a message may have at most " + max + " bytes");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw JsonRpc.parseFailure("the body is not valid UTF-8");
+        }
+    }
+
+    private static void retryAfter(HttpExchange exchange, JsonObject response) {
+        JsonObject error = response.has("error") ? response.getAsJsonObject("error") : null;
+        if (error != null && error.get("code").getAsInt() == RpcException.RATE_LIMITED && error.has("data")) {
+            long ms = error.getAsJsonObject("data").get("retryAfterMs").getAsLong();
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf((ms + 999) / 1000));
+        }
+    }
+
+    /** Sends a whole answer: a JSON body, or none (status 202, 204). */
+    static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
+        if (body == null) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        byte[] bytes = StrictJson.write(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /**
+     * An answer that turns into an SSE stream when the first notification arrives: the
+     * notifications as they come, then the response, then the end of the stream.
+     */
+    private static final class SseReply {
+        private final HttpExchange exchange;
+        private OutputStream stream;
+
+        SseReply(HttpExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        boolean started() {
+            return stream != null;
+        }
+
+        void send(JsonObject message) {
+            try {
+                if (stream == null) {
+                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                    exchange.sendResponseHeaders(200, 0);
+                    stream = exchange.getResponseBody();
+                }
+                if (message != null) {
+                    stream.write(("event: message\ndata: " + StrictJson.write(message) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    stream.flush();
+                }
+            } catch (IOException e) {
+                // The client went away; the request still completes, its answer has nowhere to go.
+            }
+        }
+    }
+}

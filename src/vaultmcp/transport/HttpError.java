@@ -1,0 +1,23 @@
+package vaultmcp.transport;
+
+/**
+ * A request refused at the HTTP layer: its status, and a message safe to show the caller (sent as
+ * a JSON-RPC error without id: -32001 for an unknown session, as the TypeScript SDK does, else -32000).
+ */
+final class HttpError extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    HttpError(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    int status() {
+        return status;
+    }
+
+    int code() {
+        return status == 404 ? -32001 : -32000;
+    }
+}

@@ -1,0 +1,119 @@
+package vaultmcp.transport;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import vaultmcp.config.Config;
+import vaultmcp.config.Limits;
+import vaultmcp.jsonrpc.JsonRpc;
+import vaultmcp.log.Log;
+import vaultmcp.mcp.McpServer;
+import vaultmcp.security.OriginPolicy;
+import vaultmcp.security.RateLimiter;
+import vaultmcp.security.Tls;
+
+/**
+ * The HTTP listener: HTTPS when a certificate is configured, on a bounded pool of workers, with
+ * jdk.httpserver's time, header and connection limits switched on, serving the MCP endpoint and
+ * {@code /health}. A client that stalls mid-request is cut off after the request time limit.
+ */
+public final class HttpTransport implements AutoCloseable {
+    private final HttpServer server;
+    private final ThreadPoolExecutor pool;
+    private final boolean tls;
+    private final String endpoint;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Binds the listener (not yet serving). {@code tlsContext} null means plain HTTP. */
+    public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, SSLContext tlsContext, Log log) throws IOException {
+        limit("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
+        limit("sun.net.httpserver.maxRspTime", Limits.HTTP_MAX_RESPONSE_SECONDS);
+        limit("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
+        limit("sun.net.httpserver.maxReqHeaderSize", Limits.HTTP_MAX_HEADER_BYTES);
+        limit("jdk.httpserver.maxConnections", Limits.HTTP_MAX_CONNECTIONS);
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        this.tls = tlsContext != null;
+        if (tls) {
+            HttpsServer https = HttpsServer.create(address, Limits.HTTP_BACKLOG);
+            https.setHttpsConfigurator(Tls.configurator(tlsContext));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(address, Limits.HTTP_BACKLOG);
+        }
+        // A full queue refuses (the server then closes that connection) rather than grow without bound.
+        this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Limits.HTTP_QUEUE), runnable -> {
+                    Thread t = new Thread(runnable, "http-worker");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        server.setExecutor(pool);
+        this.endpoint = config.endpoint();
+        OriginPolicy policy = new OriginPolicy(OriginPolicy.isLoopback(config.host()), config.allowedHosts(),
+                config.allowedOrigins(), config.corsMode(), tls);
+        HttpSessions sessions = new HttpSessions(config.maxSessions(), config.sessionIdleTimeout(), limiter, System::nanoTime);
+        HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken());
+        server.createContext(endpoint, new HttpEndpoint(endpoint, mcp, codec, sessions, policy, auth, log));
+        server.createContext("/health", HttpTransport::health);
+        if (config.corsMode() == Config.CorsMode.DISABLED) {
+            log.warn("MCP_CORS_MODE=disabled: any web page the user visits may call this server");
+        }
+        if (config.vaultToken() != null && config.authToken() == null) {
+            log.info("VAULT_TOKEN is not lent to HTTP callers (set MCP_AUTH_TOKEN to allow bearer callers to use it)");
+        }
+    }
+
+    /** Starts serving; returns the endpoint's URL. */
+    public URI start() {
+        server.start();
+        return url();
+    }
+
+    public URI url() {
+        InetSocketAddress bound = server.getAddress();
+        String host = bound.getAddress().getHostAddress();
+        host = host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host;
+        return URI.create((tls ? "https://" : "http://") + host + ":" + bound.getPort() + endpoint);
+    }
+
+    /** Blocks until {@link #close()}. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+        stopped.countDown();
+    }
+
+    /** Sets a jdk.httpserver limit unless the operator already chose it with -D. */
+    private static void limit(String property, int value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, String.valueOf(value));
+        }
+    }
+
+    /** Liveness only: says nothing about the configuration or Vault. */
+    private static void health(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getPath().equals("/health")) {
+                HttpEndpoint.send(exchange, 404, null);
+                return;
+            }
+            JsonObject ok = new JsonObject();
+            ok.addProperty("status", "ok");
+            HttpEndpoint.send(exchange, 200, ok);
+        }
+    }
+}
