@@ -233,11 +233,9 @@ final class HttpEndpoint implements HttpHandler {
 
     /** The body as text: at most the message cap (413 beyond), valid UTF-8 (a parse error otherwise). */
     private String body(HttpExchange exchange) throws HttpError, IOException, JsonRpc.Failure {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         int max = codec.maxBytes();
-        boolean tooLong = declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max;
-        byte[] bytes = tooLong ? null : exchange.getRequestBody().readNBytes(max + 1);
-        if (bytes == null || bytes.length > max) {
+        byte[] bytes = exchange.getRequestBody().readNBytes(max + 1);
+        if (bytes.length > max) {
             throw new HttpError(413, "Payload Too Large: a message may have at most " + max + " bytes");
         }
         try {
@@ -258,7 +256,7 @@ final class HttpEndpoint implements HttpHandler {
 
     /** Sends a whole answer: a JSON body, or none (status 202, 204). */
     static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
-        if (body == null) {
+        if (body == null || exchange.getRequestMethod().equals("HEAD")) {
             exchange.sendResponseHeaders(status, -1);
             return;
         }
