@@ -183,44 +183,35 @@ public final class Tls {
         throw new IllegalArgumentException("no named curve");
     }
 
-    /** One DER element at {@code at}: {tag, start of value, end of value}. */
+    /** One DER element at {@code at}: {tag, start of value, end of value}; lengths up to 3 bytes. */
     private static int[] read(byte[] der, int at) {
-        int tag = der[at] & 0xff;
         int length = der[at + 1] & 0xff;
         int start = at + 2;
-        if (length > 0x80 && length <= 0x83) {
-            int bytes = length & 0x7f;
+        if (length >= 0x80) {
+            int bytes = length - 0x80;
+            if (bytes < 1 || bytes > 3) {
+                throw new IllegalArgumentException("unsupported DER length");
+            }
             length = 0;
             for (int i = 0; i < bytes; i++) {
                 length = length << 8 | der[start++] & 0xff;
             }
-        } else if (length >= 0x80) {
-            throw new IllegalArgumentException("unsupported DER length");
         }
         if (start + length > der.length) {
             throw new IllegalArgumentException("truncated DER");
         }
-        return new int[] {tag, start, start + length};
+        return new int[] {der[at] & 0xff, start, start + length};
     }
 
-    /** A DER element of {@code tag} holding the concatenated parts. */
+    /** A DER element of {@code tag} holding the concatenated parts (shorter than 64 KiB). */
     private static byte[] tlv(int tag, byte[]... parts) {
         ByteArrayOutputStream value = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            value.writeBytes(part);
-        }
+        Arrays.stream(parts).forEach(value::writeBytes);
+        int n = value.size();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(tag);
-        int n = value.size();
-        if (n >= 0x80) {
-            int bytes = n > 0xffff ? 3 : n > 0xff ? 2 : 1;
-            out.write(0x80 | bytes);
-            for (int i = bytes - 1; i >= 0; i--) {
-                out.write(n >>> (8 * i) & 0xff);
-            }
-        } else {
-            out.write(n);
-        }
+        out.writeBytes(n < 0x80 ? new byte[] {(byte) n} : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+                : new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n});
         out.writeBytes(value.toByteArray());
         return out.toByteArray();
     }

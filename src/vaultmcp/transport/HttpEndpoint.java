@@ -87,7 +87,7 @@ final class HttpEndpoint implements HttpHandler {
             out.set("Access-Control-Expose-Headers", "Mcp-Session-Id, WWW-Authenticate, Retry-After");
             out.set("Access-Control-Max-Age", "3600");
         }
-        if (!exchange.getRequestURI().getRawPath().equals(path)) {
+        if (!path.equals(exchange.getRequestURI().getRawPath())) {
             throw new HttpError(404, "Not Found");
         }
         if (exchange.getRequestURI().getRawQuery() != null) {
@@ -112,7 +112,7 @@ final class HttpEndpoint implements HttpHandler {
 
     private void post(HttpExchange exchange) throws HttpError, IOException {
         Headers in = exchange.getRequestHeaders();
-        if (!accepts(in.get("Accept"), "application/json") || !accepts(in.get("Accept"), "text/event-stream")) {
+        if (!accepts(in.get("Accept"))) {
             throw new HttpError(406, "Not Acceptable: Accept must allow both application/json and text/event-stream");
         }
         if (!isJson(in.getFirst("Content-Type"))) {
@@ -144,7 +144,7 @@ final class HttpEndpoint implements HttpHandler {
             entry = session(id, caller);
         }
         if (caller.anonymous() && "tools/call".equals(message.method())) {
-            throw unauthorized("Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
+            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
         }
         SseReply reply = new SseReply(exchange);
         JsonObject response = server.handle(message, entry.session, reply::send);
@@ -183,14 +183,10 @@ final class HttpEndpoint implements HttpHandler {
         }
         if (!entry.caller.same(caller)) {
             // A leaked session id is useless without the credential that opened the session.
-            throw caller.anonymous() ? unauthorized("Unauthorized: this session needs the credential it was opened with")
+            throw caller.anonymous() ? new HttpError(401, "Unauthorized: this session needs the credential it was opened with")
                     : new HttpError(403, "Forbidden: this session was opened with another credential");
         }
         return entry;
-    }
-
-    private static HttpError unauthorized(String message) {
-        return new HttpError(401, message);
     }
 
     private static void checkVersion(Headers in) throws HttpError {
@@ -201,34 +197,15 @@ final class HttpEndpoint implements HttpHandler {
         }
     }
 
-    /** Whether the Accept header values allow {@code type}, by name or by wildcard, with q above 0. */
-    private static boolean accepts(List<String> accept, String type) {
-        if (accept == null) {
-            return false;
-        }
-        for (String range : String.join(",", accept).split(",")) {
-            String[] parts = range.split(";");
-            String name = parts[0].trim().toLowerCase(Locale.ROOT);
-            boolean refused = parts.length > 1 && parts[parts.length - 1].trim().matches("q=0(\\.0{0,3})?");
-            if (!refused && (name.equals(type) || name.equals("*/*") || name.equals(type.substring(0, type.indexOf('/')) + "/*"))) {
-                return true;
-            }
-        }
-        return false;
+    /** Both media types must be acceptable, by name or by the full wildcard (as the SDK, no q-value logic). */
+    private static boolean accepts(List<String> accept) {
+        String all = accept == null ? "" : String.join(",", accept).toLowerCase(Locale.ROOT);
+        return all.contains("*/*") || all.contains("application/json") && all.contains("text/event-stream");
     }
 
     private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.split(";");
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
-            if (p.startsWith("charset=") && !p.equals("charset=utf-8")) {
-                return false;
-            }
-        }
-        return parts[0].trim().equalsIgnoreCase("application/json");
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).replaceAll("[\\s\"]", "");
+        return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 
     /** The body as text: at most the message cap (413 beyond), valid UTF-8 (a parse error otherwise). */

@@ -40,6 +40,8 @@ public final class HttpTransport implements AutoCloseable {
         limit("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
         limit("sun.net.httpserver.maxReqHeaderSize", Limits.HTTP_MAX_HEADER_BYTES);
         limit("jdk.httpserver.maxConnections", Limits.HTTP_MAX_CONNECTIONS);
+        // Without TCP_NODELAY a body written after its headers waits ~40 ms for the client's delayed ACK.
+        limit("sun.net.httpserver.nodelay", true);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         this.tls = tlsContext != null;
         if (tls) {
@@ -97,8 +99,8 @@ public final class HttpTransport implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** Sets a jdk.httpserver limit unless the operator already chose it with -D. */
-    private static void limit(String property, int value) {
+    /** Sets a jdk.httpserver property unless the operator already chose it with -D. */
+    private static void limit(String property, Object value) {
         if (System.getProperty(property) == null) {
             System.setProperty(property, String.valueOf(value));
         }
