@@ -93,7 +93,10 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
         server.stop(0);
         pool.shutdownNow();
         stopped.countDown();

@@ -1,5 +1,7 @@
 package vaultmcp.transport;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /**
  * A tiny HTTP/1.1 client on a plain socket, so a test controls every byte it sends (Host,
