@@ -35,13 +35,13 @@ public final class HttpTransport implements AutoCloseable {
 
     /** Binds the listener (not yet serving). {@code tlsContext} null means plain HTTP. */
     public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, SSLContext tlsContext, Log log) throws IOException {
-        limit("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
-        limit("sun.net.httpserver.maxRspTime", Limits.HTTP_MAX_RESPONSE_SECONDS);
-        limit("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
-        limit("sun.net.httpserver.maxReqHeaderSize", Limits.HTTP_MAX_HEADER_BYTES);
-        limit("jdk.httpserver.maxConnections", Limits.HTTP_MAX_CONNECTIONS);
+        property("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
+        property("sun.net.httpserver.maxRspTime", Limits.HTTP_MAX_RESPONSE_SECONDS);
+        property("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
+        property("sun.net.httpserver.maxReqHeaderSize", Limits.HTTP_MAX_HEADER_BYTES);
+        property("jdk.httpserver.maxConnections", Limits.HTTP_MAX_CONNECTIONS);
         // Without TCP_NODELAY a body written after its headers waits ~40 ms for the client's delayed ACK.
-        limit("sun.net.httpserver.nodelay", true);
+        property("sun.net.httpserver.nodelay", true);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         this.tls = tlsContext != null;
         if (tls) {
@@ -103,9 +103,9 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     /** Sets a jdk.httpserver property unless the operator already chose it with -D. */
-    private static void limit(String property, Object value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, String.valueOf(value));
+    private static void property(String name, Object value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, String.valueOf(value));
         }
     }
 
