@@ -25,7 +25,7 @@ JUNIT := java -Dvaultmcp.jar=$(abspath $(JAR)) -jar $(JUNIT_JAR) execute \
 	--include-classname '^(.*Test|.*IT)$$' \
 	--disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree --reports-dir=build/test-reports
 
-.PHONY: help deps jar run test unit e2e dev-vault bench clean
+.PHONY: help deps jar run test unit conformance e2e dev-vault clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,7 +83,11 @@ test: $(JAR) build/test-classes.stamp ## run every test: JUnit, then end to end 
 	rm -rf build/results && mkdir -p build/results
 	rc=0; $(JUNIT) | tee build/results/junit.log || rc=1; \
 	scripts/count-results junit build/results/junit.log > build/results/junit.counts; \
+	scripts/conformance.sh || rc=1; \
 	scripts/count-results total build/results/*.counts; exit $$rc
+
+conformance: $(JAR) ## run the official MCP conformance suite against the jar over HTTP
+	mkdir -p build/results && scripts/conformance.sh
 
 clean: ## remove build outputs (keeps lib/ and the Vault dev server in build/vault-dev: both are slow to fetch)
 	if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name vault-dev -exec rm -rf {} +; fi
