@@ -13,7 +13,7 @@
 //   - the two non-local replace directives below are copied from Vault's go.mod.
 //   - CGO is off (as in Vault's own release builds); see scripts/build-vault.sh.
 // go.sum holds only what the build needs. To move to another release, set the
-// three versions above (api/sdk as that release's go.mod names them), then run
+// three versions below (api/sdk as that release's go.mod names them), then run
 // `go build -mod=mod .` here and build again. Beware `go mod tidy`: from v1.21.2
 // on, test-only imports of Vault packages make it upgrade sdk to an incompatible tag.
 module vaultmcp/e2e/vault
