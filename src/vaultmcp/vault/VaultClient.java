@@ -55,6 +55,11 @@ public final class VaultClient {
         return address;
     }
 
+    /** The configured namespace, or null. */
+    public String namespace() {
+        return namespace;
+    }
+
     /**
      * Sends one request. Answers of any status come back as a {@link VaultResponse}; a failure to
      * get a well-formed answer at all throws.
