@@ -79,7 +79,7 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    private static JsonObject located(VaultPath mount, VaultPath path, int version) {
+    static JsonObject located(VaultPath mount, VaultPath path, int version) {
         JsonObject out = new JsonObject();
         out.addProperty("mount", mount.toString());
         out.addProperty("path", path.toString());

@@ -9,9 +9,14 @@ public final class Tools {
 
     public static Map<String, ToolHandler> handlers() {
         Map<String, ToolHandler> handlers = new LinkedHashMap<>();
+        KvMounts kvMounts = new KvMounts(System::nanoTime);
         new SysTools().register(handlers);
-        new KvTools(new KvMounts(System::nanoTime)).register(handlers);
+        new MountWriteTools(kvMounts).register(handlers);
+        new KvTools(kvMounts).register(handlers);
+        new KvWriteTools(kvMounts).register(handlers);
         new PkiTools().register(handlers);
+        new PkiIssuerTools().register(handlers);
+        new PkiWriteTools().register(handlers);
         return handlers;
     }
 }

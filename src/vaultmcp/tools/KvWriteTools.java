@@ -1,0 +1,197 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.Map;
+import java.util.TreeSet;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * The privileged KV tools: write_secret and delete_secret. Both change a few keys of a secret
+ * and keep the rest, so they read, change and write back. On KV v2 the write carries
+ * check-and-set with the version that was read and is retried when another writer got in
+ * between, so no concurrent change is lost (the Go server lost them). KV v1 has no versions and
+ * so no check-and-set: there the merge is not atomic. Results name keys, never values.
+ */
+final class KvWriteTools {
+    static final int ATTEMPTS = 5;
+
+    private enum State { LIVE, DELETED, MISSING }
+
+    /** A secret as read: its data (a copy, empty unless live) and its current version (0 on KV v1). */
+    private record Current(State state, JsonObject data, long version) {}
+
+    /** What to write given the current secret; may refuse. */
+    @FunctionalInterface
+    private interface Change {
+        JsonObject apply(Current current) throws ToolException;
+    }
+
+    /** The outcome of an update: the secret as it was read, and the version written (KV v2). */
+    private record Written(Current before, JsonObject data, long version) {}
+
+    private final KvMounts mounts;
+
+    KvWriteTools(KvMounts mounts) {
+        this.mounts = mounts;
+    }
+
+    void register(Map<String, ToolHandler> handlers) {
+        handlers.put("write_secret", this::writeSecret);
+        handlers.put("delete_secret", this::deleteSecret);
+    }
+
+    private ToolResult writeSecret(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath mount = args.mount("mount");
+        VaultPath path = secret(args);
+        JsonObject values = args.has("data") ? args.object("data").deepCopy() : new JsonObject();
+        if (args.has("key") != args.has("value")) {
+            throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; give both, or use \"data\".");
+        }
+        if (args.has("key")) {
+            String key = args.string("key");
+            if (values.has(key) && !values.get(key).getAsString().equals(args.string("value"))) {
+                throw new ToolException("Invalid arguments: \"" + key + "\" is given twice, in key and in data, with different values.");
+            }
+            values.addProperty(key, args.string("value"));
+        }
+        if (values.size() == 0 || values.has("")) {
+            throw new ToolException("Invalid arguments: give \"key\" and \"value\", or \"data\" with at least one key; key names may not be empty.");
+        }
+        int kv = mounts.version(vault, mount);
+        Written written = update(vault, mount, path, kv, current -> {
+            JsonObject next = current.data();
+            values.entrySet().forEach(e -> next.add(e.getKey(), e.getValue()));
+            return next;
+        });
+        JsonObject out = KvTools.located(mount, path, kv);
+        if (kv == 2) {
+            out.addProperty("version", written.version());
+        }
+        out.add("keys", names(values));
+        if (written.before().state() == State.DELETED) {
+            out.addProperty("note", "The latest version (" + written.before().version()
+                    + ") was deleted, so the new version holds only the keys written now.");
+        }
+        return ToolResult.json(out);
+    }
+
+    private ToolResult deleteSecret(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath mount = args.mount("mount");
+        VaultPath path = secret(args);
+        String key = args.string("key");
+        int kv = mounts.version(vault, mount);
+        String where = "\"" + path + "\" in mount \"" + mount + "\"";
+        JsonObject out = KvTools.located(mount, path, kv);
+        if (key.isEmpty()) {
+            Current current = exists(read(vault, mount, path, kv), where);
+            vault.delete(location(mount, path, kv)).ok();
+            out.addProperty("deleted", "secret");
+            if (kv == 2) {
+                out.addProperty("version", current.version());
+                out.addProperty("note", "Version " + current.version() + " was soft-deleted: an operator can undelete it, and older versions remain.");
+            }
+            return ToolResult.json(out);
+        }
+        Written written = update(vault, mount, path, kv, current -> {
+            JsonObject next = exists(current, where).data();
+            if (!next.has(key)) {
+                throw new ToolException("Secret " + where + " has no key \"" + key + "\"; its keys are " + names(next) + ".");
+            }
+            next.remove(key);
+            return next;
+        });
+        out.addProperty("deleted", "key");
+        out.addProperty("key", key);
+        if (kv == 2) {
+            out.addProperty("version", written.version());
+        } else if (written.data().size() == 0) {
+            out.addProperty("note", "That was the last key, so the secret was deleted (KV v1 cannot hold an empty secret).");
+        }
+        out.add("keys", names(written.data()));
+        return ToolResult.json(out);
+    }
+
+    /**
+     * Reads the secret, applies {@code change} and writes the result. On KV v2 the write is
+     * check-and-set on the version read, repeated up to {@link #ATTEMPTS} times while another
+     * writer keeps getting in first. On KV v1 an empty result deletes the secret.
+     */
+    private Written update(Vault vault, VaultPath mount, VaultPath path, int kv, Change change) throws ToolException, VaultException {
+        VaultPath location = location(mount, path, kv);
+        for (int attempt = 1; ; attempt++) {
+            Current current = read(vault, mount, path, kv);
+            JsonObject next = change.apply(current);
+            if (kv == 1) {
+                (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
+                return new Written(current, next, 0);
+            }
+            JsonObject body = new JsonObject();
+            body.add("data", next);
+            JsonObject options = new JsonObject();
+            options.addProperty("cas", current.version());
+            body.add("options", options);
+            VaultResponse answer = vault.post(location, body);
+            if (answer.status() != 400 || answer.errors().stream().noneMatch(e -> e.contains("check-and-set parameter did not match"))) {
+                return new Written(current, next, number(answer.data().get("version")));
+            }
+            if (attempt == ATTEMPTS) {
+                throw new ToolException("Secret \"" + path + "\" in mount \"" + mount + "\" was changed by someone else during each of "
+                        + ATTEMPTS + " attempts; nothing was written. Try again.");
+            }
+        }
+    }
+
+    private Current read(Vault vault, VaultPath mount, VaultPath path, int kv) throws VaultException {
+        VaultResponse answer = vault.get(location(mount, path, kv));
+        JsonObject data = answer.dataOrEmpty();
+        if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
+            return new Current(State.DELETED, new JsonObject(), number(metadata.get("version")));
+        }
+        if (answer.notFound()) {
+            return new Current(State.MISSING, new JsonObject(), 0);
+        }
+        answer.ok();
+        if (kv == 1) {
+            return new Current(State.LIVE, data.deepCopy(), 0);
+        }
+        JsonObject values = data.get("data") instanceof JsonObject d ? d.deepCopy() : new JsonObject();
+        long version = data.get("metadata") instanceof JsonObject m ? number(m.get("version")) : 0;
+        return new Current(State.LIVE, values, version);
+    }
+
+    private static Current exists(Current current, String where) throws ToolException {
+        return switch (current.state()) {
+            case LIVE -> current;
+            case DELETED -> throw new ToolException("The latest version (" + current.version() + ") of secret " + where
+                    + " is deleted; nothing changed.");
+            case MISSING -> throw new ToolException("There is no secret " + where + "; nothing changed. Call list_secrets to see what exists.");
+        };
+    }
+
+    private static VaultPath secret(Args args) throws ToolException {
+        VaultPath path = args.path(VaultPath.of(), "path");
+        if (path.isEmpty()) {
+            throw new ToolException("Invalid arguments: \"path\" must name a secret, such as \"app/config\".");
+        }
+        return path;
+    }
+
+    private static VaultPath location(VaultPath mount, VaultPath path, int kv) {
+        return (kv == 2 ? VaultPath.of(mount.toString(), "data") : mount).append(path.toString());
+    }
+
+    private static long number(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsLong() : 0;
+    }
+
+    private static JsonArray names(JsonObject object) {
+        JsonArray names = new JsonArray();
+        new TreeSet<>(object.keySet()).forEach(names::add);
+        return names;
+    }
+}

@@ -1,0 +1,134 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.Map;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * The privileged mount tools: create_mount, delete_mount, enable_pki. A path already in use is
+ * refused by Vault itself in the mounting request ("path is already in use"), so there is no
+ * window between a check and the mount, and overlapping paths (a mount inside another) are
+ * caught too. Vault answers a delete the same whether or not a mount existed, so delete_mount
+ * looks at the mount table first when the token may read it.
+ */
+final class MountWriteTools {
+    private final KvMounts kv;
+
+    MountWriteTools(KvMounts kv) {
+        this.kv = kv;
+    }
+
+    void register(Map<String, ToolHandler> handlers) {
+        handlers.put("create_mount", this::createMount);
+        handlers.put("delete_mount", this::deleteMount);
+        handlers.put("enable_pki", this::enablePki);
+    }
+
+    private ToolResult createMount(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath path = args.mount("path");
+        String type = args.string("type");
+        JsonObject options = args.has("options") ? args.object("options").deepCopy() : new JsonObject();
+        String version = switch (type) {
+            case "kv" -> "1";
+            case "kv2" -> "2";
+            default -> null;
+        };
+        String asked = options.has("version") ? options.get("version").getAsString() : null;
+        if (version != null && asked != null && !asked.equals(version)) {
+            throw new ToolException("Invalid arguments: options.version \"" + asked + "\" contradicts type \"" + type
+                    + "\"; use type \"kv2\" for KV version 2 and \"kv\" for version 1.");
+        }
+        if (type.equals("kv2")) {
+            options.addProperty("version", "2");
+        }
+        String engine = type.equals("pki") ? "pki" : "kv";
+        mount(vault, path, engine, args.string("description"), options);
+        JsonObject out = new JsonObject();
+        out.addProperty("path", path.toString());
+        out.addProperty("type", engine);
+        if (version != null) {
+            out.addProperty("kv_version", Integer.parseInt(version));
+        }
+        out.addProperty("description", args.string("description"));
+        return ToolResult.json(out);
+    }
+
+    private ToolResult deleteMount(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath path = args.mount("path");
+        JsonObject out = new JsonObject();
+        out.addProperty("path", path.toString());
+        VaultResponse table = vault.get(VaultPath.of("sys", "mounts"));
+        if (table.status() == 403) {
+            out.addProperty("existed", "unknown");
+            out.addProperty("note", "This token may not read sys/mounts, and Vault answers a delete the same whether or not "
+                    + "a mount existed: if there was a mount at \"" + path + "\", it is gone.");
+        } else {
+            JsonElement entry = table.data().get(path + "/");
+            if (!(entry instanceof JsonObject mount)) {
+                throw new ToolException("There is no mount \"" + path + "\"; nothing was deleted. Call list_mounts to see the mounts.");
+            }
+            out.addProperty("type", KvMounts.text(mount.get("type")));
+            out.addProperty("existed", "yes");
+        }
+        vault.delete(mountPath(path)).ok();
+        kv.forget(path);
+        return ToolResult.json(out);
+    }
+
+    private ToolResult enablePki(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath path = args.mount("path");
+        String maxTtl = args.string("max_ttl");
+        mount(vault, path, "pki", args.string("description"), new JsonObject());
+        JsonObject tune = new JsonObject();
+        tune.addProperty("max_lease_ttl", maxTtl);
+        String problem;
+        try {
+            VaultResponse tuned = vault.post(mountPath(path).append("tune"), tune);
+            if (tuned.status() < 400) {
+                JsonObject out = new JsonObject();
+                out.addProperty("path", path.toString());
+                out.addProperty("type", "pki");
+                out.addProperty("max_ttl", maxTtl);
+                out.addProperty("description", args.string("description"));
+                return ToolResult.json(out);
+            }
+            problem = tuned.failure().getMessage();
+        } catch (VaultException e) {
+            problem = e.getMessage();
+        }
+        String undo;
+        try {
+            vault.delete(mountPath(path)).ok();
+            undo = "the new mount was removed again";
+        } catch (VaultException e) {
+            undo = "removing the new mount failed too (" + e.getMessage() + "), so call delete_mount for \"" + path + "\"";
+        }
+        throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" (" + problem + "); "
+                + undo + ".");
+    }
+
+    private void mount(Vault vault, VaultPath path, String type, String description, JsonObject options)
+            throws ToolException, VaultException {
+        JsonObject body = new JsonObject();
+        body.addProperty("type", type);
+        body.addProperty("description", description);
+        if (options.size() > 0) {
+            body.add("options", options);
+        }
+        VaultResponse answer = vault.post(mountPath(path), body);
+        kv.forget(path);
+        if (answer.status() == 400 && answer.errors().stream().anyMatch(e -> e.contains("path is already in use"))) {
+            throw new ToolException("Cannot mount at \"" + path + "\": " + String.join("; ", answer.errors())
+                    + ". Choose another path (list_mounts shows the mounts), or delete that mount first.");
+        }
+        answer.ok();
+    }
+
+    private static VaultPath mountPath(VaultPath path) {
+        return VaultPath.of("sys", "mounts").append(path.toString());
+    }
+}

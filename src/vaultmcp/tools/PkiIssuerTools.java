@@ -1,0 +1,148 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * create_pki_issuer: a root CA, or an intermediate CA signed by an issuer of another PKI mount.
+ * Keys are generated inside Vault ("internal") and never leave it. Unlike the Go server, the
+ * intermediate is signed by the root_issuer asked for, gets the issuer_name asked for, and a
+ * response without ca_chain is no crash. The mount's certificate and CRL URLs point at the
+ * configured Vault address, never at anything from the request.
+ */
+final class PkiIssuerTools {
+    private static final Pattern PEM = Pattern.compile("-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Pattern.DOTALL);
+
+    void register(Map<String, ToolHandler> handlers) {
+        handlers.put("create_pki_issuer", this::createIssuer);
+    }
+
+    private ToolResult createIssuer(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath mount = args.mount("mount");
+        boolean intermediate = !args.string("root_mount").isEmpty();
+        if (!intermediate && !args.string("root_issuer").isEmpty()) {
+            throw new ToolException("Invalid arguments: \"root_issuer\" names an issuer of \"root_mount\"; give root_mount too, "
+                    + "or leave root_issuer out to create a root CA.");
+        }
+        configureUrls(vault, mount);
+        JsonObject out = new JsonObject();
+        out.addProperty("mount", mount.toString());
+        out.addProperty("kind", intermediate ? "intermediate" : "root");
+        if (intermediate) {
+            intermediate(args, vault, mount, out);
+        } else {
+            JsonObject body = new JsonObject();
+            body.addProperty("common_name", args.string("common_name"));
+            body.addProperty("issuer_name", args.string("issuer_name"));
+            body.addProperty("ttl", args.string("ttl"));
+            JsonObject data = vault.post(VaultPath.of(mount.toString(), "root", "generate", "internal"), body).data();
+            String certificate = KvMounts.text(data.get("certificate"));
+            out.addProperty("issuer_id", KvMounts.text(data.get("issuer_id")));
+            out.addProperty("issuer_name", args.string("issuer_name"));
+            out.addProperty("certificate", certificate);
+            out.add("ca_chain", pems(certificate));
+            out.addProperty("serial_number", KvMounts.text(data.get("serial_number")));
+        }
+        return ToolResult.json(out);
+    }
+
+    private void intermediate(Args args, Vault vault, VaultPath mount, JsonObject out) throws ToolException, VaultException {
+        VaultPath root = args.mount("root_mount");
+        JsonObject request = new JsonObject();
+        request.addProperty("common_name", args.string("common_name"));
+        String csr = KvMounts.text(vault.post(VaultPath.of(mount.toString(), "intermediate", "generate", "internal"), request)
+                .data().get("csr"));
+        if (csr.isEmpty()) {
+            throw new ToolException("Vault returned no certificate request for the intermediate in mount \"" + mount + "\".");
+        }
+        VaultPath signer = args.string("root_issuer").isEmpty() ? VaultPath.of(root.toString(), "root", "sign-intermediate")
+                : args.path(VaultPath.of(root.toString(), "issuer"), "root_issuer").append("sign-intermediate");
+        JsonObject sign = new JsonObject();
+        sign.addProperty("csr", csr);
+        sign.addProperty("format", "pem_bundle");
+        sign.addProperty("ttl", args.string("ttl"));
+        sign.addProperty("common_name", args.string("common_name"));
+        JsonObject signed = vault.post(signer, sign).data();
+        // The signed certificate first, then its parents; Vault may list a parent in several fields.
+        Set<String> chain = new LinkedHashSet<>();
+        pems(KvMounts.text(signed.get("certificate"))).forEach(p -> chain.add(p.getAsString()));
+        if (signed.get("ca_chain") instanceof JsonArray parents) {
+            parents.forEach(p -> pems(KvMounts.text(p)).forEach(q -> chain.add(q.getAsString())));
+        }
+        pems(KvMounts.text(signed.get("issuing_ca"))).forEach(p -> chain.add(p.getAsString()));
+        if (chain.isEmpty()) {
+            throw new ToolException("Mount \"" + root + "\" returned no signed certificate for the intermediate.");
+        }
+        JsonObject set = new JsonObject();
+        set.addProperty("certificate", String.join("\n", chain));
+        JsonObject imported = vault.post(VaultPath.of(mount.toString(), "intermediate", "set-signed"), set).data();
+        String id = importedIssuer(imported);
+        if (id.isEmpty()) {
+            throw new ToolException("Mount \"" + mount + "\" did not import the signed intermediate as a new issuer; "
+                    + "call list_pki_issuers to see its issuers.");
+        }
+        JsonObject name = new JsonObject();
+        name.addProperty("issuer_name", args.string("issuer_name"));
+        VaultResponse named = vault.post(VaultPath.of(mount.toString(), "issuer", id), name);
+        if (named.status() >= 400) {
+            throw new ToolException("The intermediate was imported into mount \"" + mount + "\" as issuer " + id
+                    + ", but naming it \"" + args.string("issuer_name") + "\" failed: " + named.failure().getMessage());
+        }
+        JsonArray pems = new JsonArray();
+        chain.forEach(pems::add);
+        out.addProperty("issuer_id", id);
+        out.addProperty("issuer_name", args.string("issuer_name"));
+        out.addProperty("certificate", chain.iterator().next());
+        out.add("ca_chain", pems);
+        out.addProperty("serial_number", KvMounts.text(signed.get("serial_number")));
+    }
+
+    /** The issuer that set-signed created with our key: mapped to a key id (parents come without one). */
+    private static String importedIssuer(JsonObject imported) {
+        if (imported.get("mapping") instanceof JsonObject mapping) {
+            for (var entry : mapping.entrySet()) {
+                if (!KvMounts.text(entry.getValue()).isEmpty()) {
+                    return entry.getKey();
+                }
+            }
+        }
+        return imported.get("imported_issuers") instanceof JsonArray ids && ids.size() > 0 ? KvMounts.text(ids.get(0)) : "";
+    }
+
+    private static void configureUrls(Vault vault, VaultPath mount) throws VaultException {
+        String namespace = vault.client().namespace();
+        String base = vault.client().address() + "/v1/" + (namespace == null ? "" : namespace.replaceAll("^/+|/+$", "") + "/")
+                + mount.encoded();
+        JsonObject urls = new JsonObject();
+        urls.add("issuing_certificates", strings(base + "/ca"));
+        urls.add("crl_distribution_points", strings(base + "/crl"));
+        vault.post(VaultPath.of(mount.toString(), "config", "urls"), urls).ok();
+    }
+
+    /** Every PEM certificate in {@code text}, in order. */
+    static JsonArray pems(String text) {
+        JsonArray out = new JsonArray();
+        Matcher m = PEM.matcher(text);
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    private static JsonArray strings(String... values) {
+        JsonArray out = new JsonArray();
+        for (String v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,110 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * The privileged PKI role tools and issuing: create_pki_role, delete_pki_role,
+ * issue_pki_certificate. A new certificate's private key is never put where the model reads it
+ * (structuredContent or the main text): it travels only in a content block for the user.
+ */
+final class PkiWriteTools {
+    private static final String[] ROLE_FLAGS = {"allow_any_name", "allow_subdomains", "allow_glob_domains", "allow_ip_sans"};
+
+    void register(Map<String, ToolHandler> handlers) {
+        handlers.put("create_pki_role", this::createRole);
+        handlers.put("delete_pki_role", this::deleteRole);
+        handlers.put("issue_pki_certificate", this::issue);
+    }
+
+    private ToolResult createRole(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath mount = args.mount("mount");
+        JsonObject body = new JsonObject();
+        body.addProperty("issuer_ref", args.string("issuer_name"));
+        for (String flag : ROLE_FLAGS) {
+            body.addProperty(flag, args.bool(flag));
+        }
+        JsonArray domains = new JsonArray();
+        csv(args.string("allowed_domains")).forEach(domains::add);
+        body.add("allowed_domains", domains);
+        body.addProperty("max_ttl", args.string("max_ttl"));
+        if (args.has("ttl")) {
+            body.addProperty("ttl", args.string("ttl"));
+        }
+        VaultResponse answer = vault.post(args.path(VaultPath.of(mount.toString(), "roles"), "role_name"), body).ok();
+        JsonObject out = located(mount, args.string("role_name"));
+        // Recent Vault answers with the stored role; older ones with 204, then what was sent is what is stored.
+        out.add("role", answer.dataOrEmpty().size() > 0 ? answer.dataOrEmpty() : body);
+        return ToolResult.json(out);
+    }
+
+    private ToolResult deleteRole(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath mount = args.mount("mount");
+        VaultPath role = args.path(VaultPath.of(mount.toString(), "roles"), "role_name");
+        // Vault answers a delete the same whether or not the role existed; look first.
+        VaultResponse existing = vault.get(role);
+        if (existing.notFound()) {
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + mount
+                    + "\"; nothing was deleted. Call list_pki_roles to see the roles.");
+        }
+        existing.ok();
+        vault.delete(role).ok();
+        return ToolResult.json(located(mount, args.string("role_name")));
+    }
+
+    private ToolResult issue(Args args, Vault vault) throws ToolException, VaultException {
+        VaultPath mount = args.mount("mount");
+        JsonObject body = new JsonObject();
+        body.addProperty("common_name", args.string("common_name"));
+        body.addProperty("ttl", args.string("ttl"));
+        for (String list : new String[] {"alt_names", "ip_sans"}) {
+            String joined = String.join(",", csv(args.string(list)));
+            if (!joined.isEmpty()) {
+                body.addProperty(list, joined);
+            }
+        }
+        VaultResponse answer = vault.post(args.path(VaultPath.of(mount.toString(), "issue"), "role_name"), body);
+        if (answer.status() == 400 && answer.errors().stream().anyMatch(e -> e.startsWith("unknown role"))) {
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + mount
+                    + "\". Call list_pki_roles to see the roles, or create_pki_role to make one.");
+        }
+        JsonObject data = answer.data();
+        JsonObject out = located(mount, args.string("role_name"));
+        out.addProperty("common_name", args.string("common_name"));
+        out.addProperty("certificate", KvMounts.text(data.get("certificate")));
+        out.addProperty("issuing_ca", KvMounts.text(data.get("issuing_ca")));
+        JsonArray chain = new JsonArray();
+        if (data.get("ca_chain") instanceof JsonArray listed) {
+            listed.forEach(c -> chain.add(KvMounts.text(c)));
+        }
+        out.add("ca_chain", chain);
+        out.addProperty("serial_number", KvMounts.text(data.get("serial_number")));
+        if (data.get("expiration") != null && data.get("expiration").isJsonPrimitive() && data.get("expiration").getAsJsonPrimitive().isNumber()) {
+            out.addProperty("expiration", data.get("expiration").getAsLong());
+        }
+        out.addProperty("private_key_type", KvMounts.text(data.get("private_key_type")));
+        ToolResult result = ToolResult.json(out);
+        String key = KvMounts.text(data.get("private_key"));
+        return key.isEmpty() ? result : result.withUserOnly("Private key of the certificate with serial number "
+                + KvMounts.text(data.get("serial_number")) + ". Vault does not keep it: store it now.\n" + key);
+    }
+
+    private static JsonObject located(VaultPath mount, String role) {
+        JsonObject out = new JsonObject();
+        out.addProperty("mount", mount.toString());
+        out.addProperty("role_name", role);
+        return out;
+    }
+
+    /** The items of a comma-separated list, trimmed, empty ones dropped. */
+    private static List<String> csv(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}
