@@ -23,7 +23,8 @@ import vaultmcp.vault.Call.Op;
 
 /**
  * The PKI engine's shapes (vault-api.md 3.6): issuers (list, read by id, name or "default"), root
- * and intermediate generation, signing an intermediate, set-signed, config/urls, roles and issue.
+ * and intermediate generation, signing an intermediate, set-signed, renaming an issuer, config/urls,
+ * roles and issue.
  * The JDK cannot build certificates and BouncyCastle is not allowed, so the PEM texts are canned
  * (resources under pki/, see its README): the shapes are real, the certificates do not match the
  * names asked for. Serials of issued leaves are random.
@@ -64,6 +65,9 @@ final class FakePki implements Mount.Engine {
             if (op == Op.READ && !rest.contains("/")) {
                 Issuer issuer = resolve(rest);
                 return issuer == null ? unknownIssuer(rest) : call.ok(issuerData(issuer));
+            }
+            if (op == Op.WRITE && !rest.contains("/")) {
+                return updateIssuer(call, rest);
             }
             return Reply.unsupportedPath();
         }
@@ -151,6 +155,22 @@ final class FakePki implements Mount.Engine {
             return byId;
         }
         return issuers.values().stream().filter(i -> !i.name().isEmpty() && i.name().equals(ref)).findFirst().orElse(null);
+    }
+
+    /** POST issuer/<ref>: only issuer_name is modelled (what our tools change); a name is unique per mount. */
+    private Reply updateIssuer(Call call, String ref) {
+        Issuer issuer = resolve(ref);
+        if (issuer == null) {
+            return unknownIssuer(ref);
+        }
+        String name = call.string("issuer_name", issuer.name());
+        Issuer holder = name.isEmpty() ? null : resolve(name);
+        if (holder != null && !holder.id().equals(issuer.id())) {
+            return Reply.errors(400, "issuer name already in use");
+        }
+        Issuer renamed = new Issuer(issuer.id(), name, issuer.keyId(), issuer.pem(), issuer.chain());
+        issuers.put(issuer.id(), renamed);
+        return call.ok(issuerData(renamed));
     }
 
     private static Reply unknownIssuer(String ref) {
