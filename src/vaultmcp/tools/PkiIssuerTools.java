@@ -44,7 +44,9 @@ final class PkiIssuerTools {
             body.addProperty("common_name", args.string("common_name"));
             body.addProperty("issuer_name", args.string("issuer_name"));
             body.addProperty("ttl", args.string("ttl"));
-            JsonObject data = vault.post(VaultPath.of(mount.toString(), "root", "generate", "internal"), body).data();
+            VaultResponse answer = vault.post(VaultPath.of(mount.toString(), "root", "generate", "internal"), body);
+            JsonObject data = answer.data();
+            warnings(out, answer);
             String certificate = KvMounts.text(data.get("certificate"));
             out.addProperty("issuer_id", KvMounts.text(data.get("issuer_id")));
             out.addProperty("issuer_name", args.string("issuer_name"));
@@ -71,7 +73,9 @@ final class PkiIssuerTools {
         sign.addProperty("format", "pem_bundle");
         sign.addProperty("ttl", args.string("ttl"));
         sign.addProperty("common_name", args.string("common_name"));
-        JsonObject signed = vault.post(signer, sign).data();
+        VaultResponse answer = vault.post(signer, sign);
+        JsonObject signed = answer.data();
+        warnings(out, answer);
         // The signed certificate first, then its parents; Vault may list a parent in several fields.
         Set<String> chain = new LinkedHashSet<>();
         pems(KvMounts.text(signed.get("certificate"))).forEach(p -> chain.add(p.getAsString()));
@@ -104,6 +108,15 @@ final class PkiIssuerTools {
         out.addProperty("certificate", chain.iterator().next());
         out.add("ca_chain", pems);
         out.addProperty("serial_number", KvMounts.text(signed.get("serial_number")));
+    }
+
+    /** Vault's warnings (such as a TTL capped at the mount's max_ttl) are worth passing on. */
+    private static void warnings(JsonObject out, VaultResponse answer) {
+        if (!answer.warnings().isEmpty()) {
+            JsonArray warnings = new JsonArray();
+            answer.warnings().forEach(warnings::add);
+            out.add("warnings", warnings);
+        }
     }
 
     /** The issuer that set-signed created with our key: mapped to a key id (parents come without one). */

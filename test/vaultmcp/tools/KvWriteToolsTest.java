@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import vaultmcp.vault.FakeVault;
 import vaultmcp.vault.Fault;
 
-/** write_secret against the fake Vault: merging, check-and-set, soft-deleted versions, KV v1. */
+/** write_secret and delete_secret against the fake Vault: merging, check-and-set, soft-deleted versions, KV v1. */
 class KvWriteToolsTest {
     private static final String CAS_MISMATCH = "{\"errors\":[\"check-and-set parameter did not match the current version\"]}";
 
@@ -247,5 +247,107 @@ class KvWriteToolsTest {
         fake.inject(Fault.answer(503, "{\"errors\":[\"Vault is sealed\"]}").on("secret/data/app"));
         String error = tools.error("write_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"a\",\"value\":\"1\"}");
         assertTrue(error.contains("503") && error.contains("Vault is sealed"), error);
+    }
+
+    // ---- delete_secret
+
+    @Test
+    void deletesTheSecretWhenKeyIsLeftOut() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\"}}");
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"2\"}}");
+        JsonObject out = tools.ok("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\"}");
+        assertEquals("secret", out.get("deleted").getAsString());
+        assertEquals(2, out.get("version").getAsInt());
+        assertEquals(1, tools.sent("DELETE", "secret/data/app").size(), "soft delete of the latest version");
+        String latest = tools.error("read_secret", "{\"mount\":\"secret\",\"path\":\"app\"}");
+        assertTrue(latest.contains("Version 2") && latest.contains("was deleted"), latest);
+        assertEquals("{\"a\":\"1\"}", tools.ok("read_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"version\":1}").get("data").toString());
+    }
+
+    @Test
+    void anEmptyKeyAlsoDeletesTheSecret() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\"}}");
+        assertEquals("secret", tools.ok("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"\"}").get("deleted").getAsString());
+    }
+
+    @Test
+    void deletesAKvVersion1SecretForGood() {
+        fake.call("POST", "kv1/app", "{\"a\":\"1\"}");
+        JsonObject out = tools.ok("delete_secret", "{\"mount\":\"kv1\",\"path\":\"app\"}");
+        assertFalse(out.has("version"));
+        assertTrue(tools.error("read_secret", "{\"mount\":\"kv1\",\"path\":\"app\"}").contains("There is no secret"));
+    }
+
+    @Test
+    void aMissingSecretIsAClearErrorAndNothingIsDeleted() {
+        for (String mount : List.of("secret", "kv1")) {
+            String error = tools.error("delete_secret", "{\"mount\":\"" + mount + "\",\"path\":\"nothing/here\"}");
+            assertTrue(error.contains("There is no secret \"nothing/here\" in mount \"" + mount + "\"; nothing changed"), error);
+            error = tools.error("delete_secret", "{\"mount\":\"" + mount + "\",\"path\":\"nothing/here\",\"key\":\"a\"}");
+            assertTrue(error.contains("There is no secret"), error);
+        }
+        assertTrue(fake.requests().stream().noneMatch(r -> r.method().equals("DELETE") || r.method().equals("POST")), fake.requests().toString());
+    }
+
+    @Test
+    void anAlreadyDeletedLatestVersionIsAClearError() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\"}}");
+        fake.call("DELETE", "secret/data/app", null);
+        String error = tools.error("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\"}");
+        assertTrue(error.contains("The latest version (1) of secret \"app\" in mount \"secret\" is deleted; nothing changed"), error);
+        assertTrue(tools.error("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"a\"}").contains("is deleted"));
+    }
+
+    @Test
+    void removesOneKeyAndKeepsTheRestAsANewVersion() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\",\"b\":\"2\"}}");
+        JsonObject out = tools.ok("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"a\"}");
+        assertEquals(JsonParser.parseString("{\"b\":\"2\"}"), stored("app"));
+        assertEquals("key", out.get("deleted").getAsString());
+        assertEquals(2, out.get("version").getAsInt());
+        assertEquals("[\"b\"]", out.get("keys").toString());
+        assertEquals(1, tools.body("POST", "secret/data/app").getAsJsonObject("options").get("cas").getAsInt());
+    }
+
+    @Test
+    void removingAKeyKeepsAKeyWrittenMeanwhileByAnotherClient() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\"}}");
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\",\"late\":\"2\"}}");
+        fake.inject(Fault.answer(200, "{\"data\":{\"data\":{\"a\":\"1\"},\"metadata\":{\"version\":1}}}").on("secret/data/app"));
+        tools.ok("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"a\"}");
+        assertEquals(JsonParser.parseString("{\"late\":\"2\"}"), stored("app"));
+    }
+
+    @Test
+    void removingTheLastKeyOfAKvVersion2SecretLeavesAnEmptyVersion() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"a\":\"1\"}}");
+        JsonObject out = tools.ok("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"a\"}");
+        assertEquals(new JsonObject(), stored("app"));
+        assertEquals("[]", out.get("keys").toString());
+    }
+
+    @Test
+    void removesOneKeyOfAKvVersion1Secret() {
+        fake.call("POST", "kv1/app", "{\"a\":\"1\",\"b\":\"2\"}");
+        tools.ok("delete_secret", "{\"mount\":\"kv1\",\"path\":\"app\",\"key\":\"b\"}");
+        assertEquals(JsonParser.parseString("{\"a\":\"1\"}"), storedV1("app"));
+    }
+
+    @Test
+    void removingTheLastKeyOfAKvVersion1SecretDeletesItAndSaysSo() {
+        fake.call("POST", "kv1/app", "{\"a\":\"1\"}");
+        JsonObject out = tools.ok("delete_secret", "{\"mount\":\"kv1\",\"path\":\"app\",\"key\":\"a\"}");
+        assertTrue(out.get("note").getAsString().contains("secret was deleted"), out.toString());
+        assertEquals(1, tools.sent("DELETE", "kv1/app").size());
+        assertTrue(tools.sent("POST", "kv1/app").isEmpty(), "Vault refuses an empty KV v1 secret");
+    }
+
+    @Test
+    void aMissingKeyIsAnErrorThatNamesTheKeysButNotTheValues() {
+        fake.call("POST", "secret/data/app", "{\"data\":{\"user\":\"alice-value\",\"password\":\"pw-value\"}}");
+        String error = tools.error("delete_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"nope\"}");
+        assertTrue(error.contains("has no key \"nope\"; its keys are [\"password\",\"user\"]"), error);
+        assertFalse(error.contains("-value"), error);
+        assertTrue(tools.sent("POST", "secret/data/app").isEmpty());
     }
 }

@@ -91,7 +91,7 @@ final class ToolCalls {
         return JsonParser.parseString(found.get(0).body()).getAsJsonObject();
     }
 
-    /** The subset of JSON Schema the manifest's output schemas use: type, properties, required, enum, items. */
+    /** The subset of JSON Schema the output schemas use (type, properties, required, enum, items); top-level fields must be declared. */
     private static void conform(JsonObject schema, JsonElement value, String where, List<String> problems) {
         String type = schema.has("type") ? schema.get("type").getAsString() : null;
         boolean fits = type == null || switch (type) {
@@ -123,7 +123,7 @@ final class ToolCalls {
             for (String name : object.keySet()) {
                 if (properties.has(name)) {
                     conform(properties.getAsJsonObject(name), object.get(name), where + "." + name, problems);
-                } else if (schema.has("properties")) {
+                } else if (where.equals("$")) {
                     problems.add(where + "." + name + " is not declared");
                 }
             }
