@@ -453,10 +453,12 @@ final class FakeSys {
             return Long.parseLong(s);
         }
         long total = 0;
-        var m = java.util.regex.Pattern.compile("(\\d+)(h|m|s)").matcher(s);
+        // Vault's duration parser also takes days ("30d"), unlike Go's time.ParseDuration.
+        var m = java.util.regex.Pattern.compile("(\\d+)(d|h|m|s)").matcher(s);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
             total += switch (m.group(2)) {
+                case "d" -> n * 86400;
                 case "h" -> n * 3600;
                 case "m" -> n * 60;
                 default -> n;
