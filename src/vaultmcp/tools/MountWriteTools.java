@@ -32,11 +32,7 @@ final class MountWriteTools {
         VaultPath path = args.mount("path");
         String type = args.string("type");
         JsonObject options = args.has("options") ? args.object("options").deepCopy() : new JsonObject();
-        String version = switch (type) {
-            case "kv" -> "1";
-            case "kv2" -> "2";
-            default -> null;
-        };
+        String version = type.equals("kv2") ? "2" : type.equals("kv") ? "1" : null;
         String asked = options.has("version") ? options.get("version").getAsString() : null;
         if (version != null && asked != null && !asked.equals(version)) {
             throw new ToolException("Invalid arguments: options.version \"" + asked + "\" contradicts type \"" + type
