@@ -44,10 +44,7 @@ final class KvTools {
 
     private ToolResult readSecret(Args args, Vault vault) throws ToolException, VaultException {
         VaultPath mount = args.mount("mount");
-        VaultPath path = args.path(VaultPath.of(), "path");
-        if (path.isEmpty()) {
-            throw new ToolException("Invalid arguments: \"path\" must name a secret, such as \"app/config\".");
-        }
+        VaultPath path = secret(args);
         int version = mounts.version(vault, mount);
         Long wanted = args.integer("version");
         if (version == 1 && wanted != null) {
@@ -77,6 +74,15 @@ final class KvTools {
             out.add("data", data);
         }
         return ToolResult.json(out);
+    }
+
+    /** The "path" argument as a secret below the mount: not empty, never leaving it. */
+    static VaultPath secret(Args args) throws ToolException {
+        VaultPath path = args.path(VaultPath.of(), "path");
+        if (path.isEmpty()) {
+            throw new ToolException("Invalid arguments: \"path\" must name a secret, such as \"app/config\".");
+        }
+        return path;
     }
 
     static JsonObject located(VaultPath mount, VaultPath path, int version) {

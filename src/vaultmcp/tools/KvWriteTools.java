@@ -1,10 +1,10 @@
 package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultPath;
@@ -13,9 +13,10 @@ import vaultmcp.vault.VaultResponse;
 /**
  * The privileged KV tools: write_secret and delete_secret. Both change a few keys of a secret
  * and keep the rest, so they read, change and write back. On KV v2 the write carries
- * check-and-set with the version that was read and is retried when another writer got in
- * between, so no concurrent change is lost (the Go server lost them). KV v1 has no versions and
- * so no check-and-set: there the merge is not atomic. Results name keys, never values.
+ * check-and-set with the version that was read and is retried, after a short random pause, when
+ * another writer got in between, so no concurrent change is lost (the Go server lost them). KV v1
+ * has no versions and so no check-and-set: there the merge is not atomic. Results name keys,
+ * never values.
  */
 final class KvWriteTools {
     static final int ATTEMPTS = 5;
@@ -47,7 +48,7 @@ final class KvWriteTools {
 
     private ToolResult writeSecret(Args args, Vault vault) throws ToolException, VaultException {
         VaultPath mount = args.mount("mount");
-        VaultPath path = secret(args);
+        VaultPath path = KvTools.secret(args);
         JsonObject values = args.has("data") ? args.object("data").deepCopy() : new JsonObject();
         if (args.has("key") != args.has("value")) {
             throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; give both, or use \"data\".");
@@ -82,7 +83,7 @@ final class KvWriteTools {
 
     private ToolResult deleteSecret(Args args, Vault vault) throws ToolException, VaultException {
         VaultPath mount = args.mount("mount");
-        VaultPath path = secret(args);
+        VaultPath path = KvTools.secret(args);
         String key = args.string("key");
         int kv = mounts.version(vault, mount);
         String where = "\"" + path + "\" in mount \"" + mount + "\"";
@@ -137,12 +138,23 @@ final class KvWriteTools {
             body.add("options", options);
             VaultResponse answer = vault.post(location, body);
             if (answer.status() != 400 || answer.errors().stream().noneMatch(e -> e.contains("check-and-set parameter did not match"))) {
-                return new Written(current, next, number(answer.data().get("version")));
+                return new Written(current, next, SysTools.number(answer.data().get("version")));
             }
             if (attempt == ATTEMPTS) {
                 throw new ToolException("Secret \"" + path + "\" in mount \"" + mount + "\" was changed by someone else during each of "
                         + ATTEMPTS + " attempts; nothing was written. Try again.");
             }
+            pause(attempt);
+        }
+    }
+
+    /** A random pause growing with each attempt, so writers that collided are unlikely to collide again. */
+    private static void pause(int attempt) throws ToolException {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 25L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("Interrupted while retrying the write; the last attempt wrote nothing.");
         }
     }
 
@@ -150,7 +162,7 @@ final class KvWriteTools {
         VaultResponse answer = vault.get(location(mount, path, kv));
         JsonObject data = answer.dataOrEmpty();
         if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
-            return new Current(State.DELETED, new JsonObject(), number(metadata.get("version")));
+            return new Current(State.DELETED, new JsonObject(), SysTools.number(metadata.get("version")));
         }
         if (answer.notFound()) {
             return new Current(State.MISSING, new JsonObject(), 0);
@@ -160,7 +172,7 @@ final class KvWriteTools {
             return new Current(State.LIVE, data.deepCopy(), 0);
         }
         JsonObject values = data.get("data") instanceof JsonObject d ? d.deepCopy() : new JsonObject();
-        long version = data.get("metadata") instanceof JsonObject m ? number(m.get("version")) : 0;
+        long version = data.get("metadata") instanceof JsonObject m ? SysTools.number(m.get("version")) : 0;
         return new Current(State.LIVE, values, version);
     }
 
@@ -173,20 +185,8 @@ final class KvWriteTools {
         };
     }
 
-    private static VaultPath secret(Args args) throws ToolException {
-        VaultPath path = args.path(VaultPath.of(), "path");
-        if (path.isEmpty()) {
-            throw new ToolException("Invalid arguments: \"path\" must name a secret, such as \"app/config\".");
-        }
-        return path;
-    }
-
     private static VaultPath location(VaultPath mount, VaultPath path, int kv) {
         return (kv == 2 ? VaultPath.of(mount.toString(), "data") : mount).append(path.toString());
-    }
-
-    private static long number(JsonElement e) {
-        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsLong() : 0;
     }
 
     private static JsonArray names(JsonObject object) {

@@ -56,7 +56,7 @@ final class SysTools {
         return mount;
     }
 
-    private static long number(JsonElement e) {
+    static long number(JsonElement e) {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsLong() : 0;
     }
 }
