@@ -59,7 +59,6 @@ public final class McpServer {
      * responses). Never throws.
      */
     public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) {
-        session.touch();
         if (message.isResponse()) {
             return null;
         }
@@ -94,7 +93,7 @@ public final class McpServer {
         if (method.equals("ping")) {
             return new JsonObject();
         }
-        if (!session.initialized()) {
+        if (session.protocolVersion() == null) {
             throw new RpcException(RpcException.INVALID_REQUEST, "Server not initialized: send initialize first");
         }
         return switch (method) {

@@ -12,9 +12,7 @@ public final class Session {
     private final Secret vaultToken;
     private final TokenBucket bucket;
     private volatile String protocolVersion;
-    private volatile boolean initialized;
     private volatile int logLevel = McpServer.LOG_LEVELS.indexOf("info");
-    private volatile long lastUsedNanos = System.nanoTime();
 
     public Session(String id, Secret vaultToken, TokenBucket bucket) {
         this.id = id;
@@ -39,17 +37,12 @@ public final class Session {
         return protocolVersion;
     }
 
-    boolean initialized() {
-        return initialized;
-    }
-
     /** Records the negotiated version; false if the session was already initialized. */
     synchronized boolean initialize(String version) {
-        if (initialized) {
+        if (protocolVersion != null) {
             return false;
         }
-        this.protocolVersion = version;
-        this.initialized = true;
+        protocolVersion = version;
         return true;
     }
 
@@ -59,13 +52,5 @@ public final class Session {
 
     void logLevel(int level) {
         this.logLevel = level;
-    }
-
-    public void touch() {
-        lastUsedNanos = System.nanoTime();
-    }
-
-    public long lastUsedNanos() {
-        return lastUsedNanos;
     }
 }
