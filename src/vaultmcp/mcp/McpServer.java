@@ -124,7 +124,7 @@ public final class McpServer {
         result.add("capabilities", capabilities);
         result.add("serverInfo", info);
         result.addProperty("instructions", instructions);
-        log.info("session " + session.id() + " initialized with protocol " + negotiated);
+        log.info("session " + session.logId() + " initialized with protocol " + negotiated);
         return result;
     }
 
@@ -168,7 +168,7 @@ public final class McpServer {
             result = ToolResult.error(e.getMessage());
         }
         if (result.isError()) {
-            log.info("tool " + name + " failed for session " + session.id());
+            log.info("tool " + name + " failed for session " + session.logId());
             send(notify, session, "warning", name + " failed: " + result.content().get(0).getAsJsonObject().get("text").getAsString());
         }
         return result.toJson();

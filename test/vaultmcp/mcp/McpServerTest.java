@@ -207,6 +207,18 @@ class McpServerTest {
     }
 
     @Test
+    void logsOnlyAPrefixOfAnHttpSessionId() {
+        String id = "AbCdEfGh" + "x".repeat(35);
+        session = new Session(id, new Secret("hvs.TEST"), limiter(new Rate(1000, 1000), new Rate(1000, 1000)).newSessionBucket());
+        initialized();
+        call("fail_tool", null);
+        String logged = stderr.toString(StandardCharsets.UTF_8);
+        assertTrue(logged.contains("session AbCdEfGh... initialized"), logged);
+        assertTrue(logged.contains("failed for session AbCdEfGh..."), logged);
+        assertFalse(logged.contains(id), logged);
+    }
+
+    @Test
     void refusesASecondInitialize() {
         initialized();
         JsonObject error = error("initialize", "{\"protocolVersion\":\"2025-03-26\"}");
