@@ -86,6 +86,24 @@ class StdioProtocolIT {
     }
 
     @Test
+    void acceptsALineExactlyAtTheMessageCapEndedByCrLf() {
+        String head = "{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"ping\",\"params\":{\"pad\":\"";
+        mcp.send(head + "x".repeat(Limits.MAX_MESSAGE_BYTES - head.length() - 3) + "\"}}\r");
+        assertEquals(new JsonObject(), mcp.awaitId("31").result());
+        mcp.assertServing();
+    }
+
+    @Test
+    void refusesALineOverTheCapEvenWhenACarriageReturnFallsJustAfterIt() {
+        String head = "{\"jsonrpc\":\"2.0\",\"id\":32,\"method\":\"ping\",\"params\":{\"pad\":\"";
+        String atTheCap = head + "x".repeat(Limits.MAX_MESSAGE_BYTES - head.length() - 3) + "\"}}";
+        JsonObject m = rawError(atTheCap + "\r and more");
+        assertEquals(-32600, code(m));
+        assertTrue(message(m).contains("larger than " + Limits.MAX_MESSAGE_BYTES), message(m));
+        mcp.assertServing();
+    }
+
+    @Test
     void refusesNestingDeeperThanTheLimit() {
         int depth = Limits.MAX_JSON_DEPTH + 1;
         String nested = "[".repeat(depth) + "]".repeat(depth);

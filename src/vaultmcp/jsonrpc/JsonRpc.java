@@ -4,12 +4,15 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
 
 /**
- * JSON-RPC 2.0 codec: turns one message of text into a {@link Message} or an error, and builds
+ * JSON-RPC 2.0 codec: turns the bytes of one message into a {@link Message} or an error, and builds
  * responses. Knows nothing of MCP. Batches are refused: MCP removed them in 2025-06-18.
  */
 public final class JsonRpc {
@@ -29,19 +32,23 @@ public final class JsonRpc {
     }
 
     /**
-     * Parses and validates one message.
+     * Parses and validates one message: at most {@code maxBytes} bytes of UTF-8 (one stdio line or
+     * one HTTP body). Invalid UTF-8 is a parse error, never silently replaced characters.
      *
      * @throws Failure with the error response to send (id null when no id could be read)
      */
-    public Message parse(String text) throws Failure {
-        if (text.length() > maxBytes || utf8Length(text) > maxBytes) {
+    public Message parse(byte[] bytes) throws Failure {
+        if (bytes.length > maxBytes) {
             throw invalid(JsonNull.INSTANCE, "message larger than " + maxBytes + " bytes");
         }
         JsonElement tree;
         try {
-            tree = json.parse(text);
+            // A fresh decoder reports malformed input rather than replacing it.
+            tree = json.parse(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            throw parseError("the message is not valid UTF-8");
         } catch (JsonException e) {
-            throw new Failure(JsonNull.INSTANCE, new RpcException(RpcException.PARSE_ERROR, "Parse error: " + e.getMessage()));
+            throw parseError(e.getMessage());
         }
         if (tree.isJsonArray()) {
             throw invalid(JsonNull.INSTANCE, "batch requests are not supported; send one message at a time");
@@ -90,11 +97,6 @@ public final class JsonRpc {
         return new Message(null, null, new JsonObject());
     }
 
-    /** A parse error for input rejected before JSON parsing (for example invalid UTF-8). */
-    public static Failure parseFailure(String reason) {
-        return new Failure(JsonNull.INSTANCE, new RpcException(RpcException.PARSE_ERROR, "Parse error: " + reason));
-    }
-
     public static JsonObject result(JsonElement id, JsonElement result) {
         JsonObject response = envelope(id);
         response.add("result", result);
@@ -128,16 +130,6 @@ public final class JsonRpc {
         return response;
     }
 
-    /** The size of {@code s} in UTF-8, the unit of the cap (a char may take up to three bytes). */
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-        }
-        return n;
-    }
-
     private static boolean validId(JsonElement id) {
         return id != null && id.isJsonPrimitive()
                 && (id.getAsJsonPrimitive().isString() || id.getAsJsonPrimitive().isNumber());
@@ -145,6 +137,10 @@ public final class JsonRpc {
 
     private static Failure invalid(JsonElement id, String message) {
         return new Failure(id, new RpcException(RpcException.INVALID_REQUEST, "Invalid Request: " + message));
+    }
+
+    private static Failure parseError(String reason) {
+        return new Failure(JsonNull.INSTANCE, new RpcException(RpcException.PARSE_ERROR, "Parse error: " + reason));
     }
 
     /** A message that could not be accepted, with the id to answer it under. */

@@ -6,9 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -208,19 +205,14 @@ final class HttpEndpoint implements HttpHandler {
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 
-    /** The body as text: at most the message cap (413 beyond), valid UTF-8 (a parse error otherwise). */
-    private String body(HttpExchange exchange) throws HttpError, IOException, JsonRpc.Failure {
+    /** The body, at most the message cap (413 beyond). */
+    private byte[] body(HttpExchange exchange) throws HttpError, IOException {
         int max = codec.maxBytes();
         byte[] bytes = exchange.getRequestBody().readNBytes(max + 1);
         if (bytes.length > max) {
             throw new HttpError(413, "Payload Too Large: a message may have at most " + max + " bytes");
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw JsonRpc.parseFailure("the body is not valid UTF-8");
-        }
+        return bytes;
     }
 
     private static void retryAfter(HttpExchange exchange, JsonObject response) {

@@ -6,9 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -22,7 +19,6 @@ import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
-import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
@@ -62,10 +58,9 @@ public final class StdioTransport {
         try {
             byte[] line;
             while ((line = readLine(in)) != null) {
-                if (line != TOO_LONG && line.length == 0) {
-                    continue;
+                if (line.length > 0) {
+                    dispatch(line, pool);
                 }
-                dispatch(line, pool);
             }
         } catch (IOException e) {
             log.warn("stdin closed: " + e.getClass().getSimpleName());
@@ -76,14 +71,9 @@ public final class StdioTransport {
     }
 
     private void dispatch(byte[] line, ThreadPoolExecutor pool) {
-        if (line == TOO_LONG) {
-            write(JsonRpc.error(null, new RpcException(RpcException.INVALID_REQUEST,
-                    "Invalid Request: message larger than " + codec.maxBytes() + " bytes")));
-            return;
-        }
         Message message;
         try {
-            message = codec.parse(decode(line));
+            message = codec.parse(line);
         } catch (JsonRpc.Failure e) {
             write(e.response());
             return;
@@ -131,37 +121,22 @@ public final class StdioTransport {
         }
     }
 
-    private static final byte[] TOO_LONG = new byte[0];
-
-    /** One line without its end, TOO_LONG if it passed the cap (the rest is skipped), null at end. */
+    /**
+     * One line without its end ("\n" or "\r\n"), null at end of input. Of a longer line only cap + 2
+     * bytes are kept: still over the cap once a "\r" is cut off, so the codec refuses it for its size.
+     */
     private byte[] readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        boolean tooLong = false;
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() >= codec.maxBytes()) {
-                tooLong = true;
-            } else {
+            if (line.size() < codec.maxBytes() + 2) {
                 line.write(b);
             }
         }
-        if (b == -1 && line.size() == 0 && !tooLong) {
+        byte[] bytes = line.toByteArray();
+        if (b == -1 && bytes.length == 0) {
             return null;
         }
-        byte[] bytes = line.toByteArray();
-        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        return tooLong ? TOO_LONG : Arrays.copyOf(bytes, end);
-    }
-
-    /** Invalid UTF-8 is a parse error, not silently replaced characters. */
-    private static String decode(byte[] line) throws JsonRpc.Failure {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(line)).toString();
-        } catch (CharacterCodingException e) {
-            throw JsonRpc.parseFailure("the line is not valid UTF-8");
-        }
+        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
     }
 }

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,17 +22,21 @@ class JsonRpcTest {
 
     /** The whole error response for a refused message, as the client would read it. */
     private String refusal(String text) {
-        JsonRpc.Failure f = assertThrows(JsonRpc.Failure.class, () -> rpc.parse(text), text);
+        JsonRpc.Failure f = assertThrows(JsonRpc.Failure.class, () -> parse(text), text);
         return StrictJson.write(f.response());
     }
 
+    private Message parse(String text) throws JsonRpc.Failure {
+        return rpc.parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     private JsonRpc.Failure failure(String text) {
-        return assertThrows(JsonRpc.Failure.class, () -> rpc.parse(text), text);
+        return assertThrows(JsonRpc.Failure.class, () -> parse(text), text);
     }
 
     @Test
     void parsesARequest() throws JsonRpc.Failure {
-        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"cursor\":\"x\"}}");
+        Message m = parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"cursor\":\"x\"}}");
         assertTrue(m.isRequest());
         assertFalse(m.isNotification());
         assertFalse(m.isResponse());
@@ -41,13 +47,13 @@ class JsonRpcTest {
 
     @Test
     void givesAnEmptyParamsObjectWhenParamsIsAbsent() throws JsonRpc.Failure {
-        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"ping\"}");
+        Message m = parse("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"ping\"}");
         assertEquals(new JsonObject(), m.params());
     }
 
     @Test
     void parsesANotificationWhenThereIsNoId() throws JsonRpc.Failure {
-        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        Message m = parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         assertTrue(m.isNotification());
         assertFalse(m.isRequest());
         assertFalse(m.isResponse());
@@ -57,7 +63,7 @@ class JsonRpcTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"error\":{\"code\":1,\"message\":\"m\"}}"})
     void recognisesResponsesFromTheClient(String text) throws JsonRpc.Failure {
-        Message m = rpc.parse(text);
+        Message m = parse(text);
         assertTrue(m.isResponse());
         assertFalse(m.isRequest());
         assertFalse(m.isNotification());
@@ -66,7 +72,7 @@ class JsonRpcTest {
     @ParameterizedTest
     @ValueSource(strings = {"9007199254740993", "1.5", "1.50", "-1", "0", "1e3", "-0", "\"x\"", "\"\"", "\"9007199254740993\""})
     void echoesStringAndNumberIdsExactlyAsReceived(String id) throws JsonRpc.Failure {
-        Message m = rpc.parse("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
+        Message m = parse("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
         assertEquals(id, StrictJson.write(m.id()));
         assertEquals("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}", StrictJson.write(JsonRpc.result(m.id(), new JsonObject())));
     }
@@ -167,10 +173,10 @@ class JsonRpcTest {
         // Three-byte and four-byte characters filling the cap exactly are accepted.
         String threeByte = "\u20ac".repeat(room / 3) + "x".repeat(room % 3);
         assertEquals(1000, (head + threeByte + tail).getBytes(StandardCharsets.UTF_8).length);
-        assertEquals("ping", rpc.parse(head + threeByte + tail).method());
+        assertEquals("ping", parse(head + threeByte + tail).method());
         String fourByte = "\ud83d\udd11".repeat(room / 4) + "x".repeat(room % 4);
         assertEquals(1000, (head + fourByte + tail).getBytes(StandardCharsets.UTF_8).length);
-        assertEquals("ping", rpc.parse(head + fourByte + tail).method());
+        assertEquals("ping", parse(head + fourByte + tail).method());
         assertEquals(RpcException.INVALID_REQUEST, failure(head + fourByte + "x" + tail).error().code());
     }
 
@@ -180,7 +186,7 @@ class JsonRpcTest {
         String tail = "\"}}";
         String text = head + "x".repeat(1000 - head.length() - tail.length()) + tail;
         assertEquals(1000, text.length());
-        assertEquals("ping", rpc.parse(text).method());
+        assertEquals("ping", parse(text).method());
         assertEquals(1000, rpc.maxBytes());
     }
 
@@ -226,10 +232,15 @@ class JsonRpcTest {
                 StrictJson.write(JsonRpc.notification("notifications/message", parseObject("{\"level\":\"info\"}"))));
     }
 
-    @Test
-    void parseFailureForUndecodableInputHasIdNull() {
-        JsonRpc.Failure f = JsonRpc.parseFailure("the line is not valid UTF-8");
-        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: the line is not valid UTF-8\"}}",
+    @ParameterizedTest
+    @ValueSource(strings = {"ff", "c3", "c0a9", "eda080"}) // a stray byte, a cut sequence, an overlong form, a surrogate
+    void answersInvalidUtf8WithAParseErrorWithIdNull(String hex) {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        message.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\"".getBytes(StandardCharsets.UTF_8));
+        message.writeBytes(HexFormat.of().parseHex(hex));
+        message.writeBytes("\"}}".getBytes(StandardCharsets.UTF_8));
+        JsonRpc.Failure f = assertThrows(JsonRpc.Failure.class, () -> rpc.parse(message.toByteArray()));
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: the message is not valid UTF-8\"}}",
                 StrictJson.write(f.response()));
     }
 

@@ -116,7 +116,7 @@ class McpServerTest {
 
     private JsonObject handle(McpServer server, String text) {
         try {
-            return server.handle(codec.parse(text), session, notifications::add);
+            return server.handle(codec.parse(text.getBytes(StandardCharsets.UTF_8)), session, notifications::add);
         } catch (JsonRpc.Failure e) {
             throw new AssertionError(text, e);
         }

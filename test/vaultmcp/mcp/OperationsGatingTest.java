@@ -52,7 +52,7 @@ class OperationsGatingTest {
         JsonObject request(String method, String params) {
             String text = "{\"jsonrpc\":\"2.0\",\"id\":" + ++id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
             try {
-                return server.handle(codec.parse(text), session, n -> { });
+                return server.handle(codec.parse(text.getBytes(StandardCharsets.UTF_8)), session, n -> { });
             } catch (JsonRpc.Failure e) {
                 throw new AssertionError(e);
             }

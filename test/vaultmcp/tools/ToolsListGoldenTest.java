@@ -83,9 +83,10 @@ class ToolsListGoldenTest {
         McpServer server = new McpServer(table, unused, limiter, quiet, "0", Limits.TOOLS_PAGE_SIZE, operations);
         Session session = new Session("golden", new Secret("unused"), limiter.newSessionBucket());
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-        server.handle(codec.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}"),
+        server.handle(codec.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}"
+                .getBytes(StandardCharsets.UTF_8)),
                 session, n -> { });
-        JsonObject response = server.handle(codec.parse("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), session, n -> { });
+        JsonObject response = server.handle(codec.parse("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}".getBytes(StandardCharsets.UTF_8)), session, n -> { });
         JsonObject result = response.getAsJsonObject("result");
         assertNotNull(result, response.toString());
         assertFalse(result.has("nextCursor"), "the whole tool set fits one page");
