@@ -15,6 +15,7 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
+import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
 
 /**
@@ -128,27 +129,27 @@ final class HttpEndpoint implements HttpHandler {
             checkVersion(in); // the initialize POST negotiates the version in its body instead
         }
         HttpAuth.Caller caller = auth.identify(in);
-        HttpSessions.Entry entry;
+        Session session;
         if (initialize) {
-            entry = sessions.open(caller);
-            if (entry == null) {
+            session = sessions.open(caller);
+            if (session == null) {
                 log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
                 throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
             }
         } else if (id == null) {
             throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required; send initialize first");
         } else {
-            entry = session(id, caller);
+            session = sessions.find(id, caller);
         }
         if (caller.anonymous() && "tools/call".equals(message.method())) {
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
         }
         SseReply reply = new SseReply(exchange);
-        JsonObject response = server.handle(message, entry.session, reply::send);
-        if (initialize && response != null && response.has("result")) {
-            exchange.getResponseHeaders().set("Mcp-Session-Id", entry.session.id());
+        JsonObject response = server.handle(message, session, reply::send);
+        if (initialize && response.has("result")) {
+            exchange.getResponseHeaders().set("Mcp-Session-Id", session.id());
         } else if (initialize) {
-            sessions.close(entry.session.id());
+            sessions.close(session.id());
         }
         if (reply.started()) {
             reply.send(response);
@@ -167,23 +168,9 @@ final class HttpEndpoint implements HttpHandler {
         if (id == null) {
             throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required");
         }
-        session(id, auth.identify(in));
+        sessions.find(id, auth.identify(in));
         sessions.close(id);
         send(exchange, 204, null);
-    }
-
-    /** The session, if it exists and the caller is the one that opened it. */
-    private HttpSessions.Entry session(String id, HttpAuth.Caller caller) throws HttpError {
-        HttpSessions.Entry entry = sessions.find(id);
-        if (entry == null) {
-            throw new HttpError(404, "Session not found: it ended or expired; send initialize without Mcp-Session-Id");
-        }
-        if (!entry.caller.same(caller)) {
-            // A leaked session id is useless without the credential that opened the session.
-            throw caller.anonymous() ? new HttpError(401, "Unauthorized: this session needs the credential it was opened with")
-                    : new HttpError(403, "Forbidden: this session was opened with another credential");
-        }
-        return entry;
     }
 
     private static void checkVersion(Headers in) throws HttpError {

@@ -11,23 +11,12 @@ import vaultmcp.security.RateLimiter;
 
 /**
  * The open HTTP sessions. Ids are 32 bytes from a CSPRNG in base64url (visible ASCII). A session
- * ends on DELETE or after an idle time, and there are at most a fixed number: a full table refuses
- * a new session (after dropping expired ones) rather than evict a live one. Each session keeps
- * its own rate-limit bucket, so the buckets go away with it.
+ * is bound to the caller that opened it, ends on DELETE or after an idle time, and there are at
+ * most a fixed number: a full table refuses a new session (after dropping expired ones) rather
+ * than evict a live one. Each session keeps its own rate-limit bucket, so the buckets go away with it.
  */
 final class HttpSessions {
-    /** An open session and the caller it is bound to. */
-    static final class Entry {
-        final Session session;
-        final HttpAuth.Caller caller;
-        long lastUsed;
-
-        Entry(Session session, HttpAuth.Caller caller, long now) {
-            this.session = session;
-            this.caller = caller;
-            this.lastUsed = now;
-        }
-    }
+    private record Entry(Session session, HttpAuth.Caller caller, long lastUsed) {}
 
     private final Map<String, Entry> table = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -44,32 +33,35 @@ final class HttpSessions {
     }
 
     /** A new session for the caller, or null when the table is full. */
-    synchronized Entry open(HttpAuth.Caller caller) {
+    synchronized Session open(HttpAuth.Caller caller) {
         long now = clock.getAsLong();
-        table.values().removeIf(e -> now - e.lastUsed > idleNanos);
+        table.values().removeIf(e -> now - e.lastUsed() > idleNanos);
         if (table.size() >= max) {
             return null;
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Entry entry = new Entry(new Session(id, caller.vaultToken(), limiter.newSessionBucket()), caller, now);
-        table.put(id, entry);
-        return entry;
+        Session session = new Session(id, caller.vaultToken(), limiter.newSessionBucket());
+        table.put(id, new Entry(session, caller, now));
+        return session;
     }
 
-    /** The live session with this id, marked as used now; null if unknown, ended or expired. */
-    synchronized Entry find(String id) {
+    /** The live session with this id, marked as used now, if {@code caller} is the one that opened it. */
+    synchronized Session find(String id, HttpAuth.Caller caller) throws HttpError {
         Entry entry = table.get(id);
         long now = clock.getAsLong();
-        if (entry != null && now - entry.lastUsed > idleNanos) {
+        if (entry == null || now - entry.lastUsed() > idleNanos) {
             table.remove(id);
-            return null;
+            throw new HttpError(404, "Session not found: it ended or expired; send initialize without Mcp-Session-Id");
         }
-        if (entry != null) {
-            entry.lastUsed = now;
+        if (!entry.caller().same(caller)) {
+            // A leaked session id is useless without the credential that opened the session.
+            throw caller.anonymous() ? new HttpError(401, "Unauthorized: this session needs the credential it was opened with")
+                    : new HttpError(403, "Forbidden: this session was opened with another credential");
         }
-        return entry;
+        table.put(id, new Entry(entry.session(), entry.caller(), now));
+        return entry.session();
     }
 
     synchronized void close(String id) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -15,6 +16,8 @@ import vaultmcp.security.RateLimiter;
 
 class HttpSessionsTest {
     private static final long SECOND = 1_000_000_000L;
+    private static final HttpAuth.Caller ALICE = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1});
+    private static final HttpAuth.Caller BOB = new HttpAuth.Caller(new Secret("s.bob"), new byte[] {2});
 
     private final AtomicLong now = new AtomicLong(42 * SECOND);
     private final RateLimiter limiter = new RateLimiter(new Rate(100, 100), new Rate(1, 1), now::get);
@@ -23,63 +26,94 @@ class HttpSessionsTest {
         return new HttpSessions(max, Duration.ofMinutes(30), limiter, now::get);
     }
 
+    private static void assertGone(HttpSessions table, String id) {
+        HttpError e = assertThrows(HttpError.class, () -> table.find(id, HttpAuth.ANONYMOUS));
+        assertEquals(404, e.status());
+        assertTrue(e.getMessage().startsWith("Session not found"), e.getMessage());
+    }
+
     @Test
     void issuesUnguessableVisibleAsciiIds() {
         HttpSessions table = sessions(10);
-        String a = table.open(HttpAuth.ANONYMOUS).session.id();
-        String b = table.open(HttpAuth.ANONYMOUS).session.id();
+        String a = table.open(HttpAuth.ANONYMOUS).id();
+        String b = table.open(HttpAuth.ANONYMOUS).id();
         assertTrue(a.matches("[A-Za-z0-9_-]{43}"), a);
         assertTrue(!a.equals(b));
     }
 
     @Test
-    void keepsTheCallerAndItsTokenWithTheSession() {
-        HttpAuth.Caller caller = new HttpAuth.Caller(new Secret("s.token"), new byte[32]);
-        HttpSessions.Entry entry = sessions(10).open(caller);
-        assertSame(caller, entry.caller);
-        assertSame(caller.vaultToken(), entry.session.vaultToken());
+    void keepsTheCallersTokenWithTheSession() throws HttpError {
+        HttpSessions table = sessions(10);
+        String id = table.open(ALICE).id();
+        assertSame(ALICE.vaultToken(), table.find(id, ALICE).vaultToken());
+        HttpAuth.Caller sameCredential = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1});
+        assertSame(ALICE.vaultToken(), table.find(id, sameCredential).vaultToken());
     }
 
     @Test
-    void refusesANewSessionWhenFullWithoutEvictingALiveOne() {
+    void refusesAnotherCallerWith403AndAnAnonymousOneWith401() {
+        HttpSessions table = sessions(10);
+        String id = table.open(ALICE).id();
+        HttpError other = assertThrows(HttpError.class, () -> table.find(id, BOB));
+        assertEquals(403, other.status());
+        assertEquals("Forbidden: this session was opened with another credential", other.getMessage());
+        HttpError anonymous = assertThrows(HttpError.class, () -> table.find(id, HttpAuth.ANONYMOUS));
+        assertEquals(401, anonymous.status());
+        assertEquals("Unauthorized: this session needs the credential it was opened with", anonymous.getMessage());
+        String open = table.open(HttpAuth.ANONYMOUS).id();
+        assertEquals(403, assertThrows(HttpError.class, () -> table.find(open, ALICE)).status());
+    }
+
+    @Test
+    void aRefusedCallerDoesNotKeepTheSessionAlive() throws HttpError {
+        HttpSessions table = sessions(10);
+        String id = table.open(ALICE).id();
+        now.addAndGet(20 * 60 * SECOND);
+        assertThrows(HttpError.class, () -> table.find(id, BOB));
+        now.addAndGet(20 * 60 * SECOND);
+        assertGone(table, id);
+    }
+
+    @Test
+    void refusesANewSessionWhenFullWithoutEvictingALiveOne() throws HttpError {
         HttpSessions table = sessions(2);
-        String a = table.open(HttpAuth.ANONYMOUS).session.id();
+        String a = table.open(HttpAuth.ANONYMOUS).id();
         now.addAndGet(29 * 60 * SECOND);
-        String b = table.open(HttpAuth.ANONYMOUS).session.id();
+        String b = table.open(HttpAuth.ANONYMOUS).id();
         assertNull(table.open(HttpAuth.ANONYMOUS));
-        assertNotNull(table.find(a));
-        assertNotNull(table.find(b));
+        assertNotNull(table.find(a, HttpAuth.ANONYMOUS));
+        assertNotNull(table.find(b, HttpAuth.ANONYMOUS));
     }
 
     @Test
     void dropsExpiredSessionsToMakeRoom() {
         HttpSessions table = sessions(1);
-        String old = table.open(HttpAuth.ANONYMOUS).session.id();
+        String old = table.open(HttpAuth.ANONYMOUS).id();
         now.addAndGet(30 * 60 * SECOND + 1);
         assertNotNull(table.open(HttpAuth.ANONYMOUS));
-        assertNull(table.find(old));
+        assertGone(table, old);
         assertEquals(1, table.size());
     }
 
     @Test
-    void expiresASessionIdleLongerThanTheTimeoutAndKeepsAUsedOne() {
+    void expiresASessionIdleLongerThanTheTimeoutAndKeepsAUsedOne() throws HttpError {
         HttpSessions table = sessions(10);
-        String used = table.open(HttpAuth.ANONYMOUS).session.id();
-        String idle = table.open(HttpAuth.ANONYMOUS).session.id();
+        String used = table.open(HttpAuth.ANONYMOUS).id();
+        String idle = table.open(HttpAuth.ANONYMOUS).id();
         now.addAndGet(20 * 60 * SECOND);
-        assertNotNull(table.find(used));
+        assertNotNull(table.find(used, HttpAuth.ANONYMOUS));
         now.addAndGet(20 * 60 * SECOND);
-        assertNotNull(table.find(used));
-        assertNull(table.find(idle));
+        assertNotNull(table.find(used, HttpAuth.ANONYMOUS));
+        assertGone(table, idle);
         assertEquals(1, table.size());
     }
 
     @Test
     void forgetsAClosedSession() {
         HttpSessions table = sessions(10);
-        String id = table.open(HttpAuth.ANONYMOUS).session.id();
+        String id = table.open(HttpAuth.ANONYMOUS).id();
         table.close(id);
-        assertNull(table.find(id));
+        assertGone(table, id);
         assertEquals(0, table.size());
     }
 }
