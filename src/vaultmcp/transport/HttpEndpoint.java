@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
@@ -145,14 +146,14 @@ final class HttpEndpoint implements HttpHandler {
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
         }
         SseReply reply = new SseReply(exchange);
-        JsonObject response = server.handle(message, session, reply::send);
+        JsonObject response = server.handle(message, session, reply);
         if (initialize && response.has("result")) {
             exchange.getResponseHeaders().set("Mcp-Session-Id", session.id());
         } else if (initialize) {
             sessions.close(session.id());
         }
-        if (reply.started()) {
-            reply.send(response);
+        if (reply.stream != null) {
+            reply.accept(response); // a stream starts only inside a request, so there is a response
         } else if (response == null) {
             send(exchange, 202, null);
         } else {
@@ -222,11 +223,8 @@ final class HttpEndpoint implements HttpHandler {
         exchange.getResponseBody().write(bytes);
     }
 
-    /**
-     * An answer that turns into an SSE stream when the first notification arrives: the
-     * notifications as they come, then the response, then the end of the stream.
-     */
-    private static final class SseReply {
+    /** The answer as an SSE stream from the first notification on: the notifications as they come, then the response. */
+    private static final class SseReply implements Consumer<JsonObject> {
         private final HttpExchange exchange;
         private OutputStream stream;
 
@@ -234,11 +232,8 @@ final class HttpEndpoint implements HttpHandler {
             this.exchange = exchange;
         }
 
-        boolean started() {
-            return stream != null;
-        }
-
-        void send(JsonObject message) {
+        @Override
+        public void accept(JsonObject message) {
             try {
                 if (stream == null) {
                     exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -246,10 +241,8 @@ final class HttpEndpoint implements HttpHandler {
                     exchange.sendResponseHeaders(200, 0);
                     stream = exchange.getResponseBody();
                 }
-                if (message != null) {
-                    stream.write(("event: message\ndata: " + StrictJson.write(message) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                    stream.flush();
-                }
+                stream.write(("event: message\ndata: " + StrictJson.write(message) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                stream.flush();
             } catch (IOException e) {
                 // The client went away; the request still completes, its answer has nowhere to go.
             }
