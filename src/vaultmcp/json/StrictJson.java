@@ -38,8 +38,6 @@ public final class StrictJson {
                 throw new JsonException("trailing data after the JSON value");
             }
             return value;
-        } catch (JsonException e) {
-            throw e;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             // gson's messages name positions and tokens only, never other input; keep them short.
             throw new JsonException("malformed JSON: " + firstLine(e.getMessage()));
@@ -111,7 +109,7 @@ public final class StrictJson {
                 .replaceAll("\\s*See https?://\\S+", "").trim();
     }
 
-    /** A JSON number that remembers the exact text it was read from. */
+    /** A JSON number that remembers the exact text it was read from (gson compares numbers by value, not with equals). */
     static final class ExactNumber extends Number {
         private static final long serialVersionUID = 1L;
         private final String text;
@@ -125,15 +123,5 @@ public final class StrictJson {
         @Override public float floatValue() { return Float.parseFloat(text); }
         @Override public double doubleValue() { return Double.parseDouble(text); }
         @Override public String toString() { return text; }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof ExactNumber n && n.text.equals(text);
-        }
-
-        @Override
-        public int hashCode() {
-            return text.hashCode();
-        }
     }
 }
