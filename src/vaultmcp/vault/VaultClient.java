@@ -28,9 +28,6 @@ import vaultmcp.json.StrictJson;
  * are size-capped and parsed strictly, and every failure becomes a {@link VaultException}.
  */
 public final class VaultClient {
-    private static final Duration CONNECT_TIMEOUT = Limits.VAULT_CONNECT_TIMEOUT;
-    private static final int MAX_RESPONSE_BYTES = Limits.MAX_VAULT_RESPONSE_BYTES;
-
     private final URI address;
     private final String namespace;
     private final Duration timeout;
@@ -42,7 +39,7 @@ public final class VaultClient {
         this.namespace = namespace == null || namespace.isEmpty() ? null : namespace;
         this.timeout = timeout;
         HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(Limits.VAULT_CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
@@ -87,7 +84,7 @@ public final class VaultClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw unreachable(what, "connecting timed out after " + CONNECT_TIMEOUT.toSeconds() + "s");
+            throw unreachable(what, "connecting timed out after " + Limits.VAULT_CONNECT_TIMEOUT.toSeconds() + "s");
         } catch (HttpTimeoutException e) {
             throw unreachable(what, "no answer within " + (timeout.toMillisPart() == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms"));
         } catch (ConnectException e) {
@@ -103,13 +100,13 @@ public final class VaultClient {
         int status = response.statusCode();
         byte[] bytes;
         try (InputStream in = response.body()) {
-            bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            bytes = in.readNBytes(Limits.MAX_VAULT_RESPONSE_BYTES + 1);
         } catch (IOException e) {
             throw unreachable(what, "the answer was cut off");
         }
-        if (bytes.length > MAX_RESPONSE_BYTES) {
+        if (bytes.length > Limits.MAX_VAULT_RESPONSE_BYTES) {
             throw new VaultException(status, List.of(), "Vault's answer to " + what + " is larger than "
-                    + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB; refused");
+                    + Limits.MAX_VAULT_RESPONSE_BYTES / (1024 * 1024) + " MiB; refused");
         }
         if (status >= 300 && status < 400) {
             throw new VaultException(status, List.of(), "Vault answered " + status + " (a redirect) for " + what
