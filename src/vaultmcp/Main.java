@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.security.GeneralSecurityException;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import vaultmcp.config.Config;
@@ -56,25 +55,19 @@ public final class Main {
             out.println("sha256:" + tools.digest());
             return OK;
         }
-        SSLContext trust;
         try {
-            trust = VaultTrust.context(config.vaultCaCert(), config.vaultCaPath(), config.vaultSkipVerify());
-        } catch (IOException | GeneralSecurityException e) {
-            err.println("vault-mcp-server: VAULT_CACERT / VAULT_CAPATH: " + e.getMessage());
-            return CONFIG_ERROR;
-        }
-        if (config.vaultSkipVerify()) {
-            // The JDK client checks host names even with a trust-all manager; this switch is global.
-            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-            log.warn("VAULT_SKIP_VERIFY=true: Vault's TLS certificate is NOT verified; use only for testing");
-        }
-        VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), trust);
-        RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
-        McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE, config.enableOperations());
-        JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-        log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
-                + " operations=" + (config.enableOperations() ? "enabled" : "disabled") + " tools-digest=sha256:" + tools.digest());
-        try {
+            SSLContext trust = VaultTrust.context(config.vaultCaCert(), config.vaultCaPath(), config.vaultSkipVerify());
+            if (config.vaultSkipVerify()) {
+                // The JDK client checks host names even with a trust-all manager; this switch is global.
+                System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+                log.warn("VAULT_SKIP_VERIFY=true: Vault's TLS certificate is NOT verified; use only for testing");
+            }
+            VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), trust);
+            RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
+            McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE, config.enableOperations());
+            JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
+            log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
+                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled") + " tools-digest=sha256:" + tools.digest());
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.newSessionBucket());
                 new StdioTransport(server, codec, session, log, out).serve(in);

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import vaultmcp.config.ConfigException;
 
 /**
  * Which certificates Vault's TLS certificate may chain to: the JDK's defaults, or the operator's
@@ -26,15 +27,21 @@ public final class VaultTrust {
     private VaultTrust() {}
 
     /** Null means "the JDK's default trust store". */
-    public static SSLContext context(Path caCert, Path caPath, boolean skipVerify) throws IOException, GeneralSecurityException {
-        if (skipVerify) {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustAll()}, null);
-            return context;
-        }
-        if (caCert == null && caPath == null) {
+    public static SSLContext context(Path caCert, Path caPath, boolean skipVerify) throws ConfigException {
+        if (!skipVerify && caCert == null && caPath == null) {
             return null;
         }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, skipVerify ? new TrustManager[] {new TrustAll()} : trustManagers(caCert, caPath), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(List.of("VAULT_CACERT / VAULT_CAPATH: " + e.getMessage()));
+        }
+    }
+
+    /** Trust in the certificates of the PEM file and of the files in the directory (either may be null). */
+    private static TrustManager[] trustManagers(Path caCert, Path caPath) throws IOException, GeneralSecurityException {
         List<Certificate> certificates = new ArrayList<>();
         if (caCert != null) {
             certificates.addAll(read(caCert));
@@ -47,7 +54,7 @@ public final class VaultTrust {
             }
         }
         if (certificates.isEmpty()) {
-            throw new GeneralSecurityException("no certificates found in VAULT_CACERT / VAULT_CAPATH");
+            throw new GeneralSecurityException("no certificates found");
         }
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
@@ -56,9 +63,7 @@ public final class VaultTrust {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
+        return trust.getTrustManagers();
     }
 
     private static List<? extends Certificate> read(Path file) throws IOException, GeneralSecurityException {
