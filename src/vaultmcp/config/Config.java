@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -190,9 +189,8 @@ public record Config(
 
     private static Action readArgs(String[] args, Map<String, String> values, List<String> problems) {
         Action action = Action.RUN;
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        for (int i = 0; i < rest.size(); i++) {
-            String arg = rest.get(i);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             switch (arg) {
                 case "--help", "-h" -> { return Action.HELP; }
                 case "--version" -> { return Action.VERSION; }
@@ -201,31 +199,26 @@ public record Config(
                 case "streamable-http", "http" -> { values.put("TRANSPORT_MODE", "http"); continue; }
                 default -> { }
             }
-            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value = eq < 0 ? null : arg.substring(eq + 1);
+            String next = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[i + 1] : null;
             Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
             if (setting == null && SETTINGS.stream().anyMatch(s -> s.credential() && s.flag().equals(name + "-file"))) {
-                // The value is the secret itself: skip it, never echo it.
-                if (value == null && i + 1 < rest.size() && !rest.get(i + 1).startsWith("--")) {
-                    i++;
-                }
                 problems.add(name + ": not accepted, a flag would show in ps; use " + name + "-file <path> or the environment");
+                i += value == null && next != null ? 1 : 0; // the value is the secret itself: skip it, never echo it
                 continue;
             }
             if (setting == null) {
                 problems.add(arg.startsWith("-") ? "unknown flag " + name : "unexpected argument " + arg);
                 continue;
             }
-            if (value == null) {
-                boolean isBool = "false".equals(setting.defaultValue());
-                String next = i + 1 < rest.size() && !rest.get(i + 1).startsWith("--") ? rest.get(i + 1) : null;
-                // A bare boolean flag means true; it takes the next word only if that is a boolean, not "http".
-                if (isBool && (next == null || !Values.isBoolean(next))) {
-                    value = "true";
-                } else if (next != null) {
-                    value = next;
-                    i++;
-                }
+            // A bare boolean flag means true; it takes the next word only if that is a boolean, not "http".
+            if (value == null && "false".equals(setting.defaultValue()) && (next == null || !Values.isBoolean(next))) {
+                value = "true";
+            } else if (value == null && next != null) {
+                value = next;
+                i++;
             }
             if (value == null) {
                 problems.add(name + ": needs a value");
@@ -249,11 +242,10 @@ public record Config(
             try {
                 return parser.apply(value);
             } catch (RuntimeException e) {
-                String shown = env.equals("VAULT_TOKEN") || env.equals("MCP_AUTH_TOKEN") ? "<masked>" : "\"" + value + "\"";
-                problems.add(env + ": invalid value " + shown + ": " + e.getMessage());
+                Setting setting = SETTINGS.stream().filter(s -> s.env().equals(env)).findFirst().orElseThrow();
+                problems.add(env + ": invalid value " + (setting.credential() ? "<masked>" : "\"" + value + "\"") + ": " + e.getMessage());
                 // Carry on with the default so every other problem is found too; we throw later.
-                String fallback = SETTINGS.stream().filter(s -> s.env().equals(env)).findFirst().orElseThrow().defaultValue();
-                return parser.apply(fallback);
+                return parser.apply(setting.defaultValue());
             }
         }
     }
