@@ -129,10 +129,7 @@ public final class McpServer {
     }
 
     private JsonObject listTools(JsonObject params) throws RpcException {
-        int offset = 0;
-        if (params.has("cursor")) {
-            offset = decodeCursor(params.get("cursor"));
-        }
+        int offset = params.has("cursor") ? decodeCursor(params.get("cursor")) : 0;
         JsonArray page = new JsonArray();
         tools.definitions(offset, pageSize).forEach(page::add);
         JsonObject result = new JsonObject();
@@ -162,9 +159,7 @@ public final class McpServer {
         try {
             Args args = Args.check(tool.definition().getAsJsonObject("inputSchema"), arguments.getAsJsonObject());
             result = tool.handler().call(args, new Vault(vault, session.vaultToken()));
-        } catch (ToolException e) {
-            result = ToolResult.error(e.getMessage());
-        } catch (VaultException e) {
+        } catch (ToolException | VaultException e) {
             result = ToolResult.error(e.getMessage());
         }
         if (result.isError()) {
