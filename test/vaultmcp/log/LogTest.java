@@ -28,15 +28,20 @@ class LogTest {
         return line.substring(line.indexOf(' ') + 1);
     }
 
+    /** The bodies, a failure's shortened to its context ("ERROR e"). */
+    private List<String> bodies() {
+        return lines().stream().map(l -> body(l).replaceFirst(" failed \\[[0-9a-f]{8}]: .*", "")).toList();
+    }
+
     @Test
     void writesOneLinePerEventWithTimeAndLevel() {
         Log log = log("debug");
         log.debug("d");
         log.info("i");
         log.warn("w");
-        log.error("e");
+        log.failure("e", new IllegalStateException());
         List<String> lines = lines();
-        assertEquals(List.of("DEBUG d", "INFO i", "WARNING w", "ERROR e"), lines.stream().map(LogTest::body).toList());
+        assertEquals(List.of("DEBUG d", "INFO i", "WARNING w", "ERROR e"), bodies());
         for (String line : lines) {
             assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z [A-Z]+ .*"), line);
         }
@@ -48,8 +53,8 @@ class LogTest {
         log.debug("d");
         log.info("i");
         log.warn("w");
-        log.error("e");
-        assertEquals(List.of("WARNING w", "ERROR e"), lines().stream().map(LogTest::body).toList());
+        log.failure("e", new IllegalStateException());
+        assertEquals(List.of("WARNING w", "ERROR e"), bodies());
     }
 
     @Test
@@ -57,8 +62,8 @@ class LogTest {
         Log log = log("error");
         log.info("i");
         log.warn("w");
-        log.error("e");
-        assertEquals(List.of("ERROR e"), lines().stream().map(LogTest::body).toList());
+        log.failure("e", new IllegalStateException());
+        assertEquals(List.of("ERROR e"), bodies());
     }
 
     @Test
