@@ -37,8 +37,6 @@ import vaultmcp.config.ConfigException;
  */
 public final class Tls {
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
-    private static final byte[] RSA_ALGORITHM = HexFormat.of().parseHex("300d06092a864886f70d0101010500");
-    private static final byte[] EC_PUBLIC_KEY_OID = HexFormat.of().parseHex("06072a8648ce3d0201");
     private static final byte[] VERSION_0 = HexFormat.of().parseHex("020100");
 
     private Tls() {}
@@ -113,8 +111,8 @@ public final class Tls {
             byte[] der = decode(pem[1]);
             byte[] pkcs8 = switch (pem[0]) {
                 case "PRIVATE KEY" -> der;
-                case "RSA PRIVATE KEY" -> tlv(0x30, VERSION_0, RSA_ALGORITHM, tlv(0x04, der));
-                case "EC PRIVATE KEY" -> tlv(0x30, VERSION_0, tlv(0x30, EC_PUBLIC_KEY_OID, curve(der)), tlv(0x04, der));
+                // PKCS#8 is SEQUENCE { version 0, algorithm, OCTET STRING { the PKCS#1 or SEC1 key } }.
+                case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> tlv(0x30, VERSION_0, algorithm(certificate), tlv(0x04, der));
                 default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + pem[0] + "\"");
             };
             key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
@@ -171,16 +169,11 @@ public final class Tls {
         return Base64.getMimeDecoder().decode(body.trim());
     }
 
-    /** The named-curve OID in a SEC1 ECPrivateKey: SEQUENCE { version, key, [0] curve OID, [1] public key }. */
-    private static byte[] curve(byte[] sec1) {
-        int[] sequence = read(sec1, 0);
-        for (int at = sequence[1]; at < sequence[2]; at = read(sec1, at)[2]) {
-            int[] field = read(sec1, at);
-            if (field[0] == 0xa0) {
-                return Arrays.copyOfRange(sec1, field[1], field[2]);
-            }
-        }
-        throw new IllegalArgumentException("no named curve");
+    /** The AlgorithmIdentifier of the certificate's key (rsaEncryption, or ecPublicKey and curve), from its SubjectPublicKeyInfo. */
+    private static byte[] algorithm(X509Certificate certificate) {
+        byte[] spki = certificate.getPublicKey().getEncoded();
+        int start = read(spki, 0)[1];
+        return Arrays.copyOfRange(spki, start, read(spki, start)[2]);
     }
 
     /** One DER element at {@code at}: {tag, start of value, end of value}; lengths up to 3 bytes. */
