@@ -22,7 +22,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -86,9 +86,9 @@ public final class Tls {
         List<X509Certificate> chain = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (String[] block : blocks(file, "MCP_TLS_CERT_FILE")) {
-                if (block[0].equals("CERTIFICATE")) {
-                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(block[1]))));
+            for (MatchResult block : blocks(file, "MCP_TLS_CERT_FILE")) {
+                if (block.group(1).equals("CERTIFICATE")) {
+                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(block.group(2)))));
                 }
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -101,19 +101,20 @@ public final class Tls {
     }
 
     private static PrivateKey privateKey(Path file, X509Certificate certificate) throws ConfigException {
-        String[] pem = blocks(file, "MCP_TLS_KEY_FILE").stream().filter(b -> b[0].endsWith("PRIVATE KEY")).findFirst()
+        MatchResult pem = blocks(file, "MCP_TLS_KEY_FILE").stream().filter(b -> b.group(1).endsWith("PRIVATE KEY")).findFirst()
                 .orElseThrow(() -> problem("MCP_TLS_KEY_FILE: no PEM private key (-----BEGIN ... PRIVATE KEY-----) in " + file));
-        if (pem[0].startsWith("ENCRYPTED") || pem[1].contains("ENCRYPTED")) {
+        String type = pem.group(1);
+        if (type.startsWith("ENCRYPTED") || pem.group(2).contains("ENCRYPTED")) {
             throw problem("MCP_TLS_KEY_FILE: the key is encrypted; write it unencrypted (openssl pkey -in k.pem -out plain.pem) and protect the file");
         }
         PrivateKey key;
         try {
-            byte[] der = decode(pem[1]);
-            byte[] pkcs8 = switch (pem[0]) {
+            byte[] der = decode(pem.group(2));
+            byte[] pkcs8 = switch (type) {
                 case "PRIVATE KEY" -> der;
                 // PKCS#8 is SEQUENCE { version 0, algorithm, OCTET STRING { the PKCS#1 or SEC1 key } }.
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> tlv(0x30, VERSION_0, algorithm(certificate), tlv(0x04, der));
-                default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + pem[0] + "\"");
+                default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + type + "\"");
             };
             key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -149,20 +150,13 @@ public final class Tls {
         }
     }
 
-    /** The PEM blocks of a file as {type, body}. */
-    private static List<String[]> blocks(Path file, String variable) throws ConfigException {
-        String text;
+    /** The PEM blocks of a file: group 1 the type, group 2 the base64 body. */
+    private static List<MatchResult> blocks(Path file, String variable) throws ConfigException {
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
+            return PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII)).results().toList();
         } catch (IOException e) {
             throw problem(variable + ": cannot read " + file);
         }
-        List<String[]> blocks = new ArrayList<>();
-        Matcher m = PEM.matcher(text);
-        while (m.find()) {
-            blocks.add(new String[] {m.group(1), m.group(2)});
-        }
-        return blocks;
     }
 
     private static byte[] decode(String body) {
