@@ -117,9 +117,13 @@ final class HttpEndpoint implements HttpHandler {
         if (!isJson(in.getFirst("Content-Type"))) {
             throw new HttpError(415, "Unsupported Media Type: Content-Type must be application/json");
         }
+        byte[] body = exchange.getRequestBody().readNBytes(codec.maxBytes() + 1);
+        if (body.length > codec.maxBytes()) {
+            throw new HttpError(413, "Payload Too Large: a message may have at most " + codec.maxBytes() + " bytes");
+        }
         Message message;
         try {
-            message = codec.parse(body(exchange));
+            message = codec.parse(body);
         } catch (JsonRpc.Failure e) {
             send(exchange, 400, e.response());
             return;
@@ -193,19 +197,9 @@ final class HttpEndpoint implements HttpHandler {
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 
-    /** The body, at most the message cap (413 beyond). */
-    private byte[] body(HttpExchange exchange) throws HttpError, IOException {
-        int max = codec.maxBytes();
-        byte[] bytes = exchange.getRequestBody().readNBytes(max + 1);
-        if (bytes.length > max) {
-            throw new HttpError(413, "Payload Too Large: a message may have at most " + max + " bytes");
-        }
-        return bytes;
-    }
-
     private static void retryAfter(HttpExchange exchange, JsonObject response) {
-        JsonObject error = response.has("error") ? response.getAsJsonObject("error") : null;
-        if (error != null && error.get("code").getAsInt() == RpcException.RATE_LIMITED && error.has("data")) {
+        JsonObject error = response.getAsJsonObject("error");
+        if (error != null && error.get("code").getAsInt() == RpcException.RATE_LIMITED) {
             long ms = error.getAsJsonObject("data").get("retryAfterMs").getAsLong();
             exchange.getResponseHeaders().set("Retry-After", String.valueOf((ms + 999) / 1000));
         }
