@@ -12,27 +12,20 @@ import vaultmcp.config.Secret;
  * {@code Authorization}, which lends it the server's own VAULT_TOKEN; or nothing, and then it may
  * talk MCP but never reach Vault. A session is bound to the SHA-256 fingerprint of what opened it.
  */
-final class HttpAuth {
+record HttpAuth(Secret bearer, Secret serverToken) {
     /** The token for Vault calls (null: none) and the fingerprint the session is bound to (null: anonymous). */
     record Caller(Secret vaultToken, byte[] fingerprint) {
         boolean anonymous() {
             return fingerprint == null;
         }
 
+        /** The same credential (in constant time), or both anonymous. */
         boolean same(Caller other) {
-            return anonymous() ? other.anonymous() : !other.anonymous() && MessageDigest.isEqual(fingerprint, other.fingerprint);
+            return MessageDigest.isEqual(fingerprint, other.fingerprint);
         }
     }
 
     static final Caller ANONYMOUS = new Caller(null, null);
-
-    private final Secret bearer;
-    private final Secret serverToken;
-
-    HttpAuth(Secret bearer, Secret serverToken) {
-        this.bearer = bearer;
-        this.serverToken = serverToken;
-    }
 
     Caller identify(Headers headers) throws HttpError {
         String token = headers.getFirst("X-Vault-Token");
