@@ -110,11 +110,7 @@ public record Config(
         Reader r = new Reader(values, problems);
 
         URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
-        Transport transport = r.get("TRANSPORT_MODE", v -> switch (v) {
-            case "stdio" -> Transport.STDIO;
-            case "http", "streamable-http" -> Transport.HTTP;
-            default -> throw new IllegalArgumentException("must be stdio, http or streamable-http");
-        });
+        Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http").equals("stdio") ? Transport.STDIO : Transport.HTTP);
         Secret token = r.get("VAULT_TOKEN", v -> v.isEmpty() ? null : new Secret(v));
         if (token == null && action == Action.RUN && transport == Transport.STDIO) {
             problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
