@@ -66,13 +66,17 @@ public final class JsonRpc {
         if (id != null && !validId(id)) {
             throw invalid(JsonNull.INSTANCE, "\"id\" must be a string or a number");
         }
-        if (!object.has("method")) {
-            return response(object, echoId);
-        }
+        boolean request = object.has("method");
         for (String key : object.keySet()) {
-            if (!REQUEST_KEYS.contains(key)) {
+            if (!(request ? REQUEST_KEYS : RESPONSE_KEYS).contains(key)) {
                 throw invalid(echoId, "unexpected member \"" + key + "\"");
             }
+        }
+        if (!request) {
+            if (object.has("result") == object.has("error") || !object.has("id")) {
+                throw invalid(echoId, "a request needs \"method\"; a response needs \"id\" and one of \"result\" or \"error\"");
+            }
+            return new Message(null, null, new JsonObject());
         }
         JsonElement method = object.get("method");
         if (!method.isJsonPrimitive() || !method.getAsJsonPrimitive().isString()) {
@@ -83,18 +87,6 @@ public final class JsonRpc {
             throw invalid(echoId, "\"params\" must be an object");
         }
         return new Message(id, method.getAsString(), params == null ? new JsonObject() : params.getAsJsonObject());
-    }
-
-    private Message response(JsonObject object, JsonElement echoId) throws Failure {
-        for (String key : object.keySet()) {
-            if (!RESPONSE_KEYS.contains(key)) {
-                throw invalid(echoId, "unexpected member \"" + key + "\"");
-            }
-        }
-        if (object.has("result") == object.has("error") || !object.has("id")) {
-            throw invalid(echoId, "a request needs \"method\"; a response needs \"id\" and one of \"result\" or \"error\"");
-        }
-        return new Message(null, null, new JsonObject());
     }
 
     public static JsonObject result(JsonElement id, JsonElement result) {
