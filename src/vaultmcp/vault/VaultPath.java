@@ -35,17 +35,11 @@ public final class VaultPath {
      * @throws IllegalArgumentException naming the rule that was broken
      */
     public VaultPath append(String input) {
-        String s = input;
-        if (s.startsWith("/")) {
-            s = s.substring(1);
-        }
-        if (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        List<String> next = new ArrayList<>(segments);
+        String s = input.replaceFirst("^/", "").replaceFirst("/$", "");
         if (s.isEmpty()) {
             return this;
         }
+        List<String> next = new ArrayList<>(segments);
         for (String segment : s.split("/", -1)) {
             next.add(check(segment, input));
         }
@@ -98,8 +92,7 @@ public final class VaultPath {
                 if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
                     b.append((char) c);
                 } else {
-                    b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+                    b.append(String.format("%%%02X", c));
                 }
             }
         }
