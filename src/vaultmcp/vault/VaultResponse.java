@@ -47,12 +47,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     /** Vault's error strings, with go-multierror framing ("1 error occurred: * x") removed. */
     public List<String> errors() {
         List<String> out = new ArrayList<>();
-        JsonElement errors = body == null ? null : body.get("errors");
-        if (errors == null || !errors.isJsonArray()) {
-            return out;
-        }
-        for (JsonElement e : errors.getAsJsonArray()) {
-            String text = e.isJsonPrimitive() ? e.getAsString() : e.toString();
+        for (String text : strings("errors")) {
             for (String line : text.split("\n")) {
                 if (out.size() == MAX_ERRORS) {
                     return out;
@@ -71,10 +66,15 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
 
     /** Vault's warnings, if any. */
     public List<String> warnings() {
+        return strings("warnings");
+    }
+
+    /** The items of an array in the body as text; empty when there is no such array. */
+    private List<String> strings(String member) {
         List<String> out = new ArrayList<>();
-        JsonElement warnings = body == null ? null : body.get("warnings");
-        if (warnings != null && warnings.isJsonArray()) {
-            warnings.getAsJsonArray().forEach(w -> out.add(w.isJsonPrimitive() ? w.getAsString() : w.toString()));
+        JsonElement array = body == null ? null : body.get(member);
+        if (array != null && array.isJsonArray()) {
+            array.getAsJsonArray().forEach(e -> out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString()));
         }
         return out;
     }
