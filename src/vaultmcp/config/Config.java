@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import vaultmcp.log.Log;
 import vaultmcp.security.OriginPolicy;
 
 /**
@@ -139,7 +140,7 @@ public record Config(
                 r.get("MCP_AUTH_TOKEN", v -> v.isEmpty() ? null : new Secret(v)),
                 r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, 100_000)),
                 r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
-                r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, "debug", "info", "warning", "error")),
+                r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, Log.LEVELS.toArray(String[]::new))),
                 r.get("ENABLE_VAULT_OPERATIONS", Values::bool));
         if (config.authToken() != null && config.authToken().reveal().length() < 16) {
             problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
