@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.Config.Rate;
@@ -128,24 +129,18 @@ final class Values {
     }
 
     static Path readableFile(String v) {
-        if (v.isEmpty()) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw new IllegalArgumentException("not a readable file");
-        }
-        return p;
+        return path(v, p -> Files.isRegularFile(p) && Files.isReadable(p), "not a readable file");
     }
 
     static Path directory(String v) {
-        if (v.isEmpty()) {
-            return null;
+        return path(v, Files::isDirectory, "not a directory");
+    }
+
+    /** An optional path (empty: null) that must pass {@code check}. */
+    private static Path path(String v, Predicate<Path> check, String problem) {
+        if (!v.isEmpty() && !check.test(Path.of(v))) {
+            throw new IllegalArgumentException(problem);
         }
-        Path p = Path.of(v);
-        if (!Files.isDirectory(p)) {
-            throw new IllegalArgumentException("not a directory");
-        }
-        return p;
+        return v.isEmpty() ? null : Path.of(v);
     }
 }
