@@ -24,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The server jar ({@code -Dvaultmcp.jar}) run as a child process, spoken to as an MCP client
@@ -239,6 +241,18 @@ final class McpProcess implements AutoCloseable {
 
     List<String> stdoutLines() {
         return List.copyOf(allLines);
+    }
+
+    /** Waits until stderr holds a match of {@code regex} (its reader thread may lag the protocol) and returns it. */
+    Matcher awaitStderr(String regex) throws InterruptedException {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + TIMEOUT_SECONDS * 1_000_000_000L;
+        Matcher m = pattern.matcher(stderr());
+        while (!m.find() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            m = pattern.matcher(stderr());
+        }
+        return m;
     }
 
     String stderr() {

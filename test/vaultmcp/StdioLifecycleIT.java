@@ -179,8 +179,8 @@ class StdioLifecycleIT {
             list.add("tools", mcp.request("tools/list", null).result().getAsJsonArray("tools"));
             byte[] canonical = new GsonBuilder().disableHtmlEscaping().serializeNulls().create().toJson(list).getBytes(StandardCharsets.UTF_8);
             assertEquals(printed, "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical)));
-            Matcher logged = Pattern.compile("tools-digest=(sha256:[0-9a-f]{64})").matcher(mcp.stderr());
-            assertTrue(logged.find(), mcp.stderr());
+            Matcher logged = mcp.awaitStderr("tools-digest=(sha256:[0-9a-f]{64})");
+            assertTrue(logged.find(0), mcp.stderr());
             assertEquals(printed, logged.group(1));
         }
     }
