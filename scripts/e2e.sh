@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End-to-end tests: the jar against a real HashiCorp Vault dev server, driven by the official MCP
+# TypeScript SDK client (test/e2e). From scratch, in order:
+#   1. checks that go, node, npm and java are installed (a missing one is an error that names it)
+#   2. builds Vault from Go modules unless already built (scripts/build-vault.sh)
+#   3. installs test/e2e/node_modules with npm ci when missing or older than package-lock.json
+#   4. replays the fidelity cases against a fresh dev server and FakeVault (FidelityReplay)
+#   5. runs the node:test suites in test/e2e/suites (each starts its own dev servers)
+# Needs the jar and the test classes (make e2e builds both first); VAULT_BIN=path uses that vault
+# binary instead of building one. Writes, under build/results/:
+#   fidelity.log, e2e.log (TAP)    fidelity.counts, e2e.counts ("passed failed skipped")
+# and exits 1 when anything failed or could not run. Every process it starts is stopped by PID,
+# also on Ctrl-C / SIGTERM. E2E_TRANSPORTS=stdio,http picks the MCP transports for one run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+results=build/results
+jar="$root/build/vault-mcp-server.jar"
+classpath="${E2E_CLASSPATH:-build/test-classes:build/classes:$(ls lib/gson-*.jar 2>/dev/null | head -n1)}"
+mkdir -p "$results"
+rm -f "$results"/e2e.* "$results"/fidelity.*
+
+log() { printf 'e2e: %s\n' "$*" >&2; }
+# A part that cannot run counts as one failure, so the summary line of make test shows it.
+fail_setup() {
+  log "error: $*"
+  for part in fidelity e2e; do [ -s "$results/$part.counts" ] || echo "0 1 0" > "$results/$part.counts"; done
+  exit 1
+}
+
+# Go may be installed without being on PATH (the usual tarball location); build-vault.sh does the same.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH="/usr/local/go/bin:$PATH"; fi
+command -v go >/dev/null 2>&1 || fail_setup "'go' is not installed or not on PATH: the Go toolchain builds the Vault dev server (see test/e2e/vault/go.mod for the version)"
+command -v node >/dev/null 2>&1 || fail_setup "'node' is not installed or not on PATH: Node.js 20 or later runs the MCP SDK client"
+command -v npm >/dev/null 2>&1 || fail_setup "'npm' is not installed or not on PATH: it installs the pinned MCP SDK (npm ci in test/e2e)"
+command -v java >/dev/null 2>&1 || fail_setup "'java' is not installed or not on PATH"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || fail_setup "node $(node --version) is too old: Node.js 20 or later is needed"
+[ -f "$jar" ] || fail_setup "$jar is missing: run make jar (or make e2e)"
+[ -f build/test-classes/vaultmcp/vault/FidelityReplay.class ] || fail_setup "the test classes are missing: run make e2e"
+
+start=$(date +%s)
+if [ -z "${VAULT_BIN:-}" ]; then
+  VAULT_BIN="$(scripts/build-vault.sh)" || fail_setup "building the Vault dev server failed (scripts/build-vault.sh, output above)"
+fi
+[ -x "$VAULT_BIN" ] || fail_setup "VAULT_BIN=$VAULT_BIN is not an executable file"
+export VAULT_BIN
+log "Vault: $("$VAULT_BIN" version | head -n1) ($(( $(date +%s) - start ))s to build or find)"
+
+if [ ! -f test/e2e/node_modules/.package-lock.json ] || [ test/e2e/package-lock.json -nt test/e2e/node_modules/.package-lock.json ]; then
+  log "installing the pinned MCP SDK: npm ci in test/e2e"
+  (cd test/e2e && npm ci --no-audit --no-fund --loglevel=error) >&2 || fail_setup "npm ci in test/e2e failed"
+fi
+
+# Background parts run in a process group of their own, stopped as a group by its id.
+group=""
+stop_group() {
+  [ -n "$group" ] || return 0
+  kill -TERM -- "-$group" 2>/dev/null || true
+  wait "$group" 2>/dev/null || true
+  group=""
+}
+trap stop_group EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+in_group() { # runs "$@" as the leader of a new process group and waits for it; returns its status
+  setsid "$@" &
+  group=$!
+  local rc=0
+  wait "$group" || rc=$?
+  group=""
+  return "$rc"
+}
+
+# 4. Fidelity: the cases expect a fresh server, so this one is used for nothing else.
+env_file="$(mktemp "$root/build/vault-dev/fidelity.XXXXXX.env")"
+rm -f "$env_file"
+VAULT_DEV_ENV_FILE="$env_file" setsid scripts/dev-vault.sh >/dev/null &
+group=$!
+for _ in $(seq 1 600); do
+  if [ -s "$env_file" ] || ! kill -0 "$group" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+[ -s "$env_file" ] || fail_setup "the dev server for the fidelity replay did not start (scripts/dev-vault.sh, output above)"
+fidelity_rc=0
+(
+  set -a; . "$env_file"; set +a
+  exec java -cp "$classpath" vaultmcp.vault.FidelityReplay "$VAULT_ADDR"
+) > "$results/fidelity.log" || fidelity_rc=$?
+stop_group
+scripts/count-results node "$results/fidelity.log" > "$results/fidelity.counts"
+[ "$fidelity_rc" = 0 ] || [ "$(cut -d' ' -f2 "$results/fidelity.counts")" != 0 ] || echo "0 1 0" > "$results/fidelity.counts"
+read -r p f _ < "$results/fidelity.counts"
+log "fidelity cases (real Vault vs FakeVault): $p passed, $f failed (details: $results/fidelity.log)"
+grep -A3 '^not ok' "$results/fidelity.log" >&2 || true
+
+# 5. The suites, reported as TAP into the log and as a readable tree on stderr.
+suites_rc=0
+E2E_JAR="$jar" in_group node --test --test-timeout=300000 \
+  --test-reporter=tap --test-reporter-destination="$results/e2e.log" \
+  --test-reporter=spec --test-reporter-destination=stderr test/e2e/suites/ || suites_rc=$?
+scripts/count-results node "$results/e2e.log" > "$results/e2e.counts"
+[ "$suites_rc" = 0 ] || [ "$(cut -d' ' -f2 "$results/e2e.counts")" != 0 ] || echo "0 1 0" > "$results/e2e.counts"
+read -r p f s < "$results/e2e.counts"
+log "end-to-end suites: $p passed, $f failed, $s skipped (details: $results/e2e.log) in $(( $(date +%s) - start ))s"
+
+[ "$fidelity_rc" = 0 ] && [ "$suites_rc" = 0 ]

@@ -1,0 +1,133 @@
+// Our jar driven by the official MCP TypeScript SDK client, over either transport:
+//   stdio  one jar per connection; the caller's token is that jar's VAULT_TOKEN
+//   http   one jar (TRANSPORT_MODE=http, no VAULT_TOKEN) for all connections; each caller sends
+//          its own token in X-Vault-Token
+// so a suite says what it wants (a Vault token, privileged tools on or off) and runs unchanged
+// over both. The SDK client validates every structuredContent against the tool's outputSchema
+// (from tools/list, which connect() always fetches first).
+import { spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { forget, stop, track } from './processes.mjs';
+import { REPO } from './vault.mjs';
+
+export const JAR = process.env.E2E_JAR || `${REPO}build/vault-mcp-server.jar`;
+
+// The suites check tools, not the rate limiter (it has its own tests): lift the limits.
+const JAR_ENV = { MCP_RATE_LIMIT_GLOBAL: '1000:1000', MCP_RATE_LIMIT_SESSION: '1000:1000' };
+
+/**
+ * Starts what `mode` needs to serve MCP for the Vault at `vaultAddr` and returns
+ * { mode, connect(token) -> Peer, close() }. `operations` sets ENABLE_VAULT_OPERATIONS.
+ */
+export async function startServer(mode, { vaultAddr, operations = false }) {
+  const env = { ...JAR_ENV, VAULT_ADDR: vaultAddr, ENABLE_VAULT_OPERATIONS: String(operations) };
+  const peers = new Set();
+  let http = null;
+  if (mode === 'http') {
+    http = await startHttpJar(env);
+  } else if (mode !== 'stdio') {
+    throw new Error(`unknown transport ${mode}`);
+  }
+  return {
+    mode,
+    async connect(token) {
+      const peer = http ? await connectHttp(http.url, token) : await connectStdio({ ...env, VAULT_TOKEN: token });
+      peers.add(peer);
+      return peer;
+    },
+    /** Everything the jar(s) wrote to stderr so far. */
+    log: () => [http?.log() ?? '', ...[...peers].map((p) => p.log())].join(''),
+    async close() {
+      await Promise.all([...peers].map((p) => p.close()));
+      if (http) await http.stop();
+    },
+  };
+}
+
+async function connectStdio(env) {
+  let stderr = '';
+  const transport = new StdioClientTransport({ command: 'java', args: ['-jar', JAR], env, stderr: 'pipe' });
+  transport.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-100_000);
+  });
+  const peer = await connect(transport, () => stderr);
+  track(transport.pid, 'vault-mcp-server (stdio)');
+  const close = peer.close;
+  peer.close = async () => {
+    const pid = transport.pid;
+    await close();
+    forget(pid);
+  };
+  return peer;
+}
+
+async function connectHttp(url, token) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { 'X-Vault-Token': token } },
+  });
+  const peer = await connect(transport, () => '');
+  const close = peer.close;
+  peer.close = async () => {
+    await transport.terminateSession().catch(() => {});
+    await close();
+  };
+  return peer;
+}
+
+/** Connects (initialize + initialized), then lists the tools, so outputSchema validation is armed. */
+async function connect(transport, log) {
+  let protocolVersion;
+  const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
+  transport.setProtocolVersion = (version) => {
+    protocolVersion = version;
+    setProtocolVersion?.(version);
+  };
+  const client = new Client({ name: 'vault-mcp-server-e2e', version: '1.0.0' }, { capabilities: {} });
+  try {
+    await client.connect(transport, { timeout: 30_000 });
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw new Error(`MCP connect failed: ${e.message}\n${log()}`);
+  }
+  const tools = [];
+  let cursor;
+  do {
+    const page = await client.listTools(cursor === undefined ? undefined : { cursor });
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  client.cacheToolMetadata(tools); // listTools caches only its last page
+  return {
+    client,
+    protocolVersion,
+    serverInfo: client.getServerVersion(),
+    capabilities: client.getServerCapabilities(),
+    tools,
+    log,
+    /** tools/call; the SDK has checked structuredContent against the outputSchema when this resolves. */
+    call: (name, args = {}) => client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 }),
+    close: () => client.close(),
+  };
+}
+
+async function startHttpJar(env) {
+  // Only what java needs from our environment: no VAULT_* setting of the caller's shell leaks in.
+  const inherited = Object.fromEntries(['PATH', 'HOME', 'JAVA_HOME', 'TMPDIR', 'LANG'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+  const child = spawn('java', ['-jar', JAR], {
+    env: { ...inherited, ...env, TRANSPORT_MODE: 'http', TRANSPORT_HOST: '127.0.0.1', TRANSPORT_PORT: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  track(child.pid, 'vault-mcp-server (http)', child);
+  let stderr = '';
+  const url = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-100_000);
+      const m = / INFO listening on (https?:\S+)/.exec(stderr);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the HTTP jar exited (${code ?? signal}) before listening:\n${stderr}`)));
+  });
+  return { url, log: () => stderr, stop: () => stop(child) };
+}
