@@ -28,7 +28,7 @@ JUNIT := java -Dvaultmcp.jar=$(abspath $(JAR)) -jar $(JUNIT_JAR) execute \
 .PHONY: help deps jar run test unit conformance e2e dev-vault clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: $(GSON_JAR) $(JUNIT_JAR) ## fetch the two jars into lib/ (skipped when present) and check their sha256
 	sha256sum --check --strict --quiet deps.sha256
@@ -79,15 +79,23 @@ unit: $(JAR) build/test-classes.stamp ## run the JUnit tests (unit and integrati
 	$(JUNIT) | tee build/results/junit.log; scripts/count-results junit build/results/junit.log > build/results/junit.counts
 	@scripts/count-results total build/results/*.counts
 
-test: $(JAR) build/test-classes.stamp ## run every test: JUnit, then end to end against a real Vault; ends with "N passed, N failed, N skipped"
+test: $(JAR) build/test-classes.stamp ## run every test: JUnit, MCP conformance, end to end against a real Vault; ends with "N passed, N failed, N skipped"
 	rm -rf build/results && mkdir -p build/results
 	rc=0; $(JUNIT) | tee build/results/junit.log || rc=1; \
 	scripts/count-results junit build/results/junit.log > build/results/junit.counts; \
 	scripts/conformance.sh || rc=1; \
-	scripts/count-results total build/results/*.counts; exit $$rc
+	scripts/e2e.sh || rc=1; \
+	scripts/count-results total build/results/*.counts || rc=1; exit $$rc
 
 conformance: $(JAR) ## run the official MCP conformance suite against the jar over HTTP
 	mkdir -p build/results && scripts/conformance.sh
+
+e2e: $(JAR) build/test-classes.stamp ## run the end-to-end tests: the jar against a real Vault dev server, driven by the MCP TypeScript SDK
+	mkdir -p build/results
+	rc=0; scripts/e2e.sh || rc=1; scripts/count-results total build/results/e2e.counts build/results/fidelity.counts || rc=1; exit $$rc
+
+dev-vault: ## start a Vault dev server on 127.0.0.1 (built first if needed), print VAULT_ADDR and VAULT_TOKEN; Ctrl-C stops it
+	scripts/dev-vault.sh
 
 clean: ## remove build outputs (keeps lib/ and the Vault dev server in build/vault-dev: both are slow to fetch)
 	if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name vault-dev -exec rm -rf {} +; fi

@@ -1,3 +1,3 @@
-// The MCP transports every tool suite runs over (see mcp.mjs). "http" needs the Streamable HTTP
-// transport in the jar (issue 6); E2E_TRANSPORTS=stdio,http overrides the list for one run.
-export const TRANSPORTS = process.env.E2E_TRANSPORTS ? process.env.E2E_TRANSPORTS.split(',') : ['stdio'];
+// The MCP transports every tool suite runs over (see mcp.mjs): stdio, and Streamable HTTP with
+// each caller's token in X-Vault-Token. E2E_TRANSPORTS=stdio (or http) narrows one run.
+export const TRANSPORTS = process.env.E2E_TRANSPORTS ? process.env.E2E_TRANSPORTS.split(',') : ['stdio', 'http'];
