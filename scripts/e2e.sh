@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests: the jar against a real HashiCorp Vault dev server, driven by the official MCP
 # TypeScript SDK client (test/e2e). From scratch, in order:
-#   1. checks that go, node, npm and java are installed (a missing one is an error that names it)
+#   1. checks that go, node, npm, java, curl and setsid are installed (a missing one is an error naming it)
 #   2. builds Vault from Go modules unless already built (scripts/build-vault.sh)
 #   3. installs test/e2e/node_modules with npm ci when missing or older than package-lock.json
 #   4. replays the fidelity cases against a fresh dev server and FakeVault (FidelityReplay)
@@ -21,19 +21,38 @@ mkdir -p "$results"
 rm -f "$results"/e2e.* "$results"/fidelity.*
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
-# A part that cannot run counts as one failure, so the summary line of make test shows it.
 fail_setup() {
   log "error: $*"
-  for part in fidelity e2e; do [ -s "$results/$part.counts" ] || echo "0 1 0" > "$results/$part.counts"; done
   exit 1
 }
 
+# Background parts run in a process group of their own, stopped as a group by its id. A part
+# that could not run, or was interrupted, counts as one failure in the summary line of make test.
+group=""
+stop_group() {
+  [ -n "$group" ] || return 0
+  kill -TERM -- "-$group" 2>/dev/null || true
+  wait "$group" 2>/dev/null || true
+  group=""
+}
+finish() {
+  stop_group
+  for part in fidelity e2e; do [ -s "$results/$part.counts" ] || echo "0 1 0" > "$results/$part.counts"; done
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
 # Go may be installed without being on PATH (the usual tarball location); build-vault.sh does the same.
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH="/usr/local/go/bin:$PATH"; fi
-command -v go >/dev/null 2>&1 || fail_setup "'go' is not installed or not on PATH: the Go toolchain builds the Vault dev server (see test/e2e/vault/go.mod for the version)"
-command -v node >/dev/null 2>&1 || fail_setup "'node' is not installed or not on PATH: Node.js 20 or later runs the MCP SDK client"
-command -v npm >/dev/null 2>&1 || fail_setup "'npm' is not installed or not on PATH: it installs the pinned MCP SDK (npm ci in test/e2e)"
-command -v java >/dev/null 2>&1 || fail_setup "'java' is not installed or not on PATH"
+need() { command -v "$1" >/dev/null 2>&1 || fail_setup "'$1' is not installed or not on PATH: $2"; }
+need go "the Go toolchain builds the Vault dev server (test/e2e/vault/go.mod names the version)"
+need node "Node.js 20 or later runs the MCP TypeScript SDK client"
+need npm "it installs the pinned MCP SDK (npm ci in test/e2e)"
+need java "it runs the jar and the fidelity replay"
+need curl "scripts/dev-vault.sh polls Vault's sys/health with it"
+need setsid "util-linux's setsid starts the test processes in a group that is stopped as one"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || fail_setup "node $(node --version) is too old: Node.js 20 or later is needed"
 [ -f "$jar" ] || fail_setup "$jar is missing: run make jar (or make e2e)"
@@ -52,18 +71,6 @@ if [ ! -f test/e2e/node_modules/.package-lock.json ] || [ test/e2e/package-lock.
   (cd test/e2e && npm ci --no-audit --no-fund --loglevel=error) >&2 || fail_setup "npm ci in test/e2e failed"
 fi
 
-# Background parts run in a process group of their own, stopped as a group by its id.
-group=""
-stop_group() {
-  [ -n "$group" ] || return 0
-  kill -TERM -- "-$group" 2>/dev/null || true
-  wait "$group" 2>/dev/null || true
-  group=""
-}
-trap stop_group EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
 in_group() { # runs "$@" as the leader of a new process group and waits for it; returns its status
   setsid "$@" &
   group=$!
@@ -74,7 +81,7 @@ in_group() { # runs "$@" as the leader of a new process group and waits for it; 
 }
 
 # 4. Fidelity: the cases expect a fresh server, so this one is used for nothing else.
-env_file="$(mktemp "$root/build/vault-dev/fidelity.XXXXXX.env")"
+env_file="$root/$results/fidelity-vault.env"   # written by dev-vault.sh (mode 600), removed when it stops
 rm -f "$env_file"
 VAULT_DEV_ENV_FILE="$env_file" setsid scripts/dev-vault.sh >/dev/null &
 group=$!
@@ -97,7 +104,7 @@ grep -A3 '^not ok' "$results/fidelity.log" >&2 || true
 
 # 5. The suites, reported as TAP into the log and as a readable tree on stderr.
 suites_rc=0
-E2E_JAR="$jar" in_group node --test --test-timeout=300000 \
+E2E_JAR="$jar" in_group node --test --test-concurrency=2 --test-timeout=300000 \
   --test-reporter=tap --test-reporter-destination="$results/e2e.log" \
   --test-reporter=spec --test-reporter-destination=stderr test/e2e/suites/ || suites_rc=$?
 scripts/count-results node "$results/e2e.log" > "$results/e2e.counts"
