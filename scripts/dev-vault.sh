@@ -113,9 +113,9 @@ start_one() { # $1 = port; sets pid; returns 0 once sys/health answers 200
   fi
   t0=$(date +%s%N)
   # No exec-by-name anywhere: the server is this script's child, tracked by $pid.
-  "${pdeathsig[@]}" "$vault_bin" server -dev \
+  # The root token goes by environment, not argument, so it does not show in ps.
+  VAULT_DEV_ROOT_TOKEN_ID="$token" "${pdeathsig[@]}" "$vault_bin" server -dev \
     -dev-listen-address="127.0.0.1:$port" \
-    -dev-root-token-id="$token" \
     -dev-no-store-token \
     </dev/null >"$server_log" 2>&1 &
   pid=$!

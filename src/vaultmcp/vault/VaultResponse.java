@@ -40,7 +40,8 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     public VaultException failure() {
         List<String> errors = errors();
         String summary = "Vault answered " + status + " for " + method + " " + path
-                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors));
+                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors))
+                + (errors.stream().anyMatch(e -> e.startsWith("no handler for route")) ? " (no mount serves that path: call list_mounts)" : "");
         return new VaultException(status, errors, summary);
     }
 

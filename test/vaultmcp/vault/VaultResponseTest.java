@@ -49,6 +49,14 @@ class VaultResponseTest {
     }
 
     @Test
+    void pointsToListMountsWhenNoMountServesThePath() {
+        VaultException e = errors(404, "no handler for route \"nomount/issuers\". route entry not found.").failure();
+        assertEquals("Vault answered 404 for GET secret/data/app: no handler for route \"nomount/issuers\". route entry not found."
+                + " (no mount serves that path: call list_mounts)", e.getMessage());
+        assertFalse(errors(403, "permission denied").failure().getMessage().contains("list_mounts"));
+    }
+
+    @Test
     void findsNoErrorsInABodyWithoutThem() {
         assertEquals(List.of(), answer(200, "{\"data\":{}}").errors());
         assertEquals(List.of(), answer(204, null).errors());
