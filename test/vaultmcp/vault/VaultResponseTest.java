@@ -123,7 +123,8 @@ class VaultResponseTest {
         assertFalse(missingMount.notFound());
         VaultException e = assertThrows(VaultException.class, missingMount::data);
         assertEquals(404, e.status());
-        assertEquals("Vault answered 404 for GET secret/data/app: no handler for route \"nope/data/x\". route entry not found.", e.getMessage());
+        assertEquals("Vault answered 404 for GET secret/data/app: no handler for route \"nope/data/x\". route entry not found."
+                + " (no mount serves that path: call list_mounts)", e.getMessage());
     }
 
     @ParameterizedTest
