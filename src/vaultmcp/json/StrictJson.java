@@ -49,6 +49,11 @@ public final class StrictJson {
         return WRITER.toJson(value);
     }
 
+    /** Serialises a tree compactly into {@code out}. */
+    public static void write(JsonElement value, Appendable out) {
+        WRITER.toJson(value, out);
+    }
+
     private JsonElement read(JsonReader reader, int depth) throws IOException, JsonException {
         JsonToken token = reader.peek();
         switch (token) {

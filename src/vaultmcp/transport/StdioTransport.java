@@ -2,10 +2,14 @@ package vaultmcp.transport;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonIOException;
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -35,7 +39,7 @@ public final class StdioTransport {
     private final JsonRpc codec;
     private final Session session;
     private final Log log;
-    private final OutputStream out;
+    private final Writer out;
     private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
 
     public StdioTransport(McpServer server, JsonRpc codec, Session session, Log log, OutputStream out) {
@@ -43,7 +47,7 @@ public final class StdioTransport {
         this.codec = codec;
         this.session = session;
         this.log = log;
-        this.out = out;
+        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     }
 
     /** Serves until end of input. */
@@ -110,12 +114,13 @@ public final class StdioTransport {
         if (message == null) {
             return;
         }
-        byte[] bytes = (StrictJson.write(message) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (out) {
             try {
-                out.write(bytes);
+                // Straight into the stream: no intermediate String per answer (tools/list is large).
+                StrictJson.write(message, out);
+                out.write('\n');
                 out.flush();
-            } catch (IOException e) {
+            } catch (IOException | JsonIOException e) {
                 log.warn("stdout closed: " + e.getClass().getSimpleName());
             }
         }
