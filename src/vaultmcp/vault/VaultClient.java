@@ -2,8 +2,6 @@ package vaultmcp.vault;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +12,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import vaultmcp.config.Limits;
@@ -80,34 +82,25 @@ public final class VaultClient {
             request.header("X-Vault-Namespace", namespace);
         }
         String what = method + " " + path;
-        HttpResponse<InputStream> response;
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(),
+                info -> new CappedBody(info.statusCode(), Limits.MAX_VAULT_RESPONSE_BYTES));
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(what, "connecting timed out after " + Limits.VAULT_CONNECT_TIMEOUT.toSeconds() + "s");
-        } catch (HttpTimeoutException e) {
-            throw unreachable(what, "no answer within " + (timeout.toMillisPart() == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms"));
-        } catch (ConnectException e) {
-            throw unreachable(what, "connection refused");
-        } catch (SSLException e) {
-            throw unreachable(what, "TLS handshake failed (check VAULT_CACERT / VAULT_CAPATH)");
-        } catch (IOException e) {
-            throw unreachable(what, "connection failed (" + e.getClass().getSimpleName() + ")");
+            // The request timeout bounds the wait for headers only; this bounds the whole answer,
+            // so a Vault (or proxy) that stalls mid-body cannot hold a worker forever.
+            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw unreachable(what, "no answer within " + describe(timeout));
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw unreachable(what, "interrupted");
+        } catch (ExecutionException e) {
+            throw failure(what, e.getCause());
         }
         int status = response.statusCode();
-        byte[] bytes;
-        try (InputStream in = response.body()) {
-            bytes = in.readNBytes(Limits.MAX_VAULT_RESPONSE_BYTES + 1);
-        } catch (IOException e) {
-            throw unreachable(what, "the answer was cut off");
-        }
-        if (bytes.length > Limits.MAX_VAULT_RESPONSE_BYTES) {
-            throw new VaultException(status, List.of(), "Vault's answer to " + what + " is larger than "
-                    + Limits.MAX_VAULT_RESPONSE_BYTES / (1024 * 1024) + " MiB; refused");
-        }
+        byte[] bytes = response.body();
         if (status >= 300 && status < 400) {
             throw new VaultException(status, List.of(), "Vault answered " + status + " (a redirect) for " + what
                     + "; redirects are not followed. Check VAULT_ADDR.");
@@ -130,6 +123,30 @@ public final class VaultClient {
         }
         throw new VaultException(status, List.of(), "Vault answered " + status + " for " + what
                 + " with a body that is not a JSON object; is VAULT_ADDR a Vault server?");
+    }
+
+    private VaultException failure(String what, Throwable cause) {
+        if (cause instanceof CappedBody.TooLarge large) {
+            return new VaultException(large.status, List.of(), "Vault's answer to " + what + " is larger than "
+                    + Limits.MAX_VAULT_RESPONSE_BYTES / (1024 * 1024) + " MiB; refused");
+        }
+        if (cause instanceof HttpConnectTimeoutException) {
+            return unreachable(what, "connecting timed out after " + Limits.VAULT_CONNECT_TIMEOUT.toSeconds() + "s");
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return unreachable(what, "no answer within " + describe(timeout));
+        }
+        if (cause instanceof ConnectException) {
+            return unreachable(what, "connection refused");
+        }
+        if (cause instanceof SSLException) {
+            return unreachable(what, "TLS handshake failed (check VAULT_CACERT / VAULT_CAPATH)");
+        }
+        return unreachable(what, "connection failed (" + cause.getClass().getSimpleName() + ")");
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillisPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private VaultException unreachable(String what, String reason) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -266,6 +267,22 @@ class VaultClientTest {
         assertEquals(0, e.status());
         assertEquals("Could not reach Vault at " + address(server) + " for GET slow: no answer within 300ms", e.getMessage());
         assertFalse(e.getMessage().contains(TOKEN));
+    }
+
+    @Test
+    void givesUpWhenVaultStallsInTheMiddleOfItsAnswer() throws Exception {
+        HttpServer server = server(new CopyOnWriteArrayList<>(), exchange -> {
+            exchange.sendResponseHeaders(200, 100);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            release.await(); // the other 98 bytes never come
+        });
+        VaultClient client = client(address(server), null, Duration.ofMillis(300));
+        // Without a deadline on the body the call would hang until the test ends; fail instead.
+        VaultException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+                assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("stall"), null, null)));
+        assertEquals("Could not reach Vault at " + address(server) + " for GET stall: no answer within 300ms", e.getMessage());
     }
 
     @Test
