@@ -3,6 +3,7 @@ package vaultmcp.transport;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -12,8 +13,8 @@ import vaultmcp.security.RateLimiter;
 /**
  * The open HTTP sessions. Ids are 32 bytes from a CSPRNG in base64url (visible ASCII). A session
  * is bound to the caller that opened it, ends on DELETE or after an idle time, and there are at
- * most a fixed number: a full table refuses a new session (after dropping expired ones) rather
- * than evict a live one. Each session keeps its own rate-limit bucket, so the buckets go away with it.
+ * most a fixed number: a full table refuses a new session (after dropping expired ones and the
+ * least recently used session without credentials) rather than evict a live one with credentials. Each session keeps its own rate-limit bucket, so the buckets go away with it.
  */
 final class HttpSessions {
     private record Entry(Session session, HttpAuth.Caller caller, long lastUsed) {}
@@ -36,6 +37,13 @@ final class HttpSessions {
     synchronized Session open(HttpAuth.Caller caller) {
         long now = clock.getAsLong();
         table.values().removeIf(e -> now - e.lastUsed() > idleNanos);
+        if (table.size() >= max) {
+            // A session without credentials reaches nothing in Vault: the least recently used one
+            // makes room, so anonymous callers cannot lock out callers with a token.
+            table.entrySet().stream().filter(e -> e.getValue().caller().anonymous())
+                    .min(Comparator.comparingLong(e -> e.getValue().lastUsed()))
+                    .map(Map.Entry::getKey).ifPresent(table::remove);
+        }
         if (table.size() >= max) {
             return null;
         }

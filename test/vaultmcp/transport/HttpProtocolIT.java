@@ -224,16 +224,17 @@ class HttpProtocolIT {
     @Test
     void refusesANewSessionWhenTheTableIsFullAndKeepsTheLiveOnes() throws Exception {
         try (HttpFixture small = new HttpFixture(Map.of("MCP_MAX_SESSIONS", "2"))) {
-            String a = small.initialize();
-            String b = small.initialize();
-            RawHttp.Response refused = small.post(INITIALIZE);
+            String a = small.initialize("X-Vault-Token: s.a");
+            String b = small.initialize("X-Vault-Token: s.b");
+            RawHttp.Response refused = small.post(INITIALIZE, "X-Vault-Token: s.c");
             assertEquals(503, refused.status());
             assertNull(refused.header("Mcp-Session-Id"));
             assertTrue(refused.body().contains("too many open sessions"), refused.body());
-            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + a).status());
-            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + b).status());
-            small.request("DELETE", "Host: localhost", "Mcp-Session-Id: " + a);
-            small.initialize();
+            assertEquals(503, small.post(INITIALIZE).status(), "nor does an anonymous caller get in");
+            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + a, "X-Vault-Token: s.a").status());
+            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + b, "X-Vault-Token: s.b").status());
+            small.request("DELETE", "Host: localhost", "Mcp-Session-Id: " + a, "X-Vault-Token: s.a");
+            small.initialize("X-Vault-Token: s.c");
         }
     }
 

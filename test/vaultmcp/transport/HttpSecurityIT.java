@@ -213,15 +213,15 @@ class HttpSecurityIT {
     void limitsInitializeByTheGlobalBucketAndKeepsNoSessionForARefusedOne() throws Exception {
         AtomicLong clock = new AtomicLong();
         try (HttpFixture http = new HttpFixture(Map.of("MCP_RATE_LIMIT_GLOBAL", "1:2", "MCP_MAX_SESSIONS", "3"), clock::get, null)) {
-            http.initialize();
-            http.initialize();
-            RawHttp.Response refused = http.post(INITIALIZE);
+            http.initialize("X-Vault-Token: s.a");
+            http.initialize("X-Vault-Token: s.b");
+            RawHttp.Response refused = http.post(INITIALIZE, "X-Vault-Token: s.c");
             assertEquals(-32010, refused.errorCode());
             assertEquals(1000, refused.json().getAsJsonObject("error").getAsJsonObject("data").get("retryAfterMs").getAsLong());
             assertNull(refused.header("Mcp-Session-Id"));
             clock.addAndGet(1_000_000_000L);
-            http.initialize(); // the third place is free: the refused initialize kept none
-            assertEquals(503, http.post(INITIALIZE).status());
+            http.initialize("X-Vault-Token: s.c"); // the third place is free: the refused initialize kept none
+            assertEquals(503, http.post(INITIALIZE, "X-Vault-Token: s.d").status());
         }
     }
 }

@@ -75,14 +75,31 @@ class HttpSessionsTest {
     }
 
     @Test
-    void refusesANewSessionWhenFullWithoutEvictingALiveOne() throws HttpError {
+    void refusesANewSessionWhenFullWithoutEvictingALiveOneWithCredentials() throws HttpError {
         HttpSessions table = sessions(2);
-        String a = table.open(HttpAuth.ANONYMOUS).id();
+        String a = table.open(ALICE).id();
         now.addAndGet(29 * 60 * SECOND);
-        String b = table.open(HttpAuth.ANONYMOUS).id();
+        String b = table.open(BOB).id();
         assertNull(table.open(HttpAuth.ANONYMOUS));
-        assertNotNull(table.find(a, HttpAuth.ANONYMOUS));
-        assertNotNull(table.find(b, HttpAuth.ANONYMOUS));
+        assertNull(table.open(ALICE));
+        assertNotNull(table.find(a, ALICE));
+        assertNotNull(table.find(b, BOB));
+    }
+
+    @Test
+    void anonymousSessionsCannotLockOutCallersWithAToken() throws HttpError {
+        HttpSessions table = sessions(3);
+        String alice = table.open(ALICE).id();
+        String first = table.open(HttpAuth.ANONYMOUS).id();
+        now.addAndGet(SECOND);
+        String second = table.open(HttpAuth.ANONYMOUS).id();
+        now.addAndGet(SECOND);
+        assertNotNull(table.open(BOB), "the least recently used anonymous session made room");
+        assertGone(table, first);
+        assertNotNull(table.find(second, HttpAuth.ANONYMOUS));
+        assertNotNull(table.find(alice, ALICE));
+        assertNotNull(table.open(HttpAuth.ANONYMOUS), "an anonymous caller replaces another anonymous one");
+        assertGone(table, second);
     }
 
     @Test
