@@ -46,6 +46,15 @@ final class KvMounts {
         return version;
     }
 
+    /**
+     * The KV version asked anew, for writes: a v2 write sent to a mount that became v1 meanwhile
+     * would store a secret named "data/..." holding the keys "data" and "options".
+     */
+    int fresh(Vault vault, VaultPath mount) throws ToolException, VaultException {
+        forget(mount);
+        return version(vault, mount);
+    }
+
     /** Drops what is known of a mount, after it was created or deleted through us. */
     void forget(VaultPath mount) {
         cache.remove(mount.toString());

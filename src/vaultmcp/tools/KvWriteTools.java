@@ -63,7 +63,7 @@ final class KvWriteTools {
         if (values.size() == 0 || values.has("")) {
             throw new ToolException("Invalid arguments: give \"key\" and \"value\", or \"data\" with at least one key; key names may not be empty.");
         }
-        int kv = mounts.version(vault, mount);
+        int kv = mounts.fresh(vault, mount);
         Written written = update(vault, mount, path, kv, current -> {
             JsonObject next = current.data();
             values.entrySet().forEach(e -> next.add(e.getKey(), e.getValue()));
@@ -85,7 +85,7 @@ final class KvWriteTools {
         VaultPath mount = args.mount("mount");
         VaultPath path = KvTools.secret(args);
         String key = args.string("key");
-        int kv = mounts.version(vault, mount);
+        int kv = mounts.fresh(vault, mount);
         String where = "\"" + path + "\" in mount \"" + mount + "\"";
         JsonObject out = KvTools.located(mount, path, kv);
         if (key.isEmpty()) {

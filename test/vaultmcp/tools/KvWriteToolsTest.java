@@ -59,6 +59,18 @@ class KvWriteToolsTest {
     }
 
     @Test
+    void asksTheKvVersionAnewBeforeWritingSoAReplacedMountIsWrittenRight() {
+        fake.enableKv("swap", 2);
+        tools.ok("list_secrets", "{\"mount\":\"swap\"}"); // the version (2) is cached now
+        fake.call("DELETE", "sys/mounts/swap", null);
+        fake.enableKv("swap", 1);
+        JsonObject out = tools.ok("write_secret", "{\"mount\":\"swap\",\"path\":\"app\",\"key\":\"k\",\"value\":\"v\"}");
+        assertEquals(1, out.get("kv_version").getAsInt());
+        assertEquals(JsonParser.parseString("{\"k\":\"v\"}"),
+                JsonParser.parseString(fake.call("GET", "swap/app", null)).getAsJsonObject().getAsJsonObject("data"));
+    }
+
+    @Test
     void neverReturnsTheValuesItWrote() {
         ToolResult result = tools.call("write_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"k\",\"value\":\"v4lue-never-shown\","
                 + "\"data\":{\"other\":\"0ther-never-shown\"}}");
