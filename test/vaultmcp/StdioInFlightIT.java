@@ -70,4 +70,26 @@ class StdioInFlightIT {
             assertTrue(vault.requests().stream().anyMatch(r -> r.path().equals("/v1/sys/mounts")), "the doomed call had started");
         }
     }
+
+    @Test
+    void refusesASecondCallWithTheIdOfOneStillInProgressAndAnswersTheFirst() throws Exception {
+        try (FakeVault vault = new FakeVault(); McpProcess mcp = McpProcess.initialized(McpProcess.env(vault.address(), vault.rootToken()))) {
+            vault.inject(Fault.slow(Duration.ofMillis(800)).on("sys/mounts"));
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":\"twice\",\"method\":\"tools/call\",\"params\":{\"name\":\"list_mounts\",\"arguments\":{}}}";
+            mcp.send(call);
+            mcp.send(call);
+            mcp.closeStdin();
+            assertEquals(0, mcp.waitForExit());
+            List<JsonObject> answers = new ArrayList<>();
+            for (String line : mcp.stdoutLines()) {
+                JsonObject m = JsonParser.parseString(line).getAsJsonObject();
+                if (m.has("id") && "\"twice\"".equals(m.get("id").toString())) {
+                    answers.add(m);
+                }
+            }
+            assertEquals(2, answers.size(), answers::toString);
+            assertTrue(answers.stream().anyMatch(a -> a.has("error") && a.getAsJsonObject("error").get("code").getAsInt() == -32600), answers::toString);
+            assertTrue(answers.stream().anyMatch(a -> a.has("result")), "the first call is still answered: " + answers);
+        }
+    }
 }

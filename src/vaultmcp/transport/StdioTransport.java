@@ -19,10 +19,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
+import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
@@ -90,15 +92,21 @@ public final class StdioTransport {
             return;
         }
         String key = StrictJson.write(message.id());
+        AtomicReference<Future<?>> self = new AtomicReference<>();
         FutureTask<Void> call = new FutureTask<>(() -> {
             JsonObject response = server.handle(message, session, this::write);
             // A cancelled request gets no answer; remove() tells whether we still own it.
-            if (inFlight.remove(key) != null && !Thread.currentThread().isInterrupted()) {
+            if (inFlight.remove(key, self.get()) && !Thread.currentThread().isInterrupted()) {
                 write(response);
             }
         }, null);
+        self.set(call);
         // Registered before it can run: a call that finishes at once must still find itself here.
-        inFlight.put(key, call);
+        if (inFlight.putIfAbsent(key, call) != null) {
+            write(JsonRpc.error(message.id(), new RpcException(RpcException.INVALID_REQUEST,
+                    "Invalid Request: a request with this id is still in progress")));
+            return;
+        }
         pool.execute(call);
     }
 
