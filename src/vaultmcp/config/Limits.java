@@ -15,6 +15,9 @@ public final class Limits {
     public static final int MAX_JSON_DEPTH = 64;
     /** Longest string a tool argument may hold, whatever its schema says. */
     public static final int MAX_ARGUMENT_CHARS = 64 * 1024;
+    /** Mount types remembered per caller credential, and for how long (privileged calls always ask anew). */
+    public static final int MOUNT_CACHE_ENTRIES = 1024;
+    public static final Duration MOUNT_CACHE_TTL = Duration.ofMinutes(1);
     /** Largest answer read from Vault. */
     public static final int MAX_VAULT_RESPONSE_BYTES = 8 * 1024 * 1024;
     /** Time to open a connection to Vault. */

@@ -12,13 +12,11 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimiter;
-import vaultmcp.tools.Args;
-import vaultmcp.tools.ToolException;
+import vaultmcp.tools.Guard;
 import vaultmcp.tools.ToolResult;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultClient;
-import vaultmcp.vault.VaultException;
 
 /**
  * The MCP methods, shared by both transports: a validated message and its session in, a response
@@ -73,7 +71,8 @@ public final class McpServer {
             return JsonRpc.error(message.id(), e);
         } catch (RuntimeException | StackOverflowError e) {
             // A failing handler costs one request, never the process or the stdio loop.
-            log.failure("request " + message.method(), e);
+            // An undeclared Vault request is named (tool, method, template), never its arguments.
+            log.failure(e instanceof Guard.Undeclared ? e.getMessage() : "request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));
         }
     }
@@ -155,13 +154,7 @@ public final class McpServer {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
         send(notify, session, "debug", "calling " + name);
-        ToolResult result;
-        try {
-            Args args = Args.check(tool.definition().getAsJsonObject("inputSchema"), arguments.getAsJsonObject());
-            result = tool.handler().call(args, new Vault(vault, session.vaultToken()));
-        } catch (ToolException | VaultException e) {
-            result = ToolResult.error(e.getMessage());
-        }
+        ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()));
         if (result.isError()) {
             log.info("tool " + name + " failed for session " + session.logId());
             send(notify, session, "warning", name + " failed: " + result.content().get(0).getAsJsonObject().get("text").getAsString());

@@ -5,9 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
-import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
@@ -35,20 +33,12 @@ final class KvWriteTools {
     /** The outcome of an update: the secret as it was read, and the version written (KV v2). */
     private record Written(Current before, JsonObject data, long version) {}
 
-    private final KvMounts mounts;
-
-    KvWriteTools(KvMounts mounts) {
-        this.mounts = mounts;
-    }
-
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("write_secret", this::writeSecret);
         handlers.put("delete_secret", this::deleteSecret);
     }
 
-    private ToolResult writeSecret(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
-        VaultPath path = KvTools.secret(args);
+    private ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject values = args.has("data") ? args.object("data").deepCopy() : new JsonObject();
         if (args.has("key") != args.has("value")) {
             throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; give both, or use \"data\".");
@@ -63,13 +53,13 @@ final class KvWriteTools {
         if (values.size() == 0 || values.has("")) {
             throw new ToolException("Invalid arguments: give \"key\" and \"value\", or \"data\" with at least one key; key names may not be empty.");
         }
-        int kv = mounts.fresh(vault, mount);
-        Written written = update(vault, mount, path, kv, current -> {
+        int kv = vault.kvVersion("mount");
+        Written written = update(vault, kv, current -> {
             JsonObject next = current.data();
             values.entrySet().forEach(e -> next.add(e.getKey(), e.getValue()));
             return next;
         });
-        JsonObject out = KvTools.located(mount, path, kv);
+        JsonObject out = KvTools.located(vault, kv);
         if (kv == 2) {
             out.addProperty("version", written.version());
         }
@@ -81,16 +71,14 @@ final class KvWriteTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteSecret(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
-        VaultPath path = KvTools.secret(args);
+    private ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
         String key = args.string("key");
-        int kv = mounts.fresh(vault, mount);
-        String where = "\"" + path + "\" in mount \"" + mount + "\"";
-        JsonObject out = KvTools.located(mount, path, kv);
+        int kv = vault.kvVersion("mount");
+        String where = "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
+        JsonObject out = KvTools.located(vault, kv);
         if (key.isEmpty()) {
-            Current current = exists(read(vault, mount, path, kv), where);
-            vault.delete(location(mount, path, kv)).ok();
+            Current current = exists(read(vault, kv), where);
+            vault.delete(location(kv)).ok();
             out.addProperty("deleted", "secret");
             if (kv == 2) {
                 out.addProperty("version", current.version());
@@ -98,7 +86,7 @@ final class KvWriteTools {
             }
             return ToolResult.json(out);
         }
-        Written written = update(vault, mount, path, kv, current -> {
+        Written written = update(vault, kv, current -> {
             JsonObject next = exists(current, where).data();
             if (!next.has(key)) {
                 throw new ToolException("Secret " + where + " has no key \"" + key + "\"; its keys are " + names(next) + ".");
@@ -122,10 +110,10 @@ final class KvWriteTools {
      * check-and-set on the version read, repeated up to {@link #ATTEMPTS} times while another
      * writer keeps getting in first. On KV v1 an empty result deletes the secret.
      */
-    private Written update(Vault vault, VaultPath mount, VaultPath path, int kv, Change change) throws ToolException, VaultException {
-        VaultPath location = location(mount, path, kv);
+    private Written update(Guard vault, int kv, Change change) throws ToolException, VaultException {
+        String location = location(kv);
         for (int attempt = 1; ; attempt++) {
-            Current current = read(vault, mount, path, kv);
+            Current current = read(vault, kv);
             JsonObject next = change.apply(current);
             if (kv == 1) {
                 (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
@@ -137,11 +125,11 @@ final class KvWriteTools {
             options.addProperty("cas", current.version());
             body.add("options", options);
             VaultResponse answer = vault.post(location, body);
-            if (answer.status() != 400 || answer.errors().stream().noneMatch(e -> e.contains("check-and-set parameter did not match"))) {
-                return new Written(current, next, SysTools.number(answer.data().get("version")));
+            if (!answer.casMismatch()) {
+                return new Written(current, next, Field.number(answer.data().get("version")));
             }
             if (attempt == ATTEMPTS) {
-                throw new ToolException("Secret \"" + path + "\" in mount \"" + mount + "\" was changed by someone else during each of "
+                throw new ToolException("Secret \"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\" was changed by someone else during each of "
                         + ATTEMPTS + " attempts; nothing was written. Try again.");
             }
             pause(attempt);
@@ -158,11 +146,11 @@ final class KvWriteTools {
         }
     }
 
-    private Current read(Vault vault, VaultPath mount, VaultPath path, int kv) throws VaultException {
-        VaultResponse answer = vault.get(location(mount, path, kv));
+    private Current read(Guard vault, int kv) throws ToolException, VaultException {
+        VaultResponse answer = vault.get(location(kv));
         JsonObject data = answer.dataOrEmpty();
         if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
-            return new Current(State.DELETED, new JsonObject(), SysTools.number(metadata.get("version")));
+            return new Current(State.DELETED, new JsonObject(), Field.number(metadata.get("version")));
         }
         if (answer.notFound()) {
             return new Current(State.MISSING, new JsonObject(), 0);
@@ -172,7 +160,7 @@ final class KvWriteTools {
             return new Current(State.LIVE, data.deepCopy(), 0);
         }
         JsonObject values = data.get("data") instanceof JsonObject d ? d.deepCopy() : new JsonObject();
-        long version = data.get("metadata") instanceof JsonObject m ? SysTools.number(m.get("version")) : 0;
+        long version = data.get("metadata") instanceof JsonObject m ? Field.number(m.get("version")) : 0;
         return new Current(State.LIVE, values, version);
     }
 
@@ -185,8 +173,8 @@ final class KvWriteTools {
         };
     }
 
-    private static VaultPath location(VaultPath mount, VaultPath path, int kv) {
-        return (kv == 2 ? VaultPath.of(mount.toString(), "data") : mount).append(path.toString());
+    private static String location(int kv) {
+        return kv == 2 ? "{mount}/data/{path+}" : "{mount}/{path+}";
     }
 
     private static JsonArray names(JsonObject object) {

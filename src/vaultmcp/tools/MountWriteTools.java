@@ -3,9 +3,7 @@ package vaultmcp.tools;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
-import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
-import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
@@ -16,20 +14,14 @@ import vaultmcp.vault.VaultResponse;
  * looks at the mount table first when the token may read it.
  */
 final class MountWriteTools {
-    private final KvMounts kv;
-
-    MountWriteTools(KvMounts kv) {
-        this.kv = kv;
-    }
-
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("create_mount", this::createMount);
         handlers.put("delete_mount", this::deleteMount);
         handlers.put("enable_pki", this::enablePki);
     }
 
-    private ToolResult createMount(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath path = args.mount("path");
+    private ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
+        String path = vault.named("path");
         String type = args.string("type");
         JsonObject options = args.has("options") ? args.object("options").deepCopy() : new JsonObject();
         String version = type.equals("kv2") ? "2" : type.equals("kv") ? "1" : null;
@@ -42,9 +34,9 @@ final class MountWriteTools {
             options.addProperty("version", "2");
         }
         String engine = type.equals("pki") ? "pki" : "kv";
-        mount(vault, path, engine, args.string("description"), options);
+        mount(vault, engine, args.string("description"), options);
         JsonObject out = new JsonObject();
-        out.addProperty("path", path.toString());
+        out.addProperty("path", path);
         out.addProperty("type", engine);
         if (version != null) {
             out.addProperty("kv_version", Integer.parseInt(version));
@@ -53,11 +45,11 @@ final class MountWriteTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteMount(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath path = args.mount("path");
+    private ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
+        String path = vault.named("path");
         JsonObject out = new JsonObject();
-        out.addProperty("path", path.toString());
-        VaultResponse table = vault.get(VaultPath.of("sys", "mounts"));
+        out.addProperty("path", path);
+        VaultResponse table = vault.get("sys/mounts");
         if (table.status() == 403) {
             out.addProperty("existed", "unknown");
             out.addProperty("note", "This token may not read sys/mounts, and Vault answers a delete the same whether or not "
@@ -67,26 +59,25 @@ final class MountWriteTools {
             if (!(entry instanceof JsonObject mount)) {
                 throw new ToolException("There is no mount \"" + path + "\"; nothing was deleted. Call list_mounts to see the mounts.");
             }
-            out.addProperty("type", KvMounts.text(mount.get("type")));
+            out.addProperty("type", Field.text(mount.get("type")));
             out.addProperty("existed", "yes");
         }
-        vault.delete(mountPath(path)).ok();
-        kv.forget(path);
+        vault.delete("sys/mounts/{path}").ok();
         return ToolResult.json(out);
     }
 
-    private ToolResult enablePki(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath path = args.mount("path");
+    private ToolResult enablePki(Args args, Guard vault) throws ToolException, VaultException {
+        String path = vault.named("path");
         String maxTtl = args.string("max_ttl");
-        mount(vault, path, "pki", args.string("description"), new JsonObject());
+        mount(vault, "pki", args.string("description"), new JsonObject());
         JsonObject tune = new JsonObject();
         tune.addProperty("max_lease_ttl", maxTtl);
         String problem;
         try {
-            VaultResponse tuned = vault.post(mountPath(path).append("tune"), tune);
+            VaultResponse tuned = vault.post("sys/mounts/{path}/tune", tune);
             if (tuned.status() < 400) {
                 JsonObject out = new JsonObject();
-                out.addProperty("path", path.toString());
+                out.addProperty("path", path);
                 out.addProperty("type", "pki");
                 out.addProperty("max_ttl", maxTtl);
                 out.addProperty("description", args.string("description"));
@@ -98,7 +89,7 @@ final class MountWriteTools {
         }
         String undo;
         try {
-            vault.delete(mountPath(path)).ok();
+            vault.delete("sys/mounts/{path}").ok();
             undo = "the new mount was removed again";
         } catch (VaultException e) {
             undo = "removing the new mount failed too (" + e.getMessage() + "), so call delete_mount for \"" + path + "\"";
@@ -107,7 +98,7 @@ final class MountWriteTools {
                 + undo + ".");
     }
 
-    private void mount(Vault vault, VaultPath path, String type, String description, JsonObject options)
+    private void mount(Guard vault, String type, String description, JsonObject options)
             throws ToolException, VaultException {
         JsonObject body = new JsonObject();
         body.addProperty("type", type);
@@ -115,16 +106,11 @@ final class MountWriteTools {
         if (options.size() > 0) {
             body.add("options", options);
         }
-        VaultResponse answer = vault.post(mountPath(path), body);
-        kv.forget(path);
-        if (answer.status() == 400 && answer.errors().stream().anyMatch(e -> e.contains("path is already in use"))) {
-            throw new ToolException("Cannot mount at \"" + path + "\": " + String.join("; ", answer.errors())
+        VaultResponse answer = vault.post("sys/mounts/{path}", body);
+        if (answer.pathInUse()) {
+            throw new ToolException("Cannot mount at \"" + vault.named("path") + "\": " + String.join("; ", answer.errors())
                     + ". Choose another path (list_mounts shows the mounts), or delete that mount first.");
         }
         answer.ok();
-    }
-
-    private static VaultPath mountPath(VaultPath path) {
-        return VaultPath.of("sys", "mounts").append(path.toString());
     }
 }

@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
-import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
@@ -26,16 +24,16 @@ final class PkiIssuerTools {
         handlers.put("create_pki_issuer", this::createIssuer);
     }
 
-    private ToolResult createIssuer(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
+    private ToolResult createIssuer(Args args, Guard vault) throws ToolException, VaultException {
+        String mount = vault.named("mount");
         boolean intermediate = !args.string("root_mount").isEmpty();
         if (!intermediate && !args.string("root_issuer").isEmpty()) {
             throw new ToolException("Invalid arguments: \"root_issuer\" names an issuer of \"root_mount\"; give root_mount too, "
                     + "or leave root_issuer out to create a root CA.");
         }
-        configureUrls(vault, mount);
+        configureUrls(vault);
         JsonObject out = new JsonObject();
-        out.addProperty("mount", mount.toString());
+        out.addProperty("mount", mount);
         out.addProperty("kind", intermediate ? "intermediate" : "root");
         if (intermediate) {
             intermediate(args, vault, mount, out);
@@ -44,30 +42,29 @@ final class PkiIssuerTools {
             body.addProperty("common_name", args.string("common_name"));
             body.addProperty("issuer_name", args.string("issuer_name"));
             body.addProperty("ttl", args.string("ttl"));
-            VaultResponse answer = vault.post(VaultPath.of(mount.toString(), "root", "generate", "internal"), body);
+            VaultResponse answer = vault.post("{mount}/root/generate/internal", body);
             JsonObject data = answer.data();
             warnings(out, answer);
-            String certificate = KvMounts.text(data.get("certificate"));
-            out.addProperty("issuer_id", KvMounts.text(data.get("issuer_id")));
+            String certificate = Field.text(data.get("certificate"));
+            out.addProperty("issuer_id", Field.text(data.get("issuer_id")));
             out.addProperty("issuer_name", args.string("issuer_name"));
             out.addProperty("certificate", certificate);
             out.add("ca_chain", pems(certificate));
-            out.addProperty("serial_number", KvMounts.text(data.get("serial_number")));
+            out.addProperty("serial_number", Field.text(data.get("serial_number")));
         }
         return ToolResult.json(out);
     }
 
-    private void intermediate(Args args, Vault vault, VaultPath mount, JsonObject out) throws ToolException, VaultException {
-        VaultPath root = args.mount("root_mount");
+    private void intermediate(Args args, Guard vault, String mount, JsonObject out) throws ToolException, VaultException {
+        String root = vault.named("root_mount");
         JsonObject request = new JsonObject();
         request.addProperty("common_name", args.string("common_name"));
-        String csr = KvMounts.text(vault.post(VaultPath.of(mount.toString(), "intermediate", "generate", "internal"), request)
-                .data().get("csr"));
+        String csr = Field.text(vault.post("{mount}/intermediate/generate/internal", request).data().get("csr"));
         if (csr.isEmpty()) {
             throw new ToolException("Vault returned no certificate request for the intermediate in mount \"" + mount + "\".");
         }
-        VaultPath signer = args.string("root_issuer").isEmpty() ? VaultPath.of(root.toString(), "root", "sign-intermediate")
-                : args.path(VaultPath.of(root.toString(), "issuer"), "root_issuer").append("sign-intermediate");
+        String signer = args.string("root_issuer").isEmpty() ? "{root_mount}/root/sign-intermediate"
+                : "{root_mount}/issuer/{root_issuer}/sign-intermediate";
         JsonObject sign = new JsonObject();
         sign.addProperty("csr", csr);
         sign.addProperty("format", "pem_bundle");
@@ -78,17 +75,17 @@ final class PkiIssuerTools {
         warnings(out, answer);
         // The signed certificate first, then its parents; Vault may list a parent in several fields.
         Set<String> chain = new LinkedHashSet<>();
-        pems(KvMounts.text(signed.get("certificate"))).forEach(p -> chain.add(p.getAsString()));
+        pems(Field.text(signed.get("certificate"))).forEach(p -> chain.add(p.getAsString()));
         if (signed.get("ca_chain") instanceof JsonArray parents) {
-            parents.forEach(p -> pems(KvMounts.text(p)).forEach(q -> chain.add(q.getAsString())));
+            parents.forEach(p -> pems(Field.text(p)).forEach(q -> chain.add(q.getAsString())));
         }
-        pems(KvMounts.text(signed.get("issuing_ca"))).forEach(p -> chain.add(p.getAsString()));
+        pems(Field.text(signed.get("issuing_ca"))).forEach(p -> chain.add(p.getAsString()));
         if (chain.isEmpty()) {
             throw new ToolException("Mount \"" + root + "\" returned no signed certificate for the intermediate.");
         }
         JsonObject set = new JsonObject();
         set.addProperty("certificate", String.join("\n", chain));
-        JsonObject imported = vault.post(VaultPath.of(mount.toString(), "intermediate", "set-signed"), set).data();
+        JsonObject imported = vault.post("{mount}/intermediate/set-signed", set).data();
         String id = importedIssuer(imported);
         if (id.isEmpty()) {
             throw new ToolException("Mount \"" + mount + "\" did not import the signed intermediate as a new issuer; "
@@ -96,7 +93,8 @@ final class PkiIssuerTools {
         }
         JsonObject name = new JsonObject();
         name.addProperty("issuer_name", args.string("issuer_name"));
-        VaultResponse named = vault.post(VaultPath.of(mount.toString(), "issuer", id), name);
+        vault.answer("issuer_id", id);
+        VaultResponse named = vault.post("{mount}/issuer/{answer:issuer_id}", name);
         if (named.status() >= 400) {
             throw new ToolException("The intermediate was imported into mount \"" + mount + "\" as issuer " + id
                     + ", but naming it \"" + args.string("issuer_name") + "\" failed: " + named.failure().getMessage());
@@ -107,7 +105,7 @@ final class PkiIssuerTools {
         out.addProperty("issuer_name", args.string("issuer_name"));
         out.addProperty("certificate", chain.iterator().next());
         out.add("ca_chain", pems);
-        out.addProperty("serial_number", KvMounts.text(signed.get("serial_number")));
+        out.addProperty("serial_number", Field.text(signed.get("serial_number")));
     }
 
     /** Vault's warnings (such as a TTL capped at the mount's max_ttl) are worth passing on. */
@@ -123,22 +121,20 @@ final class PkiIssuerTools {
     private static String importedIssuer(JsonObject imported) {
         if (imported.get("mapping") instanceof JsonObject mapping) {
             for (var entry : mapping.entrySet()) {
-                if (!KvMounts.text(entry.getValue()).isEmpty()) {
+                if (!Field.text(entry.getValue()).isEmpty()) {
                     return entry.getKey();
                 }
             }
         }
-        return imported.get("imported_issuers") instanceof JsonArray ids && ids.size() > 0 ? KvMounts.text(ids.get(0)) : "";
+        return imported.get("imported_issuers") instanceof JsonArray ids && ids.size() > 0 ? Field.text(ids.get(0)) : "";
     }
 
-    private static void configureUrls(Vault vault, VaultPath mount) throws VaultException {
-        String namespace = vault.client().namespace();
-        String base = vault.client().address() + "/v1/" + (namespace == null ? "" : namespace.replaceAll("^/+|/+$", "") + "/")
-                + mount.encoded();
+    private static void configureUrls(Guard vault) throws ToolException, VaultException {
+        String base = vault.url("mount");
         JsonObject urls = new JsonObject();
         urls.add("issuing_certificates", strings(base + "/ca"));
         urls.add("crl_distribution_points", strings(base + "/crl"));
-        vault.post(VaultPath.of(mount.toString(), "config", "urls"), urls).ok();
+        vault.post("{mount}/config/urls", urls).ok();
     }
 
     /** Every PEM certificate in {@code text}, in order. */

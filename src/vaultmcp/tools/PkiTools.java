@@ -5,9 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
-import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
-import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /** The PKI tools that read: issuers and roles. A mount without any gives an empty list. */
@@ -20,9 +18,8 @@ final class PkiTools {
         handlers.put("read_pki_role", this::readRole);
     }
 
-    private ToolResult listIssuers(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
-        VaultResponse answer = vault.list(VaultPath.of(mount.toString(), "issuers"));
+    private ToolResult listIssuers(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.list("{mount}/issuers");
         Map<String, JsonObject> byName = new TreeMap<>();
         if (!answer.notFound()) {
             JsonElement info = answer.data().get("key_info");
@@ -30,36 +27,33 @@ final class PkiTools {
                 for (var entry : info.getAsJsonObject().entrySet()) {
                     JsonObject issuer = entry.getValue().isJsonObject() ? entry.getValue().getAsJsonObject().deepCopy() : new JsonObject();
                     issuer.addProperty("issuer_id", entry.getKey());
-                    byName.put(KvMounts.text(issuer.get("issuer_name")) + "\0" + entry.getKey(), issuer);
+                    byName.put(Field.text(issuer.get("issuer_name")) + "\0" + entry.getKey(), issuer);
                 }
             }
         }
         JsonArray issuers = new JsonArray();
         byName.values().forEach(issuers::add);
         JsonObject out = new JsonObject();
-        out.addProperty("mount", mount.toString());
+        out.addProperty("mount", vault.named("mount"));
         out.add("issuers", issuers);
         return ToolResult.json(out);
     }
 
-    private ToolResult readIssuer(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
+    private ToolResult readIssuer(Args args, Guard vault) throws ToolException, VaultException {
         // Vault resolves an issuer by name, id or "default" itself; no need to scan the list.
-        VaultResponse answer = vault.get(args.path(VaultPath.of(mount.toString(), "issuer"), "issuer_name"));
-        if (answer.status() >= 400 && answer.errors().stream().anyMatch(e -> e.contains("unable to find PKI issuer"))
-                || answer.notFound()) {
-            throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \"" + mount
+        VaultResponse answer = vault.get("{mount}/issuer/{issuer_name}");
+        if (answer.issuerNotFound()) {
+            throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \"" + vault.named("mount")
                     + "\". Call list_pki_issuers to see the issuers.");
         }
         JsonObject out = new JsonObject();
-        out.addProperty("mount", mount.toString());
+        out.addProperty("mount", vault.named("mount"));
         out.add("issuer", answer.data());
         return ToolResult.json(out);
     }
 
-    private ToolResult listRoles(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
-        VaultResponse answer = vault.list(VaultPath.of(mount.toString(), "roles"));
+    private ToolResult listRoles(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.list("{mount}/roles");
         JsonArray roles = new JsonArray();
         if (!answer.notFound()) {
             JsonElement keys = answer.data().get("keys");
@@ -68,20 +62,19 @@ final class PkiTools {
             }
         }
         JsonObject out = new JsonObject();
-        out.addProperty("mount", mount.toString());
+        out.addProperty("mount", vault.named("mount"));
         out.add("roles", roles);
         return ToolResult.json(out);
     }
 
-    private ToolResult readRole(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
-        VaultResponse answer = vault.get(args.path(VaultPath.of(mount.toString(), "roles"), "role_name"));
+    private ToolResult readRole(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.get("{mount}/roles/{role_name}");
         if (answer.notFound()) {
-            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + mount
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
                     + "\". Call list_pki_roles to see the roles.");
         }
         JsonObject out = new JsonObject();
-        out.addProperty("mount", mount.toString());
+        out.addProperty("mount", vault.named("mount"));
         out.addProperty("role_name", args.string("role_name"));
         out.add("role", answer.data());
         return ToolResult.json(out);

@@ -5,9 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
-import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
@@ -24,8 +22,7 @@ final class PkiWriteTools {
         handlers.put("issue_pki_certificate", this::issue);
     }
 
-    private ToolResult createRole(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
+    private ToolResult createRole(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject body = new JsonObject();
         body.addProperty("issuer_ref", args.string("issuer_name"));
         for (String flag : ROLE_FLAGS) {
@@ -38,29 +35,26 @@ final class PkiWriteTools {
         if (args.has("ttl")) {
             body.addProperty("ttl", args.string("ttl"));
         }
-        VaultResponse answer = vault.post(args.path(VaultPath.of(mount.toString(), "roles"), "role_name"), body).ok();
-        JsonObject out = located(mount, args.string("role_name"));
+        VaultResponse answer = vault.post("{mount}/roles/{role_name}", body).ok();
+        JsonObject out = located(vault);
         // Recent Vault answers with the stored role; older ones with 204, then what was sent is what is stored.
         out.add("role", answer.dataOrEmpty().size() > 0 ? answer.dataOrEmpty() : body);
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteRole(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
-        VaultPath role = args.path(VaultPath.of(mount.toString(), "roles"), "role_name");
+    private ToolResult deleteRole(Args args, Guard vault) throws ToolException, VaultException {
         // Vault answers a delete the same whether or not the role existed; look first.
-        VaultResponse existing = vault.get(role);
+        VaultResponse existing = vault.get("{mount}/roles/{role_name}");
         if (existing.notFound()) {
-            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + mount
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
                     + "\"; nothing was deleted. Call list_pki_roles to see the roles.");
         }
         existing.ok();
-        vault.delete(role).ok();
-        return ToolResult.json(located(mount, args.string("role_name")));
+        vault.delete("{mount}/roles/{role_name}").ok();
+        return ToolResult.json(located(vault));
     }
 
-    private ToolResult issue(Args args, Vault vault) throws ToolException, VaultException {
-        VaultPath mount = args.mount("mount");
+    private ToolResult issue(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject body = new JsonObject();
         body.addProperty("common_name", args.string("common_name"));
         body.addProperty("ttl", args.string("ttl"));
@@ -70,36 +64,36 @@ final class PkiWriteTools {
                 body.addProperty(list, joined);
             }
         }
-        VaultResponse answer = vault.post(args.path(VaultPath.of(mount.toString(), "issue"), "role_name"), body);
-        if (answer.status() == 400 && answer.errors().stream().anyMatch(e -> e.startsWith("unknown role"))) {
-            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + mount
+        VaultResponse answer = vault.post("{mount}/issue/{role_name}", body);
+        if (answer.unknownRole()) {
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
                     + "\". Call list_pki_roles to see the roles, or create_pki_role to make one.");
         }
         JsonObject data = answer.data();
-        JsonObject out = located(mount, args.string("role_name"));
+        JsonObject out = located(vault);
         out.addProperty("common_name", args.string("common_name"));
-        out.addProperty("certificate", KvMounts.text(data.get("certificate")));
-        out.addProperty("issuing_ca", KvMounts.text(data.get("issuing_ca")));
+        out.addProperty("certificate", Field.text(data.get("certificate")));
+        out.addProperty("issuing_ca", Field.text(data.get("issuing_ca")));
         JsonArray chain = new JsonArray();
         if (data.get("ca_chain") instanceof JsonArray listed) {
-            listed.forEach(c -> chain.add(KvMounts.text(c)));
+            listed.forEach(c -> chain.add(Field.text(c)));
         }
         out.add("ca_chain", chain);
-        out.addProperty("serial_number", KvMounts.text(data.get("serial_number")));
+        out.addProperty("serial_number", Field.text(data.get("serial_number")));
         if (data.get("expiration") != null && data.get("expiration").isJsonPrimitive() && data.get("expiration").getAsJsonPrimitive().isNumber()) {
             out.addProperty("expiration", data.get("expiration").getAsLong());
         }
-        out.addProperty("private_key_type", KvMounts.text(data.get("private_key_type")));
+        out.addProperty("private_key_type", Field.text(data.get("private_key_type")));
         ToolResult result = ToolResult.json(out);
-        String key = KvMounts.text(data.get("private_key"));
+        String key = Field.text(data.get("private_key"));
         return key.isEmpty() ? result : result.withUserOnly("Private key of the certificate with serial number "
-                + KvMounts.text(data.get("serial_number")) + ". Vault does not keep it: store it now.\n" + key);
+                + Field.text(data.get("serial_number")) + ". Vault does not keep it: store it now.\n" + key);
     }
 
-    private static JsonObject located(VaultPath mount, String role) {
+    private static JsonObject located(Guard vault) {
         JsonObject out = new JsonObject();
-        out.addProperty("mount", mount.toString());
-        out.addProperty("role_name", role);
+        out.addProperty("mount", vault.named("mount"));
+        out.addProperty("role_name", vault.named("role_name"));
         return out;
     }
 

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
 
 /**
  * The tools this server offers: the manifest ({@code tools.json}, the whole attack surface in one
@@ -25,11 +27,11 @@ import vaultmcp.json.StrictJson;
  * out entirely unless operations are enabled: not listed, and unknown to {@code tools/call}.
  */
 public final class ToolTable {
-    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "privileged",
+    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "privileged", "vault",
             "annotations", "inputSchema", "outputSchema");
 
-    /** A tool as offered: its public definition (as in tools/list) and its handler. */
-    public record Tool(String name, JsonObject definition, ToolHandler handler) {
+    /** A tool as offered: its public definition (as in tools/list), its declared reach and its handler. */
+    public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, ToolHandler handler) {
         JsonObject inputSchema() {
             return definition.getAsJsonObject("inputSchema");
         }
@@ -37,6 +39,7 @@ public final class ToolTable {
 
     private final Map<String, Tool> tools;
     private final List<String> order;
+    private final Mounts mounts = new Mounts(System::nanoTime);
 
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
         Map<String, Tool> offered = new LinkedHashMap<>();
@@ -54,12 +57,15 @@ public final class ToolTable {
                     name + ": privileged must be the opposite of readOnlyHint");
             check(handlers.containsKey(name), "manifest entry " + name + " has no handler");
             Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
-            if (entry.get("privileged").getAsBoolean() && !enableOperations) {
+            Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
+            boolean privileged = entry.get("privileged").getAsBoolean();
+            if (privileged && !enableOperations) {
                 continue;
             }
             JsonObject definition = entry.deepCopy();
             definition.remove("privileged");
-            offered.put(name, new Tool(name, definition, handlers.get(name)));
+            definition.remove("vault");
+            offered.put(name, new Tool(name, definition, reach, privileged, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler " + name + " has no manifest entry");
@@ -76,6 +82,29 @@ public final class ToolTable {
             return new StrictJson(32).parse(text).getAsJsonObject().getAsJsonArray("tools");
         } catch (IOException | JsonException e) {
             throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one call of {@code tool}: arguments checked against its schema, the guard opened on its
+     * declared reach (privileged tools look mount types up afresh), the handler run. Invalid
+     * arguments and Vault's refusals become isError results the model can act on. A request the
+     * tool does not declare ({@link Guard.Undeclared}) is a bug and propagates.
+     */
+    public ToolResult call(Tool tool, JsonObject arguments, Vault vault) {
+        try {
+            Args args = Args.check(tool.inputSchema(), arguments);
+            return tool.handler().call(args, Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged()));
+        } catch (ToolException | VaultException e) {
+            return ToolResult.error(e.getMessage());
+        } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
+            // Thrown by gson's getAs* on a field of Vault's answer that has another shape than Vault documents.
+            // From anywhere else it is our bug, and McpServer answers -32603.
+            if (e.getStackTrace().length == 0 || !e.getStackTrace()[0].getClassName().startsWith("com.google.gson.")) {
+                throw e;
+            }
+            return ToolResult.error("Vault's answer to " + tool.name() + " has an unexpected shape (a field of another "
+                    + "type than Vault documents), so it was not used. Check that VAULT_ADDR is a Vault server.");
         }
     }
 

@@ -9,11 +9,10 @@ public final class Tools {
 
     public static Map<String, ToolHandler> handlers() {
         Map<String, ToolHandler> handlers = new LinkedHashMap<>();
-        KvMounts kvMounts = new KvMounts(System::nanoTime);
         new SysTools().register(handlers);
-        new MountWriteTools(kvMounts).register(handlers);
-        new KvTools(kvMounts).register(handlers);
-        new KvWriteTools(kvMounts).register(handlers);
+        new MountWriteTools().register(handlers);
+        new KvTools().register(handlers);
+        new KvWriteTools().register(handlers);
         new PkiTools().register(handlers);
         new PkiIssuerTools().register(handlers);
         new PkiWriteTools().register(handlers);

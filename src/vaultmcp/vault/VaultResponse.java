@@ -30,6 +30,23 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return status == 404 && errors().isEmpty();
     }
 
+    // TEMP until helper-b lands its predicates
+    public boolean casMismatch() {
+        return status == 400 && errors().stream().anyMatch(e -> e.contains("check-and-set parameter did not match"));
+    }
+
+    public boolean unknownRole() {
+        return status == 400 && errors().stream().anyMatch(e -> e.startsWith("unknown role"));
+    }
+
+    public boolean pathInUse() {
+        return status == 400 && errors().stream().anyMatch(e -> e.contains("path is already in use"));
+    }
+
+    public boolean issuerNotFound() {
+        return status >= 400 && errors().stream().anyMatch(e -> e.contains("unable to find PKI issuer")) || notFound();
+    }
+
     public VaultResponse ok() throws VaultException {
         if (status >= 400) {
             throw failure();

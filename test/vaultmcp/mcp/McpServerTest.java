@@ -70,6 +70,7 @@ class McpServerTest {
     private static JsonObject entry(String name, boolean privileged, String properties, String required) {
         return json("{\"name\":\"" + name + "\",\"title\":\"" + name + "\",\"description\":\"Test tool " + name + "\","
                 + "\"privileged\":" + privileged + ",\"annotations\":{\"readOnlyHint\":" + !privileged + "},"
+                + "\"vault\":{\"mounts\":{},\"requests\":[\"GET sys/mounts\"]},"
                 + "\"inputSchema\":{\"type\":\"object\",\"properties\":" + properties + ",\"required\":" + required
                 + ",\"additionalProperties\":false}}");
     }
@@ -98,7 +99,7 @@ class McpServerTest {
         handlers.put("boom", (args, vault) -> {
             throw new IllegalStateException(LEAK);
         });
-        handlers.put("calls_vault", (args, vault) -> ToolResult.json(vault.get(VaultPath.of("sys", "mounts")).data()));
+        handlers.put("calls_vault", (args, vault) -> ToolResult.json(vault.get("sys/mounts").data()));
         return new ToolTable(manifest, handlers, operations);
     }
 

@@ -81,9 +81,10 @@ class MountWriteToolsTest {
     @Test
     void refusesAPathInUseWithAClearMessage() {
         String error = tools.error("create_mount", "{\"type\":\"kv\",\"path\":\"secret\"}");
-        assertTrue(error.startsWith("Cannot mount at \"secret\": path is already in use at secret/. Choose another path"), error);
+        assertTrue(error.startsWith("Cannot mount at \"secret\": there is already a kv mount there. Choose another path"), error);
         error = tools.error("create_mount", "{\"type\":\"kv2\",\"path\":\"secret/inner\"}");
-        assertTrue(error.contains("path is already in use at secret/"), error);
+        assertTrue(error.contains("it lies inside the mount \"secret/\""), error);
+        assertTrue(tools.sent("POST", "sys/mounts/secret").isEmpty() && tools.sent("POST", "sys/mounts/secret/inner").isEmpty());
         assertEquals("2", mounted("secret").getAsJsonObject("options").get("version").getAsString(), "the old mount is untouched");
     }
 
@@ -170,7 +171,7 @@ class MountWriteToolsTest {
     void enablePkiRefusesAnExistingPathAndLeavesItAlone() {
         fake.enableKv("pki", 2);
         String error = tools.error("enable_pki", "{}");
-        assertTrue(error.contains("path is already in use at pki/"), error);
+        assertTrue(error.contains("there is already a kv mount there"), error);
         assertEquals("kv", mounted("pki").get("type").getAsString());
         assertTrue(tools.sent("DELETE", "sys/mounts/pki").isEmpty(), "a mount it did not create is never rolled back");
     }

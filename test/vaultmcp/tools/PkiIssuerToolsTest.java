@@ -178,8 +178,13 @@ class PkiIssuerToolsTest {
     }
 
     @Test
-    void aMountThatIsNotPkiIsAnErrorResult() {
+    void aMountThatIsNotPkiIsRefusedAfterTheTypeLookupAlone() {
+        fake.clearRequests();
         String error = tools.error("create_pki_issuer", "{\"mount\":\"secret\",\"common_name\":\"R\",\"issuer_name\":\"r\"}");
-        assertTrue(error.startsWith("Vault answered 404 for POST secret/config/urls"), error);
+        assertEquals("The mount \"secret\" is a kv secrets engine, not a PKI engine.", error);
+        assertTrue(fake.requests().stream().allMatch(r -> r.rawPath().startsWith("/v1/sys/")), fake.requests().toString());
+        error = tools.error("create_pki_issuer", "{\"common_name\":\"I\",\"issuer_name\":\"i\",\"root_mount\":\"secret\"}");
+        assertEquals("The mount \"secret\" is a kv secrets engine, not a PKI engine.", error);
+        assertTrue(fake.requests().stream().allMatch(r -> r.rawPath().startsWith("/v1/sys/")), fake.requests().toString());
     }
 }

@@ -2,6 +2,7 @@ package vaultmcp.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -11,21 +12,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import vaultmcp.config.Secret;
 import vaultmcp.vault.FakeVault;
 import vaultmcp.vault.RecordedRequest;
 import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultClient;
-import vaultmcp.vault.VaultException;
 
 /**
- * Calls tool handlers the way McpServer does (arguments checked against the manifest schema,
- * ToolException and VaultException turned into isError results) against a FakeVault, and checks
- * every successful result against the tool's outputSchema. One instance = one server's handlers.
+ * Calls tools through the real pipeline (ToolTable.call: schema check, guard, handler) against a
+ * FakeVault, with operations on. Checks every successful result against the tool's outputSchema,
+ * and after every call that each request the fake received matches the tool's declared reach
+ * (read independently by {@link DeclaredReach}). One instance = one server's tool table.
  */
 final class ToolCalls {
-    private final Map<String, ToolHandler> handlers = Tools.handlers();
+    private final ToolTable table = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), true);
     private final FakeVault fake;
     private final Vault vault;
 
@@ -48,12 +48,15 @@ final class ToolCalls {
     }
 
     ToolResult call(String tool, String arguments) {
-        try {
-            Args args = Args.check(entry(tool).getAsJsonObject("inputSchema"), JsonParser.parseString(arguments).getAsJsonObject());
-            return handlers.get(tool).call(args, vault);
-        } catch (ToolException | VaultException e) {
-            return ToolResult.error(e.getMessage());
+        int before = fake.requests().size();
+        ToolResult result = table.call(table.find(tool), JsonParser.parseString(arguments).getAsJsonObject(), vault);
+        DeclaredReach reach = new DeclaredReach(entry(tool));
+        List<RecordedRequest> sent = fake.requests();
+        for (RecordedRequest request : sent.subList(Math.min(before, sent.size()), sent.size())) {
+            String problem = reach.problem(request);
+            assertNull(problem, () -> tool + ": " + problem);
         }
+        return result;
     }
 
     /** A successful call's structuredContent, after checking it against outputSchema and the text copy. */

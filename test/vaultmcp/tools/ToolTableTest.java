@@ -28,6 +28,7 @@ class ToolTableTest {
     static JsonObject entry(String name, boolean privileged) {
         return ArgsTest.object("{\"name\":\"" + name + "\",\"title\":\"Title of " + name + "\",\"description\":\"Does " + name + "\","
                 + "\"privileged\":" + privileged + ",\"annotations\":{\"readOnlyHint\":" + !privileged + "},"
+                + "\"vault\":{\"mounts\":{\"mount\":\"kv\"},\"requests\":[\"GET {mount}/x\"]},"
                 + "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"mount\":{\"type\":\"string\",\"description\":\"m\"}},"
                 + "\"additionalProperties\":false}}");
     }

@@ -1,0 +1,235 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import vaultmcp.tools.Reach.Kind;
+import vaultmcp.tools.Reach.Part;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * The one way a tool's requests reach Vault. A handler names a request by a template of its
+ * tool's declared reach ({@link Reach}); the guard fills the template from the checked arguments
+ * and from names the handler took from Vault's answers, and sends it. Before the handler runs,
+ * every argument that fills a segment is parsed and every mount argument is resolved to a mount
+ * of its declared engine type, so a tool that is pointed at the wrong engine sends nothing but
+ * the type lookup. A request the tool did not declare is a bug: it is never sent.
+ */
+public final class Guard {
+
+    /** A handler asked for a request its tool does not declare. Ends the call with -32603. */
+    public static final class Undeclared extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Undeclared(String message) {
+            super(message);
+        }
+    }
+
+    private final String tool;
+    private final Reach reach;
+    private final Args args;
+    private final Vault vault;
+    private final Mounts known;
+    private final boolean fresh;
+    private boolean resolved;
+    private final Map<String, VaultPath> segments = new HashMap<>();
+    private final Map<String, Mounts.Mount> mounts = new HashMap<>();
+    private final Map<String, String> answers = new HashMap<>();
+
+    private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh) {
+        this.tool = tool;
+        this.reach = reach;
+        this.args = args;
+        this.vault = vault;
+        this.known = known;
+        this.fresh = fresh;
+    }
+
+    /**
+     * Checks every argument that fills a segment, before anything is sent; {@code fresh} makes the
+     * mount types be asked anew instead of taken from the cache.
+     */
+    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh) throws ToolException {
+        Guard guard = new Guard(tool, reach, args, vault, known, fresh);
+        for (var placeholder : reach.placeholders().entrySet()) {
+            String name = placeholder.getKey();
+            String value = args.string(name);
+            if (value != null && !value.isEmpty()) {
+                guard.segments.put(name, parse(name, value, placeholder.getValue()));
+            } else if (placeholder.getValue() == Kind.PATH) {
+                guard.segments.put(name, VaultPath.of());
+            }
+        }
+        return guard;
+    }
+
+    /**
+     * Resolves every mount argument at once, before the first request of the call, so a tool
+     * pointed at the wrong engine sends nothing but the type lookups.
+     */
+    private void resolve() throws ToolException, VaultException {
+        if (resolved) {
+            return;
+        }
+        resolved = true;
+        String credential = fingerprint(vault);
+        for (var mount : reach.mounts().entrySet()) {
+            VaultPath path = segments.get(mount.getKey());
+            if (path != null) {
+                mounts.put(mount.getKey(), known.resolve(vault, credential, path, mount.getValue(), fresh));
+            }
+        }
+    }
+
+    public VaultResponse get(String template) throws ToolException, VaultException {
+        return send("GET", template, null);
+    }
+
+    /** Vault's LIST operation, sent as GET with list=true. */
+    public VaultResponse list(String template) throws ToolException, VaultException {
+        return send("LIST", template, null);
+    }
+
+    public VaultResponse post(String template, JsonObject body) throws ToolException, VaultException {
+        return send("POST", template, body);
+    }
+
+    public VaultResponse delete(String template) throws ToolException, VaultException {
+        return send("DELETE", template, null);
+    }
+
+    /** The KV version (1 or 2) of a resolved {@code kv} mount argument. */
+    public int kvVersion(String argument) throws ToolException, VaultException {
+        resolve();
+        return mount(argument).kvVersion();
+    }
+
+    /** The readable form of an argument that fills segments, as checked ("" when it was empty). */
+    public String named(String argument) {
+        VaultPath path = segments.get(argument);
+        return path == null ? "" : path.toString();
+    }
+
+    /** Gives the value of an {@code {answer:name}} placeholder, taken from an earlier answer of this call. */
+    public void answer(String name, String value) throws ToolException {
+        try {
+            if (value.contains("/")) {
+                throw new IllegalArgumentException("it is not a single name");
+            }
+            answers.put(name, VaultPath.of().append(value).toString());
+        } catch (IllegalArgumentException e) {
+            throw new ToolException("Vault answered a " + name + " that cannot be used in a path: " + e.getMessage() + ".");
+        }
+    }
+
+    /** The URL of a resolved mount at the configured Vault address, for settings that point back at it. */
+    public String url(String argument) throws ToolException, VaultException {
+        resolve();
+        String namespace = vault.client().namespace();
+        return vault.client().address() + "/v1/" + (namespace == null ? "" : namespace.replaceAll("^/+|/+$", "") + "/")
+                + mount(argument).path().encoded();
+    }
+
+    private VaultResponse send(String method, String template, JsonObject body) throws ToolException, VaultException {
+        Reach.Request request = reach.find(method, template);
+        if (request == null) {
+            throw new Undeclared(tool + " asked for " + method + " " + template + ", which its manifest entry does not declare");
+        }
+        resolve();
+        VaultPath path = VaultPath.of();
+        for (Part part : request.parts()) {
+            path = path.append(fill(part).toString());
+        }
+        if (request.condition() != null && !request.condition().equals("kv" + kvVersion(request.mount()))) {
+            throw new Undeclared(tool + " asked for " + method + " " + template + " on a KV version "
+                    + kvVersion(request.mount()) + " mount, declared for " + request.condition() + " only");
+        }
+        String query = method.equals("LIST") ? "list=true" : null;
+        if (request.query() != null && args.has(request.queryArg())) {
+            query = request.query() + "=" + URLEncoder.encode(args.string(request.queryArg()), StandardCharsets.UTF_8);
+        }
+        VaultResponse answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body);
+        if (request.mount() != null && isNewOrAny(request.mount())) {
+            known.forget(mount(request.mount()).path());
+        }
+        return answer;
+    }
+
+    private VaultPath fill(Part part) throws ToolException {
+        switch (part.kind()) {
+            case LITERAL:
+                return VaultPath.of(part.text());
+            case MOUNT:
+                return mount(part.text()).path();
+            case ANSWER:
+                String value = answers.get(part.text());
+                if (value == null) {
+                    throw new Undeclared(tool + " used {answer:" + part.text() + "} before taking it from an answer");
+                }
+                return VaultPath.of(value);
+            default:
+                VaultPath path = segments.get(part.text());
+                if (path == null) {
+                    throw new ToolException("Invalid arguments: \"" + part.text() + "\" must not be empty.");
+                }
+                return path;
+        }
+    }
+
+    private boolean isNewOrAny(String argument) {
+        String type = reach.mounts().get(argument);
+        return type.equals("new") || type.equals("any");
+    }
+
+    private Mounts.Mount mount(String argument) throws ToolException {
+        Mounts.Mount mount = mounts.get(argument);
+        if (mount == null) {
+            throw new ToolException("Invalid arguments: \"" + argument + "\" must name a mount, such as \"secret\".");
+        }
+        return mount;
+    }
+
+    /** One argument as the segments it fills; each kind has its own rule. */
+    private static VaultPath parse(String name, String value, Kind kind) throws ToolException {
+        try {
+            if (kind == Kind.NAME && value.contains("/")) {
+                throw new IllegalArgumentException("must be a single name, without \"/\"");
+            }
+            VaultPath path = VaultPath.of().append(value);
+            if (kind == Kind.MOUNT || kind == Kind.NAME) {
+                for (String segment : path.toString().split("/")) {
+                    if (segment.isBlank()) {
+                        throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
+                                + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "single item, not only spaces."));
+                    }
+                }
+            }
+            if (path.isEmpty() && kind != Kind.PATH) {
+                throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
+                        + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "secret, such as \"app/config\"."));
+            }
+            return path;
+        } catch (IllegalArgumentException e) {
+            throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
+        }
+    }
+
+    /** Who is asking, as a digest of the token: the key of that caller's mount-type cache. */
+    private static String fingerprint(Vault vault) {
+        try {
+            byte[] token = vault.token() == null ? new byte[0] : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import vaultmcp.config.Limits;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * Finds out what engine a mount argument names, for {@link Guard}. Asks
+ * {@code sys/internal/ui/mounts/<mount>} first, which any token with access below the mount may
+ * read (the Go server needed read on {@code sys/mounts}, its issue #98), then {@code sys/mounts}.
+ * Answers are cached for a minute per caller credential (one caller cannot learn from the cache
+ * which mounts another used); a full cache drops its oldest entries. Privileged calls always ask
+ * afresh, so a mount replaced meanwhile cannot turn a PKI delete into a KV delete.
+ */
+final class Mounts {
+    private static final Set<String> KV_TYPES = Set.of("kv", "generic", "cubbyhole");
+    private static final Map<String, String> NAMES = Map.of("kv", "a KV store", "pki", "a PKI engine");
+
+    /** A resolved mount: its path, Vault's engine type, and the KV version (0 unless KV). */
+    record Mount(VaultPath path, String type, int kvVersion) {}
+
+    private record Entry(Mount mount, long expires) {}
+
+    /**
+     * What Vault says is at a path: the mount table entry of a mount there, or of the mount the
+     * path lies inside ({@code inside} is then its path); {@code known == false} when Vault would not say.
+     */
+    private record Lookup(JsonObject entry, String inside, boolean known) {}
+
+    private final LongSupplier clock;
+    private final Map<String, Entry> cache = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > Limits.MOUNT_CACHE_ENTRIES;
+        }
+    };
+
+    Mounts(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The mount {@code path} checked against its declared type. For {@code new} and {@code any}
+     * the answer is the path itself; for an engine type, what Vault says the mount is.
+     */
+    Mount resolve(Vault vault, String credential, VaultPath path, String declared, boolean fresh)
+            throws ToolException, VaultException {
+        String name = path.toString();
+        if ((declared.equals("new") || declared.equals("any")) && Reach.SYSTEM_MOUNTS.contains(name.split("/")[0])) {
+            throw new ToolException("\"" + name + "\" belongs to Vault itself; no tool creates or deletes such a mount.");
+        }
+        if (declared.equals("any")) {
+            return new Mount(path, declared, 0);
+        }
+        if (declared.equals("new")) {
+            Lookup lookup = lookup(vault, path);
+            if (lookup.entry() != null) {
+                throw new ToolException("Cannot mount at \"" + name + "\": "
+                        + (lookup.inside() == null ? "there is already a " + Field.text(lookup.entry().get("type")) + " mount there"
+                                : "it lies inside the mount \"" + lookup.inside() + "\"")
+                        + ". Choose another path (list_mounts shows the mounts), or delete that mount first.");
+            }
+            return new Mount(path, declared, 0);
+        }
+        String key = credential + "\n" + name;
+        synchronized (cache) {
+            Entry cached = cache.get(key);
+            if (!fresh && cached != null && cached.expires() - clock.getAsLong() > 0) {
+                return cached.mount();
+            }
+        }
+        Lookup lookup = lookup(vault, path);
+        if (!lookup.known()) {
+            throw new ToolException("Vault refused to say what kind of mount \"" + name + "\" is: the mount does not exist, "
+                    + "or the token may not use it. Call list_mounts to see the mounts.");
+        }
+        if (lookup.entry() == null) {
+            throw new ToolException("There is no mount \"" + name + "\". Call list_mounts to see the mounts.");
+        }
+        if (lookup.inside() != null) {
+            throw new ToolException("\"" + name + "\" is not a mount: it lies inside the mount \"" + lookup.inside()
+                    + "\". Pass mount=\"" + lookup.inside().substring(0, lookup.inside().length() - 1)
+                    + "\" and put the rest in path.");
+        }
+        Mount mount = typed(path, declared, lookup.entry());
+        synchronized (cache) {
+            cache.put(key, new Entry(mount, clock.getAsLong() + Limits.MOUNT_CACHE_TTL.toNanos()));
+        }
+        return mount;
+    }
+
+    /** Drops what any caller knows of a mount, after a request that created or deleted it. */
+    void forget(VaultPath path) {
+        synchronized (cache) {
+            cache.keySet().removeIf(key -> key.endsWith("\n" + path));
+        }
+    }
+
+    private static Mount typed(VaultPath path, String declared, JsonObject entry) throws ToolException {
+        String type = Field.text(entry.get("type"));
+        boolean kv = KV_TYPES.contains(type);
+        if (declared.equals("kv") ? !kv : !declared.equals(type)) {
+            throw new ToolException("The mount \"" + path + "\" is a " + (type.isEmpty() ? "unknown" : type)
+                    + " secrets engine, not " + NAMES.get(declared) + ".");
+        }
+        JsonElement options = entry.get("options");
+        boolean v2 = options instanceof JsonObject o && "2".equals(Field.text(o.get("version")));
+        return new Mount(path, type, kv ? (v2 ? 2 : 1) : 0);
+    }
+
+    /** What Vault says is at {@code path}. */
+    private static Lookup lookup(Vault vault, VaultPath path) throws VaultException {
+        String name = path.toString();
+        VaultResponse preflight = vault.send("GET", VaultPath.of("sys", "internal", "ui", "mounts").append(name), null, null);
+        if (preflight.status() == 200) {
+            JsonObject entry = preflight.data();
+            String at = Field.text(entry.get("path"));
+            return new Lookup(entry, at.isEmpty() || at.equals(name + "/") ? null : at, true);
+        }
+        if (preflight.status() != 403 && preflight.status() != 404) {
+            preflight.ok();
+        }
+        VaultResponse table = vault.send("GET", VaultPath.of("sys", "mounts"), null, null);
+        if (table.status() == 403) {
+            return new Lookup(null, null, false);
+        }
+        JsonElement entry = table.data().get(name + "/");
+        return new Lookup(entry instanceof JsonObject e ? e : null, null, true);
+    }
+}

@@ -1,0 +1,168 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A tool's declared reach: the {@code vault} field of its manifest entry, which lists every
+ * Vault request its handler may make and the engine type each mount argument must have. The
+ * handler names a request by its template; {@link Guard} fills it from the checked arguments,
+ * so a reviewer learns what a tool can touch from tools.json alone.
+ *
+ * <pre>
+ * request   = [condition " "] method " " template ["?" name "={" argument "}"]
+ * condition = "kv1" | "kv2"          only when the template's mount is of that KV version
+ * method    = GET | LIST | POST | DELETE
+ * segment   = literal                a fixed segment
+ *           | "{" argument "}"       a mount (named in "mounts") or a name: exactly one segment
+ *           | "{" argument "*}"      a path below the mount: zero or more segments ("+": one or more)
+ *           | "{answer:" name "}"    one segment the handler took from an earlier answer of this call
+ * </pre>
+ *
+ * Mount types: {@code kv}, {@code pki} (an existing mount of that engine whose path is the
+ * argument), {@code new} (no mount there yet), {@code any} (an existing mount of any engine but
+ * the system ones). Start-up fails on a declaration that does not parse or names an argument the
+ * input schema lacks.
+ */
+final class Reach {
+    static final Set<String> METHODS = Set.of("GET", "LIST", "POST", "DELETE");
+    static final Set<String> MOUNT_TYPES = Set.of("kv", "pki", "new", "any");
+    /** Mounts no tool may create or delete: Vault's own. */
+    static final Set<String> SYSTEM_MOUNTS = Set.of("sys", "auth", "identity", "cubbyhole");
+
+    enum Kind { LITERAL, MOUNT, NAME, PATH, SOME_PATH, ANSWER }
+
+    record Part(Kind kind, String text) {}
+
+    /** One declared request; {@code mount} is the argument of its mount part, or null. */
+    record Request(String condition, String method, List<Part> parts, String mount, String query, String queryArg) {}
+
+    private final Map<String, String> mounts;
+    private final Map<String, Request> requests;
+
+    private Reach(Map<String, String> mounts, Map<String, Request> requests) {
+        this.mounts = Map.copyOf(mounts);
+        this.requests = Map.copyOf(requests);
+    }
+
+    /** Mount arguments and the engine type each must have. */
+    Map<String, String> mounts() {
+        return mounts;
+    }
+
+    /** The declared request {@code method template}, or null when there is none. */
+    Request find(String method, String template) {
+        return requests.get(method + " " + template);
+    }
+
+    /** Every argument that fills a segment, with its kind. */
+    Map<String, Kind> placeholders() {
+        Map<String, Kind> out = new LinkedHashMap<>();
+        for (Request request : requests.values()) {
+            for (Part part : request.parts()) {
+                if (part.kind() != Kind.LITERAL && part.kind() != Kind.ANSWER) {
+                    out.put(part.text(), part.kind());
+                }
+            }
+        }
+        return out;
+    }
+
+    static Reach parse(String tool, JsonObject declaration, JsonObject schema) {
+        check(declaration != null && declaration.keySet().equals(Set.of("mounts", "requests")), tool,
+                "needs \"vault\": {\"mounts\": {...}, \"requests\": [...]}");
+        JsonObject properties = schema.has("properties") ? schema.getAsJsonObject("properties") : new JsonObject();
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (var entry : declaration.getAsJsonObject("mounts").entrySet()) {
+            String type = entry.getValue().getAsString();
+            check(MOUNT_TYPES.contains(type), tool, "unknown mount type " + type);
+            check(isString(properties, entry.getKey()), tool, "mount " + entry.getKey() + " is not a string argument");
+            mounts.put(entry.getKey(), type);
+        }
+        Map<String, Request> requests = new LinkedHashMap<>();
+        Set<String> used = new TreeSet<>();
+        for (JsonElement element : declaration.getAsJsonArray("requests")) {
+            String text = element.getAsString();
+            Request request = request(tool, text, mounts, properties);
+            String[] words = text.split(" ");
+            check(requests.put(request.method() + " " + words[words.length - 1], request) == null, tool, "request declared twice: " + text);
+            if (request.mount() != null) {
+                used.add(request.mount());
+            }
+        }
+        check(used.equals(mounts.keySet()), tool, "every mount argument must appear in a request");
+        return new Reach(mounts, requests);
+    }
+
+    private static Request request(String tool, String text, Map<String, String> mounts, JsonObject properties) {
+        String[] words = text.split(" ");
+        check(words.length == 2 || words.length == 3, tool, "bad request " + text);
+        String condition = words.length == 3 ? words[0] : null;
+        String method = words[words.length - 2];
+        check(METHODS.contains(method), tool, "unknown method in " + text);
+        String template = words[words.length - 1];
+        String query = null;
+        String queryArg = null;
+        int q = template.indexOf('?');
+        if (q >= 0) {
+            String[] pair = template.substring(q + 1).split("=", 2);
+            check(pair.length == 2 && pair[1].matches("\\{[a-z_]+}") && properties.has(inner(pair[1])), tool,
+                    "bad query in " + text);
+            query = pair[0];
+            queryArg = inner(pair[1]);
+            template = template.substring(0, q);
+        }
+        List<Part> parts = new ArrayList<>();
+        String mount = null;
+        for (String segment : template.split("/", -1)) {
+            Part part = part(tool, text, segment, mounts, properties);
+            if (part.kind() == Kind.MOUNT) {
+                check(mount == null, tool, "two mounts in " + text);
+                mount = part.text();
+            }
+            parts.add(part);
+        }
+        check(condition == null || condition.matches("kv[12]") && mount != null && "kv".equals(mounts.get(mount)), tool,
+                "a kv1/kv2 condition needs a kv mount in " + text);
+        return new Request(condition, method, List.copyOf(parts), mount, query, queryArg);
+    }
+
+    private static Part part(String tool, String text, String segment, Map<String, String> mounts, JsonObject properties) {
+        if (!segment.startsWith("{")) {
+            check(segment.matches("[a-z0-9_-]+"), tool, "bad literal segment in " + text);
+            return new Part(Kind.LITERAL, segment);
+        }
+        check(segment.endsWith("}"), tool, "bad placeholder in " + text);
+        String name = inner(segment);
+        if (name.startsWith("answer:")) {
+            check(name.matches("answer:[a-z_]+"), tool, "bad answer placeholder in " + text);
+            return new Part(Kind.ANSWER, name.substring("answer:".length()));
+        }
+        Kind kind = name.endsWith("*") ? Kind.PATH : name.endsWith("+") ? Kind.SOME_PATH
+                : mounts.containsKey(name) ? Kind.MOUNT : Kind.NAME;
+        String argument = kind == Kind.PATH || kind == Kind.SOME_PATH ? name.substring(0, name.length() - 1) : name;
+        check(isString(properties, argument), tool, "placeholder " + argument + " is not a string argument in " + text);
+        check(kind == Kind.MOUNT || !mounts.containsKey(argument), tool, "mount " + argument + " used as a path in " + text);
+        return new Part(kind, argument);
+    }
+
+    private static String inner(String placeholder) {
+        return placeholder.substring(1, placeholder.length() - 1);
+    }
+
+    private static boolean isString(JsonObject properties, String name) {
+        return properties.has(name) && "string".equals(properties.getAsJsonObject(name).get("type").getAsString());
+    }
+
+    private static void check(boolean condition, String tool, String problem) {
+        if (!condition) {
+            throw new IllegalStateException("tool manifest: " + tool + ": vault: " + problem);
+        }
+    }
+}
