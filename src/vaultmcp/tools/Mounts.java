@@ -74,7 +74,7 @@ final class Mounts {
         synchronized (cache) {
             Entry cached = cache.get(key);
             if (!fresh && cached != null && cached.expires() - clock.getAsLong() > 0) {
-                return cached.mount();
+                return checked(cached.mount(), declared);
             }
         }
         Lookup lookup = lookup(vault, path);
@@ -90,11 +90,11 @@ final class Mounts {
                     + "\". Pass mount=\"" + lookup.inside().substring(0, lookup.inside().length() - 1)
                     + "\" and put the rest in path.");
         }
-        Mount mount = typed(path, declared, lookup.entry());
+        Mount mount = typed(path, lookup.entry());
         synchronized (cache) {
             cache.put(key, new Entry(mount, clock.getAsLong() + Limits.MOUNT_CACHE_TTL.toNanos()));
         }
-        return mount;
+        return checked(mount, declared);
     }
 
     /** Drops what any caller knows of a mount, after a request that created or deleted it. */
@@ -104,16 +104,20 @@ final class Mounts {
         }
     }
 
-    private static Mount typed(VaultPath path, String declared, JsonObject entry) throws ToolException {
+    /** The mount as its table entry describes it; the type is checked by {@link #checked}, also on a cache hit. */
+    private static Mount typed(VaultPath path, JsonObject entry) {
         String type = Field.text(entry.get("type"));
-        boolean kv = KV_TYPES.contains(type);
-        if (declared.equals("kv") ? !kv : !declared.equals(type)) {
-            throw new ToolException("The mount \"" + path + "\" is a " + (type.isEmpty() ? "unknown" : type)
-                    + " secrets engine, not " + NAMES.get(declared) + ".");
-        }
         JsonElement options = entry.get("options");
         boolean v2 = options instanceof JsonObject o && "2".equals(Field.text(o.get("version")));
-        return new Mount(path, type, kv ? (v2 ? 2 : 1) : 0);
+        return new Mount(path, type, KV_TYPES.contains(type) ? (v2 ? 2 : 1) : 0);
+    }
+
+    private static Mount checked(Mount mount, String declared) throws ToolException {
+        if (declared.equals("kv") ? mount.kvVersion() == 0 : !declared.equals(mount.type())) {
+            throw new ToolException("The mount \"" + mount.path() + "\" is a " + (mount.type().isEmpty() ? "unknown" : mount.type())
+                    + " secrets engine, not " + NAMES.get(declared) + ".");
+        }
+        return mount;
     }
 
     /** What Vault says is at {@code path}. */
