@@ -3,6 +3,7 @@ package vaultmcp.vault;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import vaultmcp.config.Limits;
 
 /**
  * A Vault API path made only of validated segments. Empty, "." and ".." segments and control
@@ -11,8 +12,6 @@ import java.util.List;
  * path.Join let "../sys/policy/root" escape).
  */
 public final class VaultPath {
-    private static final int MAX_SEGMENT = 512;
-
     private final List<String> segments;
 
     private VaultPath(List<String> segments) {
@@ -53,8 +52,9 @@ public final class VaultPath {
         if (segment.equals(".") || segment.equals("..")) {
             throw new IllegalArgumentException("\"" + input + "\" contains a \"" + segment + "\" segment; paths may not leave their mount");
         }
-        if (segment.length() > MAX_SEGMENT) {
-            throw new IllegalArgumentException("a path segment is longer than " + MAX_SEGMENT + " characters");
+        if (segment.length() > Limits.MAX_PATH_SEGMENT_CHARS) {
+            throw new IllegalArgumentException(
+                    "a path segment is longer than " + Limits.MAX_PATH_SEGMENT_CHARS + " characters");
         }
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);

@@ -4,13 +4,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import vaultmcp.config.Limits;
 
 /**
  * One answer from Vault: status and parsed body (null when Vault sent none, as on 204).
  * {@link #data()} refuses to read an error answer, so a tool cannot mistake a failure for data.
  */
 public record VaultResponse(String method, VaultPath path, int status, JsonObject body) {
-    private static final int MAX_ERRORS = 10;
     private static final int MAX_ERROR_LENGTH = 500;
 
     /** The {@code data} object of a successful answer (empty when there is none). */
@@ -50,7 +50,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         List<String> out = new ArrayList<>();
         for (String text : strings("errors")) {
             for (String line : text.split("\n")) {
-                if (out.size() == MAX_ERRORS) {
+                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
                     return out;
                 }
                 String item = line.strip();
@@ -75,7 +75,12 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         List<String> out = new ArrayList<>();
         JsonElement array = body == null ? null : body.get(member);
         if (array != null && array.isJsonArray()) {
-            array.getAsJsonArray().forEach(e -> out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString()));
+            for (JsonElement e : array.getAsJsonArray()) {
+                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
+                    break;
+                }
+                out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
+            }
         }
         return out;
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.config.Limits;
 
 class VaultPathTest {
     private static final VaultPath MOUNT = VaultPath.of("secret", "data");
@@ -78,10 +79,12 @@ class VaultPathTest {
     }
 
     @Test
-    void capsTheLengthOfASegment() {
-        assertEquals(512, MOUNT.append("a".repeat(512)).toString().length() - "secret/data/".length());
-        assertEquals("a path segment is longer than 512 characters", refused("a".repeat(513)));
-        assertEquals("a path segment is longer than 512 characters", refused("ok/" + "b".repeat(513)));
+    void capsTheLengthOfASegmentAtTheBoundInLimits() {
+        int max = Limits.MAX_PATH_SEGMENT_CHARS;
+        assertEquals(512, max);
+        assertEquals(max, MOUNT.append("a".repeat(max)).toString().length() - "secret/data/".length());
+        assertEquals("a path segment is longer than 512 characters", refused("a".repeat(max + 1)));
+        assertEquals("a path segment is longer than 512 characters", refused("ok/" + "b".repeat(max + 1)));
     }
 
     @ParameterizedTest

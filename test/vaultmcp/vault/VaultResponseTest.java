@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.config.Limits;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
 
@@ -70,15 +71,29 @@ class VaultResponseTest {
     }
 
     @Test
-    void capsTheNumberOfErrors() {
+    void capsTheNumberOfErrorsAtTheBoundInLimits() {
         String[] many = new String[50];
         for (int i = 0; i < many.length; i++) {
             many[i] = "error " + i;
         }
         List<String> errors = errors(400, many).errors();
+        assertEquals(Limits.MAX_VAULT_MESSAGES, errors.size());
         assertEquals(10, errors.size());
         assertEquals("error 0", errors.get(0));
         assertEquals("error 9", errors.get(9));
+    }
+
+    @Test
+    void capsTheNumberOfWarningsLikeErrors() {
+        JsonArray many = new JsonArray();
+        for (int i = 0; i < 50; i++) {
+            many.add("warning " + i);
+        }
+        JsonObject body = new JsonObject();
+        body.add("warnings", many);
+        List<String> warnings = new VaultResponse("GET", PATH, 200, body).warnings();
+        assertEquals(Limits.MAX_VAULT_MESSAGES, warnings.size());
+        assertEquals("warning 9", warnings.get(9));
     }
 
     @Test
