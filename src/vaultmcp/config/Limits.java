@@ -27,6 +27,8 @@ public final class Limits {
     // Vault answers and paths.
     /** Errors, and warnings, kept from one Vault answer (the lines of a go-multierror count one each). */
     public static final int MAX_VAULT_MESSAGES = 10;
+    /** Characters of one Vault text (an error, a warning) quoted in our messages; the rest is cut. */
+    public static final int MAX_VAULT_QUOTE_CHARS = 512;
     /** Characters of one path segment sent to Vault. */
     public static final int MAX_PATH_SEGMENT_CHARS = 512;
 

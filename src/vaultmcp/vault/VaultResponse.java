@@ -2,17 +2,18 @@ package vaultmcp.vault;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import vaultmcp.config.Limits;
+import vaultmcp.json.StrictJson;
 
 /**
  * One answer from Vault: status and parsed body (null when Vault sent none, as on 204).
  * {@link #data()} refuses to read an error answer, so a tool cannot mistake a failure for data.
  */
 public record VaultResponse(String method, VaultPath path, int status, JsonObject body) {
-    private static final int MAX_ERROR_LENGTH = 500;
-
     /** The {@code data} object of a successful answer (empty when there is none). */
     public JsonObject data() throws VaultException {
         ok();
@@ -37,15 +38,49 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return this;
     }
 
+    /** This answer as an exception: {@code Vault answered 403 for GET secret/data/x: "permission denied"}. */
     public VaultException failure() {
         List<String> errors = errors();
         String summary = "Vault answered " + status + " for " + method + " " + path
-                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors))
-                + (errors.stream().anyMatch(e -> e.startsWith("no handler for route")) ? " (no mount serves that path: call list_mounts)" : "");
+                + (errors.isEmpty() ? "" : ": " + quotes(errors))
+                + (errors.stream().anyMatch(e -> e.startsWith("no handler for route"))
+                        ? " (no mount serves that path: call list_mounts)" : "");
         return new VaultException(status, errors, summary);
     }
 
-    /** Vault's error strings, with go-multierror framing ("1 error occurred: * x") removed. */
+    /** This answer's errors quoted as Vault's, as {@link #quote} does. */
+    public String quoted() {
+        return quote(errors());
+    }
+
+    /**
+     * Texts from Vault (errors, warnings) for our own messages, quoted as Vault's:
+     * {@code Vault answered: "a"; "b"}, or {@code Vault answered nothing} when there are none.
+     * Each text is JSON-escaped, so a quote inside it cannot end the quotation, and one longer than
+     * {@link Limits#MAX_VAULT_QUOTE_CHARS} is cut there, marked by "..." after its closing quote.
+     */
+    public static String quote(List<String> texts) {
+        return texts.isEmpty() ? "Vault answered nothing" : "Vault answered: " + quotes(texts);
+    }
+
+    private static String quotes(List<String> texts) {
+        StringJoiner out = new StringJoiner("; ");
+        for (String text : texts) {
+            int cut = Limits.MAX_VAULT_QUOTE_CHARS;
+            if (text.length() <= cut) {
+                out.add(StrictJson.write(new JsonPrimitive(text)));
+            } else {
+                cut -= Character.isHighSurrogate(text.charAt(cut - 1)) ? 1 : 0; // never half a pair
+                out.add(StrictJson.write(new JsonPrimitive(text.substring(0, cut))) + "...");
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Vault's error strings, whole, with go-multierror framing ("1 error occurred: * x") removed.
+     * They are data: put them in a message only through {@link #quote}.
+     */
     public List<String> errors() {
         List<String> out = new ArrayList<>();
         for (String text : strings("errors")) {
@@ -59,7 +94,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
                 } else if (item.matches("\\d+ errors? occurred:") || item.isEmpty()) {
                     continue;
                 }
-                out.add(item.length() > MAX_ERROR_LENGTH ? item.substring(0, MAX_ERROR_LENGTH) + "..." : item);
+                out.add(item);
             }
         }
         return out;
