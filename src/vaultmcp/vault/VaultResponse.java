@@ -6,6 +6,7 @@ import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.Predicate;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 
@@ -31,6 +32,32 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return status == 404 && errors().isEmpty();
     }
 
+    // Vault's wording the tools match on, in one place. The texts are Vault's own (1.21, 2.x).
+
+    /** KV v2 refused a write: its {@code cas} is not the current version. */
+    public boolean casMismatch() {
+        return status == 400 && anyError(e -> e.contains("check-and-set parameter did not match"));
+    }
+
+    /** PKI has no such role. */
+    public boolean unknownRole() {
+        return status == 400 && anyError(e -> e.startsWith("unknown role"));
+    }
+
+    /** A mount (secrets engine or auth method) already exists at that path, or the path overlaps one. */
+    public boolean pathInUse() {
+        return status == 400 && anyError(e -> e.contains("path is already in use"));
+    }
+
+    /** PKI has no such issuer (Vault answers 500 for a name it cannot resolve), or nothing is there. */
+    public boolean issuerNotFound() {
+        return status >= 400 && anyError(e -> e.contains("unable to find PKI issuer")) || notFound();
+    }
+
+    private boolean anyError(Predicate<String> test) {
+        return errors().stream().anyMatch(test);
+    }
+
     public VaultResponse ok() throws VaultException {
         if (status >= 400) {
             throw failure();
@@ -43,7 +70,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         List<String> errors = errors();
         String summary = "Vault answered " + status + " for " + method + " " + path
                 + (errors.isEmpty() ? "" : ": " + quotes(errors))
-                + (errors.stream().anyMatch(e -> e.startsWith("no handler for route"))
+                + (anyError(e -> e.startsWith("no handler for route"))
                         ? " (no mount serves that path: call list_mounts)" : "");
         return new VaultException(status, errors, summary);
     }

@@ -151,6 +151,45 @@ class VaultResponseTest {
     }
 
     @Test
+    void recognisesACheckAndSetMismatchOnlyAsA400() {
+        String mismatch = "check-and-set parameter did not match the current version";
+        assertTrue(errors(400, mismatch).casMismatch());
+        assertTrue(errors(400, "1 error occurred:\n\t* " + mismatch + "\n\n").casMismatch());
+        assertFalse(errors(500, mismatch).casMismatch());
+        assertFalse(errors(400, "check-and-set parameter required for this call").casMismatch());
+        assertFalse(answer(400, null).casMismatch());
+    }
+
+    @Test
+    void recognisesAnUnknownRoleOnlyAtTheStartOfA400Error() {
+        assertTrue(errors(400, "unknown role: web").unknownRole());
+        assertTrue(errors(400, "permission denied", "unknown role: web").unknownRole());
+        assertFalse(errors(404, "unknown role: web").unknownRole());
+        assertFalse(errors(400, "role \"web\": unknown role").unknownRole());
+        assertFalse(answer(400, "{}").unknownRole());
+    }
+
+    @Test
+    void recognisesAPathInUseOnlyAsA400() {
+        assertTrue(errors(400, "path is already in use at kv1/").pathInUse());
+        assertTrue(errors(400, "1 error occurred:\n\t* path is already in use at auth/\n\n").pathInUse());
+        assertFalse(errors(403, "path is already in use at kv1/").pathInUse());
+        assertFalse(errors(400, "cannot mount under existing mount \"kv1/\"").pathInUse());
+    }
+
+    @Test
+    void recognisesAMissingIssuerByItsErrorAtAnyFailureStatusOrByNotFound() {
+        String missing = "unable to find PKI issuer for reference: nope";
+        assertTrue(errors(500, "1 error occurred:\n\t* " + missing + "\n\n").issuerNotFound());
+        assertTrue(errors(400, "could not fetch the CA certificate (was one set?): unable to find PKI issuer for "
+                + "reference: nope").issuerNotFound());
+        assertTrue(answer(404, "{\"errors\":[]}").issuerNotFound());
+        assertFalse(errors(200, missing).issuerNotFound());
+        assertFalse(errors(500, "internal error").issuerNotFound());
+        assertFalse(errors(404, "no handler for route \"pki/issuer/x\". route entry not found.").issuerNotFound());
+    }
+
+    @Test
     void treatsA404WithNoErrorsAsNotFound() {
         assertTrue(answer(404, "{\"errors\":[]}").notFound());
         assertTrue(answer(404, null).notFound());
