@@ -27,6 +27,14 @@ public final class Limits {
     /** Tools per tools/list page. */
     public static final int TOOLS_PAGE_SIZE = 50;
 
+    // Vault answers and paths.
+    /** Errors, and warnings, kept from one Vault answer (the lines of a go-multierror count one each). */
+    public static final int MAX_VAULT_MESSAGES = 10;
+    /** Characters of one Vault text (an error, a warning) quoted in our messages; the rest is cut. */
+    public static final int MAX_VAULT_QUOTE_CHARS = 512;
+    /** Characters of one path segment sent to Vault. */
+    public static final int MAX_PATH_SEGMENT_CHARS = 512;
+
     // HTTP. The jdk.httpserver limits are system properties, set before the first server is made
     // unless the operator gave them with -D (their names are in HttpTransport).
     /** Threads running HTTP requests; TLS handshakes and header reads happen on them too. */

@@ -23,6 +23,7 @@ public final class Args {
     static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "description", "properties", "required",
             "additionalProperties", "default", "enum", "minLength", "maxLength", "minimum", "maximum", "pattern", "title");
     private static final Set<String> TYPES = Set.of("string", "boolean", "integer", "object");
+    private static final String UNPAIRED = "contains an unpaired UTF-16 surrogate";
 
     private final JsonObject values;
 
@@ -85,14 +86,19 @@ public final class Args {
                 if (s.length() > Math.min(max, MAX_STRING)) {
                     return "is longer than " + Math.min(max, MAX_STRING) + " characters";
                 }
+                if (unpaired(s)) {
+                    return UNPAIRED;
+                }
                 if (property.has("minLength") && s.length() < property.get("minLength").getAsInt()) {
-                    return s.isEmpty() ? "must not be empty" : "is shorter than " + property.get("minLength") + " characters";
+                    return s.isEmpty() ? "must not be empty"
+                            : "is shorter than " + property.get("minLength") + " characters";
                 }
                 if (property.has("enum") && !property.getAsJsonArray("enum").contains(value)) {
                     return "must be one of " + property.getAsJsonArray("enum");
                 }
-                if (property.has("pattern") && !Pattern.compile(property.get("pattern").getAsString()).matcher(s).matches()) {
-                    return "must match " + property.get("pattern").getAsString();
+                String pattern = property.has("pattern") ? property.get("pattern").getAsString() : null;
+                if (pattern != null && !Pattern.compile(pattern).matcher(s).matches()) {
+                    return "must match " + pattern;
                 }
                 return null;
             case "boolean":
@@ -114,8 +120,14 @@ public final class Args {
                     return "must be an object";
                 }
                 for (var entry : value.getAsJsonObject().entrySet()) {
+                    if (unpaired(entry.getKey())) {
+                        return UNPAIRED;
+                    }
                     if (!isString(entry.getValue()) || entry.getValue().getAsString().length() > MAX_STRING) {
                         return "must map names to strings (\"" + shorten(entry.getKey()) + "\" does not)";
+                    }
+                    if (unpaired(entry.getValue().getAsString())) {
+                        return UNPAIRED;
                     }
                 }
                 return null;
@@ -189,6 +201,14 @@ public final class Args {
         } catch (IllegalArgumentException e) {
             throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
         }
+    }
+
+    /**
+     * A surrogate without its pair: Vault would receive it as "?", so two different names (of a
+     * secret key, say) would collide into one.
+     */
+    private static boolean unpaired(String s) {
+        return s.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE);
     }
 
     private static boolean isString(JsonElement value) {

@@ -108,7 +108,7 @@ final class MountWriteTools {
         }
         VaultResponse answer = vault.post("sys/mounts/{path}", body);
         if (answer.pathInUse()) {
-            throw new ToolException("Cannot mount at \"" + vault.named("path") + "\": " + String.join("; ", answer.errors())
+            throw new ToolException("Cannot mount at \"" + vault.named("path") + "\": " + answer.quoted()
                     + ". Choose another path (list_mounts shows the mounts), or delete that mount first.");
         }
         answer.ok();

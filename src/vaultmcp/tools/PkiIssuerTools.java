@@ -5,8 +5,6 @@ import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
@@ -18,8 +16,6 @@ import vaultmcp.vault.VaultResponse;
  * configured Vault address, never at anything from the request.
  */
 final class PkiIssuerTools {
-    private static final Pattern PEM = Pattern.compile("-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Pattern.DOTALL);
-
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("create_pki_issuer", this::createIssuer);
     }
@@ -49,7 +45,7 @@ final class PkiIssuerTools {
             out.addProperty("issuer_id", Field.text(data.get("issuer_id")));
             out.addProperty("issuer_name", args.string("issuer_name"));
             out.addProperty("certificate", certificate);
-            out.add("ca_chain", pems(certificate));
+            out.add("ca_chain", Pem.certificates(certificate));
             out.addProperty("serial_number", Field.text(data.get("serial_number")));
         }
         return ToolResult.json(out);
@@ -75,11 +71,11 @@ final class PkiIssuerTools {
         warnings(out, answer);
         // The signed certificate first, then its parents; Vault may list a parent in several fields.
         Set<String> chain = new LinkedHashSet<>();
-        pems(Field.text(signed.get("certificate"))).forEach(p -> chain.add(p.getAsString()));
+        Pem.certificates(Field.text(signed.get("certificate"))).forEach(p -> chain.add(p.getAsString()));
         if (signed.get("ca_chain") instanceof JsonArray parents) {
-            parents.forEach(p -> pems(Field.text(p)).forEach(q -> chain.add(q.getAsString())));
+            parents.forEach(p -> Pem.certificates(Field.text(p)).forEach(q -> chain.add(q.getAsString())));
         }
-        pems(Field.text(signed.get("issuing_ca"))).forEach(p -> chain.add(p.getAsString()));
+        Pem.certificates(Field.text(signed.get("issuing_ca"))).forEach(p -> chain.add(p.getAsString()));
         if (chain.isEmpty()) {
             throw new ToolException("Mount \"" + root + "\" returned no signed certificate for the intermediate.");
         }
@@ -135,16 +131,6 @@ final class PkiIssuerTools {
         urls.add("issuing_certificates", strings(base + "/ca"));
         urls.add("crl_distribution_points", strings(base + "/crl"));
         vault.post("{mount}/config/urls", urls).ok();
-    }
-
-    /** Every PEM certificate in {@code text}, in order. */
-    static JsonArray pems(String text) {
-        JsonArray out = new JsonArray();
-        Matcher m = PEM.matcher(text);
-        while (m.find()) {
-            out.add(m.group());
-        }
-        return out;
     }
 
     private static JsonArray strings(String... values) {

@@ -3,6 +3,7 @@ package vaultmcp.vault;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import vaultmcp.config.Limits;
 
 /**
  * A Vault API path made only of validated segments. Empty, "." and ".." segments and control
@@ -11,8 +12,6 @@ import java.util.List;
  * path.Join let "../sys/policy/root" escape).
  */
 public final class VaultPath {
-    private static final int MAX_SEGMENT = 512;
-
     private final List<String> segments;
 
     private VaultPath(List<String> segments) {
@@ -51,21 +50,19 @@ public final class VaultPath {
             throw new IllegalArgumentException("\"" + input + "\" contains an empty path segment (\"//\")");
         }
         if (segment.equals(".") || segment.equals("..")) {
-            throw new IllegalArgumentException("\"" + input + "\" contains a \"" + segment + "\" segment; paths may not leave their mount");
+            throw new IllegalArgumentException(
+                    "\"" + input + "\" contains a \"" + segment + "\" segment; paths may not leave their mount");
         }
-        if (segment.length() > MAX_SEGMENT) {
-            throw new IllegalArgumentException("a path segment is longer than " + MAX_SEGMENT + " characters");
+        if (segment.length() > Limits.MAX_PATH_SEGMENT_CHARS) {
+            throw new IllegalArgumentException(
+                    "a path segment is longer than " + Limits.MAX_PATH_SEGMENT_CHARS + " characters");
         }
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-                throw new IllegalArgumentException("the path contains a control character");
-            }
-            // A lone surrogate would be sent as "?" and name a different secret.
-            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < segment.length()
-                    && Character.isLowSurrogate(segment.charAt(++i)))) {
-                throw new IllegalArgumentException("the path contains an unpaired UTF-16 surrogate");
-            }
+        if (segment.chars().anyMatch(Character::isISOControl)) { // C0, DEL and C1
+            throw new IllegalArgumentException("the path contains a control character");
+        }
+        // A lone surrogate would be sent as "?" and name a different secret.
+        if (segment.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+            throw new IllegalArgumentException("the path contains an unpaired UTF-16 surrogate");
         }
         return segment;
     }
@@ -89,7 +86,7 @@ public final class VaultPath {
             }
             for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
                 int c = x & 0xff;
-                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
                     b.append((char) c);
                 } else {
                     b.append(String.format("%%%02X", c));

@@ -2,17 +2,19 @@ package vaultmcp.vault;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Predicate;
+import vaultmcp.config.Limits;
+import vaultmcp.json.StrictJson;
 
 /**
  * One answer from Vault: status and parsed body (null when Vault sent none, as on 204).
  * {@link #data()} refuses to read an error answer, so a tool cannot mistake a failure for data.
  */
 public record VaultResponse(String method, VaultPath path, int status, JsonObject body) {
-    private static final int MAX_ERRORS = 10;
-    private static final int MAX_ERROR_LENGTH = 500;
-
     /** The {@code data} object of a successful answer (empty when there is none). */
     public JsonObject data() throws VaultException {
         ok();
@@ -30,21 +32,30 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return status == 404 && errors().isEmpty();
     }
 
-    // TEMP until helper-b lands its predicates
+    // Vault's wording the tools match on, in one place. The texts are Vault's own (1.21, 2.x).
+
+    /** KV v2 refused a write: its {@code cas} is not the current version. */
     public boolean casMismatch() {
-        return status == 400 && errors().stream().anyMatch(e -> e.contains("check-and-set parameter did not match"));
+        return status == 400 && anyError(e -> e.contains("check-and-set parameter did not match"));
     }
 
+    /** PKI has no such role. */
     public boolean unknownRole() {
-        return status == 400 && errors().stream().anyMatch(e -> e.startsWith("unknown role"));
+        return status == 400 && anyError(e -> e.startsWith("unknown role"));
     }
 
+    /** A mount (secrets engine or auth method) already exists at that path, or the path overlaps one. */
     public boolean pathInUse() {
-        return status == 400 && errors().stream().anyMatch(e -> e.contains("path is already in use"));
+        return status == 400 && anyError(e -> e.contains("path is already in use"));
     }
 
+    /** PKI has no such issuer (Vault answers 500 for a name it cannot resolve), or nothing is there. */
     public boolean issuerNotFound() {
-        return status >= 400 && errors().stream().anyMatch(e -> e.contains("unable to find PKI issuer")) || notFound();
+        return status >= 400 && anyError(e -> e.contains("unable to find PKI issuer")) || notFound();
+    }
+
+    private boolean anyError(Predicate<String> test) {
+        return errors().stream().anyMatch(test);
     }
 
     public VaultResponse ok() throws VaultException {
@@ -54,20 +65,54 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return this;
     }
 
+    /** This answer as an exception: {@code Vault answered 403 for GET secret/data/x: "permission denied"}. */
     public VaultException failure() {
         List<String> errors = errors();
         String summary = "Vault answered " + status + " for " + method + " " + path
-                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors))
-                + (errors.stream().anyMatch(e -> e.startsWith("no handler for route")) ? " (no mount serves that path: call list_mounts)" : "");
+                + (errors.isEmpty() ? "" : ": " + quotes(errors))
+                + (anyError(e -> e.startsWith("no handler for route"))
+                        ? " (no mount serves that path: call list_mounts)" : "");
         return new VaultException(status, errors, summary);
     }
 
-    /** Vault's error strings, with go-multierror framing ("1 error occurred: * x") removed. */
+    /** This answer's errors quoted as Vault's, as {@link #quote} does. */
+    public String quoted() {
+        return quote(errors());
+    }
+
+    /**
+     * Texts from Vault (errors, warnings) for our own messages, quoted as Vault's:
+     * {@code Vault answered: "a"; "b"}, or {@code Vault answered nothing} when there are none.
+     * Each text is JSON-escaped, so a quote inside it cannot end the quotation, and one longer than
+     * {@link Limits#MAX_VAULT_QUOTE_CHARS} is cut there, marked by "..." after its closing quote.
+     */
+    public static String quote(List<String> texts) {
+        return texts.isEmpty() ? "Vault answered nothing" : "Vault answered: " + quotes(texts);
+    }
+
+    private static String quotes(List<String> texts) {
+        StringJoiner out = new StringJoiner("; ");
+        for (String text : texts) {
+            int cut = Limits.MAX_VAULT_QUOTE_CHARS;
+            if (text.length() <= cut) {
+                out.add(StrictJson.write(new JsonPrimitive(text)));
+            } else {
+                cut -= Character.isHighSurrogate(text.charAt(cut - 1)) ? 1 : 0; // never half a pair
+                out.add(StrictJson.write(new JsonPrimitive(text.substring(0, cut))) + "...");
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Vault's error strings, whole, with go-multierror framing ("1 error occurred: * x") removed.
+     * They are data: put them in a message only through {@link #quote}.
+     */
     public List<String> errors() {
         List<String> out = new ArrayList<>();
         for (String text : strings("errors")) {
             for (String line : text.split("\n")) {
-                if (out.size() == MAX_ERRORS) {
+                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
                     return out;
                 }
                 String item = line.strip();
@@ -76,7 +121,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
                 } else if (item.matches("\\d+ errors? occurred:") || item.isEmpty()) {
                     continue;
                 }
-                out.add(item.length() > MAX_ERROR_LENGTH ? item.substring(0, MAX_ERROR_LENGTH) + "..." : item);
+                out.add(item);
             }
         }
         return out;
@@ -92,7 +137,12 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         List<String> out = new ArrayList<>();
         JsonElement array = body == null ? null : body.get(member);
         if (array != null && array.isJsonArray()) {
-            array.getAsJsonArray().forEach(e -> out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString()));
+            for (JsonElement e : array.getAsJsonArray()) {
+                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
+                    break;
+                }
+                out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
+            }
         }
         return out;
     }

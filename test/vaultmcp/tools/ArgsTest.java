@@ -225,6 +225,23 @@ class ArgsTest {
         assertEquals("Invalid arguments: \"free\": the path contains a control character.", e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\"free\":\"a\\ud800b\"", "\"free\":\"\\udc00\"", "\"free\":\"x\\udfff\\ud800\"", "\"free\":\"\\ud83d\"",
+        "\"tags\":{\"k\\ud800\":\"v\"}", "\"tags\":{\"k\":\"v\\udc00\"}", "\"tags\":{\"ok\":\"v\",\"\\ud83d\":\"v\"}"})
+    void refusesUnpairedSurrogatesInAnyStringSoTwoKeysCannotCollideAtVault(String member) {
+        String name = member.substring(1, member.indexOf('"', 1));
+        assertEquals("Invalid arguments: \"" + name + "\" contains an unpaired UTF-16 surrogate.",
+                refused("{\"name\":\"x\"," + member + "}"));
+    }
+
+    @Test
+    void acceptsPairedSurrogatesInStringsAndMaps() throws ToolException {
+        Args args = check("{\"name\":\"\\ud83d\\udd11\",\"tags\":{\"\\ud83d\\udd11\":\"\\ud83d\\udd11\"}}");
+        assertEquals("\ud83d\udd11", args.string("name"));
+        assertEquals("\ud83d\udd11", args.object("tags").get("\ud83d\udd11").getAsString());
+    }
+
     @Test
     void acceptsTheSchemaSubsetItEnforces() {
         Args.checkSchema("t", SCHEMA);

@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,8 +34,9 @@ import vaultmcp.vault.Call.Op;
  * make it misbehave ({@link Fault}), record what it received and stop it. Requests run through
  * the same ordered pipeline as a real server (section 1), so the first failing check decides the
  * status. It trusts nothing it receives and binds 127.0.0.1 on a port chosen at run time. Shapes
- * follow Vault 1.21 (KV plugin 0.25 attribution fields, 307 redirects), checked against a real dev
- * server with the shared fidelity cases.
+ * follow Vault 1.21 (KV plugin 0.25 attribution fields), checked against a real dev server with the
+ * shared fidelity cases, except that a non-canonical path is refused with 400 as Vault 2.x (and
+ * 1.21.5+) does, where 1.21.1 redirects it.
  */
 public final class FakeVault implements AutoCloseable {
     public static final String DEFAULT_ROOT_TOKEN = "root";
@@ -234,15 +234,12 @@ public final class FakeVault implements AutoCloseable {
             }
         }
         String raw = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (nonCanonical(raw)) {
+            // Vault 2.x (and 1.21.5+) refuses what older servers redirected to the cleaned path.
+            return Reply.errors(400, "non-canonical path");
+        }
         if (!raw.startsWith("/v1/")) {
             return Reply.notFound();
-        }
-        String clean = cleanPath(raw);
-        if (!clean.equals(raw)) {
-            String location = clean + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            // Vault built with Go 1.25+ (1.21.x) redirects with 307; older builds used 301.
-            byte[] html = method.equals("GET") ? ("<a href=\"" + location + "\">Temporary Redirect</a>.\n\n").getBytes(StandardCharsets.UTF_8) : null;
-            return new Reply(307, "text/html; charset=utf-8", html, Map.of("Location", location));
         }
         String path = decoded.substring(4);
         Map<String, String> query = query(uri.getRawQuery());
@@ -416,27 +413,9 @@ public final class FakeVault implements AutoCloseable {
         return out;
     }
 
-    /** Go's path.Clean on the escaped path, keeping a trailing slash (ServeMux's canonical form). */
-    static String cleanPath(String raw) {
-        List<String> out = new ArrayList<>();
-        String[] parts = raw.split("/", -1);
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.equals(".")) {
-                continue;
-            }
-            if (p.equals("..")) {
-                if (!out.isEmpty()) {
-                    out.remove(out.size() - 1);
-                }
-                continue;
-            }
-            out.add(p);
-        }
-        String clean = "/" + String.join("/", out);
-        if (raw.endsWith("/") && !clean.endsWith("/")) {
-            clean += "/";
-        }
-        return clean;
+    /** A raw path Go's path.Clean would change: it holds "//", "/./" or "/../", or ends in "/." or "/..". */
+    static boolean nonCanonical(String raw) {
+        return raw.contains("//") || raw.contains("/./") || raw.contains("/../")
+                || raw.endsWith("/.") || raw.endsWith("/..");
     }
 }

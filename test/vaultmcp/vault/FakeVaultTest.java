@@ -1,6 +1,7 @@
 package vaultmcp.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** FakeVault answers as a real dev server does (the shared fidelity cases) and its test hooks work. */
 class FakeVaultTest {
@@ -134,6 +137,25 @@ class FakeVaultTest {
         fake.stop();
         IOException e = assertThrows(IOException.class, () -> get(fake, "sys/health", null));
         assertTrue(e instanceof ConnectException || e.getCause() instanceof ConnectException, e.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"secret//data/x", "secret/data//x", "secret/data/x//", "secret/./data/x",
+        "secret/../sys/mounts", "secret/data/x/.", "secret/data/x/..", "./sys/mounts", "../v1/sys/mounts"})
+    void refusesANonCanonicalPathAsVault2Does(String path) throws Exception {
+        try (FakeVault fake = new FakeVault()) {
+            HttpResponse<String> r = get(fake, path, "root");
+            assertEquals(400, r.statusCode(), path);
+            assertEquals("{\"errors\":[\"non-canonical path\"]}\n", r.body());
+            assertTrue(r.headers().firstValue("Location").isEmpty(), "no redirect");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"secret/data/x.", "secret/data/.x", "secret/data/..x/y", "secret/data/x/...",
+        "secret/data/%2e%2e", "secret/data/%2E/x"})
+    void servesPathsWhoseDotsAreNotWholeSegments(String path) {
+        assertFalse(FakeVault.nonCanonical("/v1/" + path), path);
     }
 
     @Test

@@ -185,11 +185,12 @@ class VaultClientTest {
     }
 
     @Test
-    void returnsErrorAnswersWithVaultsErrors() throws Exception {
+    void returnsErrorAnswersWithVaultsErrorsQuotedInTheFailure() throws Exception {
         HttpServer server = server(new CopyOnWriteArrayList<>(), json(403, "{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}"));
         VaultResponse r = client(address(server), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null);
         assertEquals(403, r.status());
         assertEquals(List.of("permission denied"), r.errors());
+        assertEquals("Vault answered 403 for GET sys/mounts: \"permission denied\"", r.failure().getMessage());
     }
 
     @ParameterizedTest

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.config.Limits;
 
 class VaultPathTest {
     private static final VaultPath MOUNT = VaultPath.of("secret", "data");
@@ -78,10 +84,12 @@ class VaultPathTest {
     }
 
     @Test
-    void capsTheLengthOfASegment() {
-        assertEquals(512, MOUNT.append("a".repeat(512)).toString().length() - "secret/data/".length());
-        assertEquals("a path segment is longer than 512 characters", refused("a".repeat(513)));
-        assertEquals("a path segment is longer than 512 characters", refused("ok/" + "b".repeat(513)));
+    void capsTheLengthOfASegmentAtTheBoundInLimits() {
+        int max = Limits.MAX_PATH_SEGMENT_CHARS;
+        assertEquals(512, max);
+        assertEquals(max, MOUNT.append("a".repeat(max)).toString().length() - "secret/data/".length());
+        assertEquals("a path segment is longer than 512 characters", refused("a".repeat(max + 1)));
+        assertEquals("a path segment is longer than 512 characters", refused("ok/" + "b".repeat(max + 1)));
     }
 
     @ParameterizedTest
@@ -98,6 +106,75 @@ class VaultPathTest {
         VaultPath p = MOUNT.append("%2e%2e/%2E%2E/sys");
         assertEquals("secret/data/%252e%252e/%252E%252E/sys", p.encoded());
         assertEquals("secret/data/%2e%2e/%2E%2E/sys", p.toString());
+    }
+
+    @Test
+    void keepsALiteralPercentTwoEAndLookAlikeDotsSafe() {
+        assertEquals("secret/data/%252E", MOUNT.append("%2E").encoded());
+        assertEquals("secret/data/%252E%252E/%252e/x", MOUNT.append("/%2E%2E/%2e/x/").encoded());
+        assertEquals("secret/data/%EF%BC%8E%EF%BC%8E/%E2%80%A4%E2%80%A4",
+                MOUNT.append("\uff0e\uff0e/\u2024\u2024").encoded());
+    }
+
+    /** Pieces of hostile paths: slashes, dots, encoded dots and slashes, characters that only look like dots. */
+    private static final List<String> PIECES = List.of("", "/", "//", ".", "..", "...", "a", "%2e", "%2E", "%2e%2e",
+            "%2f", "%252e", "\u2024", "\uff0e", "\u3002", "\\", ";", "?", "%");
+    /** The refusals a hostile path may meet (no piece holds a control character or is long). */
+    private static final String REFUSALS = "(?s)\".*\" contains (an empty path segment \\(\"//\"\\)"
+            + "|a \"\\.\\.?\" segment; paths may not leave their mount)";
+
+    /** Every sequence of up to three pieces, then a fixed-seed sample of longer ones. */
+    private static List<String> hostileInputs() {
+        List<String> out = new ArrayList<>();
+        List<String> level = List.of("");
+        for (int length = 1; length <= 3; length++) {
+            List<String> next = new ArrayList<>();
+            for (String prefix : level) {
+                PIECES.forEach(piece -> next.add(prefix + piece));
+            }
+            out.addAll(next);
+            level = next;
+        }
+        Random random = new Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = 4 + random.nextInt(5); n > 0; n--) {
+                b.append(PIECES.get(random.nextInt(PIECES.size())));
+            }
+            out.add(b.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void neverEncodesAnEmptyDotOrDotDotSegmentWhateverTheInput() {
+        int accepted = 0;
+        int refused = 0;
+        for (String input : hostileInputs()) {
+            String encoded;
+            try {
+                encoded = MOUNT.append(input).encoded();
+            } catch (IllegalArgumentException e) {
+                // Refusing is one of the two allowed outcomes, and only for a documented reason.
+                assertTrue(e.getMessage().matches(REFUSALS), input + ": " + e.getMessage());
+                refused++;
+                continue;
+            }
+            accepted++;
+            String where = "\"" + input + "\" -> " + encoded;
+            assertFalse(FakeVault.nonCanonical("/v1/" + encoded), where);
+            assertFalse(encoded.toLowerCase(Locale.ROOT).matches(".*%2[ef].*"), where + " spells a dot or slash");
+            assertSegmentsAreNames(encoded, where);
+            String decoded = URI.create("/" + encoded).getPath().substring(1);
+            assertSegmentsAreNames(decoded, where + " (decoded, as Vault reads it)");
+        }
+        assertTrue(accepted > 1000 && refused > 1000, accepted + " accepted, " + refused + " refused");
+    }
+
+    private static void assertSegmentsAreNames(String path, String where) {
+        for (String segment : path.split("/", -1)) {
+            assertFalse(segment.isEmpty() || segment.equals(".") || segment.equals(".."), where);
+        }
     }
 
     @Test
