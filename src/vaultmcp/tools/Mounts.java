@@ -2,7 +2,9 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -31,9 +33,10 @@ final class Mounts {
 
     /**
      * What Vault says is at a path: the mount table entry of a mount there, or of the mount the
-     * path lies inside ({@code inside} is then its path); {@code known == false} when Vault would not say.
+     * path lies inside ({@code inside} is then its path); {@code known == false} when Vault would not
+     * say, and {@code refusal} holds why.
      */
-    private record Lookup(JsonObject entry, String inside, boolean known) {}
+    private record Lookup(JsonObject entry, String inside, boolean known, List<String> refusal) {}
 
     private final LongSupplier clock;
     private final Map<String, Entry> cache = new LinkedHashMap<>(16, 0.75f, false) {
@@ -80,7 +83,7 @@ final class Mounts {
         Lookup lookup = lookup(vault, path);
         if (!lookup.known()) {
             throw new ToolException("Vault refused to say what kind of mount \"" + name + "\" is: the mount does not exist, "
-                    + "or the token may not use it. Call list_mounts to see the mounts.");
+                    + "or the token may not use it (" + VaultResponse.quote(lookup.refusal()) + "). Call list_mounts to see the mounts.");
         }
         if (lookup.entry() == null) {
             throw new ToolException("There is no mount \"" + name + "\". Call list_mounts to see the mounts.");
@@ -127,16 +130,18 @@ final class Mounts {
         if (preflight.status() == 200) {
             JsonObject entry = preflight.data();
             String at = Field.text(entry.get("path"));
-            return new Lookup(entry, at.isEmpty() || at.equals(name + "/") ? null : at, true);
+            return new Lookup(entry, at.isEmpty() || at.equals(name + "/") ? null : at, true, List.of());
         }
         if (preflight.status() != 403 && preflight.status() != 404) {
             preflight.ok();
         }
         VaultResponse table = vault.send("GET", VaultPath.of("sys", "mounts"), null, null);
         if (table.status() == 403) {
-            return new Lookup(null, null, false);
+            List<String> refusal = new ArrayList<>(preflight.errors());
+            refusal.addAll(table.errors());
+            return new Lookup(null, null, false, refusal);
         }
         JsonElement entry = table.data().get(name + "/");
-        return new Lookup(entry instanceof JsonObject e ? e : null, null, true);
+        return new Lookup(entry instanceof JsonObject e ? e : null, null, true, List.of());
     }
 }

@@ -66,16 +66,16 @@ for (const mode of TRANSPORTS) {
     test('an unknown mount is an error that points to list_mounts, for the KV tools of a root and a limited token', async () => {
       toolError(await root.call('read_secret', { mount: 'nosuch', path: 'a' }), 'There is no mount "nosuch"', 'list_mounts');
       toolError(await root.call('list_secrets', { mount: 'nosuch' }), 'There is no mount "nosuch"');
-      // Without read on sys/mounts Vault cannot tell "no such mount" from "not yours": its preflight message is passed on.
+      // Without read on sys/mounts Vault cannot tell "no such mount" from "not yours": its preflight message is quoted.
       toolError(await limited.call('read_secret', { mount: 'nosuch', path: 'a' }), '"nosuch"', 'preflight capability check returned 403');
       await stillServes(root);
       await stillServes(limited);
     });
 
-    test('an unknown mount is an error with Vault\'s message for the PKI tools', async () => {
+    test('an unknown mount is refused by the type lookup for the PKI tools, with a pointer to list_mounts', async () => {
       for (const [tool, args] of [['list_pki_roles', {}], ['list_pki_issuers', {}], ['read_pki_role', { role_name: 'web' }],
         ['read_pki_issuer', { issuer_name: 'default' }]]) {
-        toolError(await root.call(tool, { mount: 'nosuch', ...args }), 'nosuch/', 'no handler for route');
+        toolError(await root.call(tool, { mount: 'nosuch', ...args }), 'There is no mount "nosuch"', 'list_mounts');
       }
       await stillServes(root);
     });

@@ -54,7 +54,7 @@ for (const mode of TRANSPORTS) {
       assert.equal((await mountOf(m('kv1'))).body.data.type, 'kv');
       assert.notEqual((await mountOf(m('kv1'))).body.data.options?.version, '2');
 
-      toolError(await peer.call('create_mount', { type: 'kv', path: 'kv1' }), 'path is already in use');
+      toolError(await peer.call('create_mount', { type: 'kv', path: 'kv1' }), 'there is already a kv mount there');
     });
 
     test('write_secret writes KV v2 keys, merging into the latest version', async () => {
@@ -126,6 +126,24 @@ for (const mode of TRANSPORTS) {
       toolError(await peer.call('delete_secret', { mount, path: 'svc/api' }), 'is deleted');
     });
 
+    test('the PKI tools reach only PKI mounts: a token role, a KV secret or the empty mount is never touched', async () => {
+      const mount = m('kv2');
+      await api.must('POST', `${mount}/data/team/roles/db`, { data: { password: 'kept' } });
+      await api.must('POST', 'auth/token/roles/e2e-reach', { allowed_policies: ['default'] });
+      toolError(await peer.call('read_pki_role', { mount: `${mount}/data/team`, role_name: 'db' }), `lies inside the mount "${mount}/"`);
+      toolError(await peer.call('list_pki_roles', { mount: 'auth/token' }), '"auth/token"');
+      toolError(await peer.call('delete_pki_role', { mount: 'auth/token', role_name: 'e2e-reach' }), '"auth/token"');
+      toolError(await peer.call('delete_pki_role', { mount: `${mount}/metadata/team`, role_name: 'db' }), 'lies inside');
+      toolError(await peer.call('issue_pki_certificate', { mount, role_name: 'r', common_name: 'a.example.com' }),
+        'is a kv secrets engine, not a PKI engine');
+      toolError(await peer.call('read_pki_role', { mount: '//', role_name: 'x' }), 'must name a mount');
+      toolError(await peer.call('create_mount', { type: 'kv', path: '//' }), 'must name a mount');
+      toolError(await peer.call('delete_mount', { path: 'sys' }), 'belongs to Vault itself');
+      assert.equal((await api.must('GET', 'auth/token/roles/e2e-reach')).body.data.allowed_policies[0], 'default');
+      assert.equal((await api.must('GET', `${mount}/data/team/roles/db`)).body.data.data.password, 'kept');
+      assert.equal((await api.must('GET', `${mount}/metadata/team/roles/db`)).body.data.current_version, 1);
+    });
+
     test('delete_secret removes a KV v1 key, then the whole secret', async () => {
       const mount = m('kv1');
       assert.deepEqual(structured(await peer.call('delete_secret', { mount, path: 'cfg', key: 'a' })).keys, ['b', 'c']);
@@ -148,7 +166,7 @@ for (const mode of TRANSPORTS) {
       const real = (await api.must('GET', `sys/mounts/${m('pki')}`)).body.data;
       assert.deepEqual([real.type, real.config.max_lease_ttl], ['pki', 43800 * 3600]);
       structured(await peer.call('enable_pki', { path: m('pki-int') }));
-      toolError(await peer.call('enable_pki', { path: m('pki') }), 'path is already in use');
+      toolError(await peer.call('enable_pki', { path: m('pki') }), 'there is already a pki mount there');
     });
 
     let rootB;
