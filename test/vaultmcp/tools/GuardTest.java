@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import vaultmcp.vault.FakeVault;
+import vaultmcp.vault.Fault;
 import vaultmcp.vault.RecordedRequest;
 
 /** The guard: each mount argument must be a mount of its declared engine, and nothing else is sent. */
@@ -130,6 +131,13 @@ class GuardTest {
         assertTrue(error.contains("is a kv secrets engine, not a PKI engine"), error);
         assertTrue(tools.sent("DELETE", "pki/roles/db").isEmpty());
         assertFalse(tools.sent("GET", "sys/internal/ui/mounts/pki").isEmpty());
+    }
+
+    @Test
+    void anOddShapeInVaultsAnswerIsAnErrorResultNotAnInternalError() {
+        fake.inject(Fault.answer(404, "{\"data\":{\"metadata\":{\"version\":3,\"destroyed\":{}}}}").on("secret/data/x"));
+        String error = tools.error("read_secret", "{\"mount\":\"secret\",\"path\":\"x\"}");
+        assertTrue(error.startsWith("Vault's answer to read_secret has an unexpected shape"), error);
     }
 
     @Test
