@@ -52,7 +52,7 @@ final class KvTools {
         }
         if (answer.notFound()) {
             throw new ToolException("There is no secret " + where + (wanted == null ? "" : " with version " + wanted)
-                    + ". Call list_secrets to see what exists.");
+                    + ". Call {tool:list_secrets} to see what exists.");
         }
         answer.ok();
         JsonObject out = located(vault, version);

@@ -169,7 +169,7 @@ final class KvWriteTools {
             case LIVE -> current;
             case DELETED -> throw new ToolException("The latest version (" + current.version() + ") of secret " + where
                     + " is deleted; nothing changed.");
-            case MISSING -> throw new ToolException("There is no secret " + where + "; nothing changed. Call list_secrets to see what exists.");
+            case MISSING -> throw new ToolException("There is no secret " + where + "; nothing changed. Call {tool:list_secrets} to see what exists.");
         };
     }
 

@@ -57,7 +57,7 @@ final class MountWriteTools {
         } else {
             JsonElement entry = table.data().get(path + "/");
             if (!(entry instanceof JsonObject mount)) {
-                throw new ToolException("There is no mount \"" + path + "\"; nothing was deleted. Call list_mounts to see the mounts.");
+                throw new ToolException("There is no mount \"" + path + "\"; nothing was deleted. Call {tool:list_mounts} to see the mounts.");
             }
             out.addProperty("type", Field.text(mount.get("type")));
             out.addProperty("existed", "yes");
@@ -92,7 +92,7 @@ final class MountWriteTools {
             vault.delete("sys/mounts/{path}").ok();
             undo = "the new mount was removed again";
         } catch (VaultException e) {
-            undo = "removing the new mount failed too (" + e.getMessage() + "), so call delete_mount for \"" + path + "\"";
+            undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \"" + path + "\"";
         }
         throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" (" + problem + "); "
                 + undo + ".");
@@ -109,7 +109,7 @@ final class MountWriteTools {
         VaultResponse answer = vault.post("sys/mounts/{path}", body);
         if (answer.pathInUse()) {
             throw new ToolException("Cannot mount at \"" + vault.named("path") + "\": " + answer.quoted()
-                    + ". Choose another path (list_mounts shows the mounts), or delete that mount first.");
+                    + ". Choose another path ({tool:list_mounts} shows the mounts), or delete that mount first.");
         }
         answer.ok();
     }

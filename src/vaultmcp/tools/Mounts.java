@@ -69,7 +69,7 @@ final class Mounts {
                 throw new ToolException("Cannot mount at \"" + name + "\": "
                         + (lookup.inside() == null ? "there is already a " + Field.text(lookup.entry().get("type")) + " mount there"
                                 : "it lies inside the mount \"" + lookup.inside() + "\"")
-                        + ". Choose another path (list_mounts shows the mounts), or delete that mount first.");
+                        + ". Choose another path ({tool:list_mounts} shows the mounts), or delete that mount first.");
             }
             return new Mount(path, declared, 0);
         }
@@ -83,10 +83,10 @@ final class Mounts {
         Lookup lookup = lookup(vault, path);
         if (!lookup.known()) {
             throw new ToolException("Vault refused to say what kind of mount \"" + name + "\" is: the mount does not exist, "
-                    + "or the token may not use it (" + VaultResponse.quote(lookup.refusal()) + "). Call list_mounts to see the mounts.");
+                    + "or the token may not use it (" + VaultResponse.quote(lookup.refusal()) + "). Call {tool:list_mounts} to see the mounts.");
         }
         if (lookup.entry() == null) {
-            throw new ToolException("There is no mount \"" + name + "\". Call list_mounts to see the mounts.");
+            throw new ToolException("There is no mount \"" + name + "\". Call {tool:list_mounts} to see the mounts.");
         }
         if (lookup.inside() != null) {
             throw new ToolException("\"" + name + "\" is not a mount: it lies inside the mount \"" + lookup.inside()

@@ -85,7 +85,7 @@ final class PkiIssuerTools {
         String id = importedIssuer(imported);
         if (id.isEmpty()) {
             throw new ToolException("Mount \"" + mount + "\" did not import the signed intermediate as a new issuer; "
-                    + "call list_pki_issuers to see its issuers.");
+                    + "call {tool:list_pki_issuers} to see its issuers.");
         }
         JsonObject name = new JsonObject();
         name.addProperty("issuer_name", args.string("issuer_name"));

@@ -44,7 +44,7 @@ final class PkiTools {
         VaultResponse answer = vault.get("{mount}/issuer/{issuer_name}");
         if (answer.issuerNotFound()) {
             throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \"" + vault.named("mount")
-                    + "\". Call list_pki_issuers to see the issuers.");
+                    + "\". Call {tool:list_pki_issuers} to see the issuers.");
         }
         JsonObject out = new JsonObject();
         out.addProperty("mount", vault.named("mount"));
@@ -71,7 +71,7 @@ final class PkiTools {
         VaultResponse answer = vault.get("{mount}/roles/{role_name}");
         if (answer.notFound()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
-                    + "\". Call list_pki_roles to see the roles.");
+                    + "\". Call {tool:list_pki_roles} to see the roles.");
         }
         JsonObject out = new JsonObject();
         out.addProperty("mount", vault.named("mount"));

@@ -47,7 +47,7 @@ final class PkiWriteTools {
         VaultResponse existing = vault.get("{mount}/roles/{role_name}");
         if (existing.notFound()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
-                    + "\"; nothing was deleted. Call list_pki_roles to see the roles.");
+                    + "\"; nothing was deleted. Call {tool:list_pki_roles} to see the roles.");
         }
         existing.ok();
         vault.delete("{mount}/roles/{role_name}").ok();
@@ -67,7 +67,7 @@ final class PkiWriteTools {
         VaultResponse answer = vault.post("{mount}/issue/{role_name}", body);
         if (answer.unknownRole()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
-                    + "\". Call list_pki_roles to see the roles, or create_pki_role to make one.");
+                    + "\". Call {tool:list_pki_roles} to see the roles, or {tool:create_pki_role} to make one.");
         }
         JsonObject data = answer.data();
         JsonObject out = located(vault);

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import vaultmcp.config.ConfigException;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
 import vaultmcp.vault.Vault;
@@ -27,10 +30,15 @@ import vaultmcp.vault.VaultException;
  * out entirely unless operations are enabled: not listed, and unknown to {@code tools/call}.
  */
 public final class ToolTable {
-    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "privileged", "vault",
+    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "toolset", "privileged", "vault",
             "annotations", "inputSchema", "outputSchema");
+    /** How descriptions and messages name a tool, so that the name gets MCP_TOOL_PREFIX: {@code {tool:list_mounts}}. */
+    private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
 
-    /** A tool as offered: its public definition (as in tools/list), its declared reach and its handler. */
+    /**
+     * A tool as offered: its manifest name, its public definition (as in tools/list, with the
+     * prefixed name), its declared reach and its handler.
+     */
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, ToolHandler handler) {
         JsonObject inputSchema() {
             return definition.getAsJsonObject("inputSchema");
@@ -39,33 +47,52 @@ public final class ToolTable {
 
     private final Map<String, Tool> tools;
     private final List<String> order;
+    private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
+    /** The default selection: every tool of the default toolsets, privileged ones only with {@code enableOperations}. */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
+        this(manifest, handlers, Selection.defaults(enableOperations));
+    }
+
+    private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection) {
+        this.selection = selection;
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
+            seen.add(element.getAsJsonObject().get("name").getAsString());
+        }
+        Set<String> named = new TreeSet<>();
+        for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             String name = entry.get("name").getAsString();
-            check(seen.add(name), "duplicate manifest entry " + name);
+            check(named.add(name), "duplicate manifest entry " + name);
             check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name " + name);
             check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
             check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
-                    && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint"),
-                    name + ": needs title, description, privileged, annotations.readOnlyHint, inputSchema");
-            check(entry.get("privileged").getAsBoolean() != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
+                    && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint")
+                    && entry.has("toolset") && entry.get("toolset").getAsString().matches("[a-z]+"),
+                    name + ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
+            boolean privileged = entry.get("privileged").getAsBoolean();
+            check(privileged != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
                     name + ": privileged must be the opposite of readOnlyHint");
             check(handlers.containsKey(name), "manifest entry " + name + " has no handler");
             Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
             Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
-            boolean privileged = entry.get("privileged").getAsBoolean();
-            if (privileged && !enableOperations) {
+            Matcher reference = REFERENCE.matcher(StrictJson.write(entry));
+            while (reference.find()) {
+                check(seen.contains(reference.group(1)), name + ": description names an unknown tool " + reference.group());
+            }
+            if (!selection.offers(name, entry.get("toolset").getAsString(), privileged)) {
                 continue;
             }
             JsonObject definition = entry.deepCopy();
-            definition.remove("privileged");
-            definition.remove("vault");
-            offered.put(name, new Tool(name, definition, reach, privileged, handlers.get(name)));
+            for (String internal : List.of("toolset", "privileged", "vault")) {
+                definition.remove(internal);
+            }
+            definition.addProperty("name", selection.prefix() + name);
+            definition = parse(resolve(StrictJson.write(definition)));
+            offered.put(selection.prefix() + name, new Tool(name, definition, reach, privileged, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler " + name + " has no manifest entry");
@@ -74,14 +101,36 @@ public final class ToolTable {
         this.order = List.copyOf(offered.keySet());
     }
 
+    /**
+     * The tools {@code selection} offers. Names the operator gave that the manifest does not know,
+     * or privileged tools named while operations are off, are a configuration error.
+     */
+    public static ToolTable select(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
+            throws ConfigException {
+        selection.check(manifest);
+        return new ToolTable(manifest, handlers, selection);
+    }
+
+    /** {@code text} with every {@code {tool:name}} written as the name clients see (with MCP_TOOL_PREFIX). */
+    public String resolve(String text) {
+        return REFERENCE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(selection.prefix() + m.group(1)));
+    }
+
     /** Reads the manifest bundled in the jar. */
     public static JsonArray bundledManifest() {
         try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
             check(in != null, "tools.json is missing from the jar");
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new StrictJson(32).parse(text).getAsJsonObject().getAsJsonArray("tools");
-        } catch (IOException | JsonException e) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonArray("tools");
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonObject parse(String text) {
+        try {
+            return new StrictJson(32).parse(text).getAsJsonObject();
+        } catch (JsonException e) {
+            throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
         }
     }
 
@@ -96,7 +145,7 @@ public final class ToolTable {
             Args args = Args.check(tool.inputSchema(), arguments);
             return tool.handler().call(args, Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged()));
         } catch (ToolException | VaultException e) {
-            return ToolResult.error(e.getMessage());
+            return ToolResult.error(resolve(e.getMessage()));
         } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
             // Thrown by gson's getAs* on a field of Vault's answer that has another shape than Vault documents.
             // From anywhere else it is our bug, and McpServer answers -32603.

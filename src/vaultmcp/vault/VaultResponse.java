@@ -71,7 +71,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         String summary = "Vault answered " + status + " for " + method + " " + path
                 + (errors.isEmpty() ? "" : ": " + quotes(errors))
                 + (anyError(e -> e.startsWith("no handler for route"))
-                        ? " (no mount serves that path: call list_mounts)" : "");
+                        ? " (no mount serves that path: call {tool:list_mounts})" : "");
         return new VaultException(status, errors, summary);
     }
 

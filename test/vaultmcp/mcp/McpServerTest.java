@@ -70,7 +70,7 @@ class McpServerTest {
     private static JsonObject entry(String name, boolean privileged, String properties, String required) {
         return json("{\"name\":\"" + name + "\",\"title\":\"" + name + "\",\"description\":\"Test tool " + name + "\","
                 + "\"privileged\":" + privileged + ",\"annotations\":{\"readOnlyHint\":" + !privileged + "},"
-                + "\"vault\":{\"mounts\":{},\"requests\":[\"GET sys/mounts\"]},"
+                + "\"toolset\":\"sys\",\"vault\":{\"mounts\":{},\"requests\":[\"GET sys/mounts\"]},"
                 + "\"inputSchema\":{\"type\":\"object\",\"properties\":" + properties + ",\"required\":" + required
                 + ",\"additionalProperties\":false}}");
     }

@@ -28,7 +28,7 @@ class ToolTableTest {
     static JsonObject entry(String name, boolean privileged) {
         return ArgsTest.object("{\"name\":\"" + name + "\",\"title\":\"Title of " + name + "\",\"description\":\"Does " + name + "\","
                 + "\"privileged\":" + privileged + ",\"annotations\":{\"readOnlyHint\":" + !privileged + "},"
-                + "\"vault\":{\"mounts\":{\"mount\":\"kv\"},\"requests\":[\"GET {mount}/x\"]},"
+                + "\"toolset\":\"kv\",\"vault\":{\"mounts\":{\"mount\":\"kv\"},\"requests\":[\"GET {mount}/x\"]},"
                 + "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"mount\":{\"type\":\"string\",\"description\":\"m\"}},"
                 + "\"additionalProperties\":false}}");
     }
@@ -103,14 +103,14 @@ class ToolTableTest {
 
     @Test
     void failsStartUpClearlyWhenAnEntryLacksARequiredField() {
-        for (String field : List.of("title", "description", "privileged", "inputSchema", "annotations", "readOnlyHint")) {
+        for (String field : List.of("title", "description", "toolset", "privileged", "inputSchema", "annotations", "readOnlyHint")) {
             JsonObject e = entry("a", false);
             if (field.equals("readOnlyHint")) {
                 e.getAsJsonObject("annotations").remove(field);
             } else {
                 e.remove(field);
             }
-            assertEquals("tool manifest: a: needs title, description, privileged, annotations.readOnlyHint, inputSchema",
+            assertEquals("tool manifest: a: needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema",
                     startUpFailure(manifest(e), handlers("a")), field);
         }
     }

@@ -54,7 +54,7 @@ class VaultResponseTest {
         VaultException e = errors(404, "no handler for route \"nomount/issuers\". route entry not found.").failure();
         assertEquals("Vault answered 404 for GET secret/data/app: "
                 + "\"no handler for route \\\"nomount/issuers\\\". route entry not found.\""
-                + " (no mount serves that path: call list_mounts)", e.getMessage());
+                + " (no mount serves that path: call {tool:list_mounts})", e.getMessage());
         assertFalse(errors(403, "permission denied").failure().getMessage().contains("list_mounts"));
     }
 
@@ -213,7 +213,7 @@ class VaultResponseTest {
         assertEquals(404, e.status());
         assertEquals("Vault answered 404 for GET secret/data/app: "
                 + "\"no handler for route \\\"nope/data/x\\\". route entry not found.\""
-                + " (no mount serves that path: call list_mounts)", e.getMessage());
+                + " (no mount serves that path: call {tool:list_mounts})", e.getMessage());
     }
 
     @ParameterizedTest

@@ -1,0 +1,125 @@
+package vaultmcp.security;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's path allowlist and denylist ({@code MCP_ALLOWED_PATHS}, {@code MCP_DENIED_PATHS}),
+ * in Vault's policy glob syntax: {@code +} stands for exactly one segment, a trailing {@code *} makes
+ * the rest a prefix. A path is allowed when no deny rule matches it and, if there are allow rules, one
+ * of them does: deny wins, and no allow rule means everything not denied.
+ */
+public final class PathRules {
+    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.~@:=,+*-]+(/[A-Za-z0-9_.~@:=,+*-]*)*");
+
+    /** One rule: its text, as the operator wrote it, and its segments. */
+    private record Rule(String text, List<String> segments, boolean prefix) {
+        boolean matches(String path) {
+            String[] parts = path.split("/", -1);
+            if (prefix ? parts.length < segments.size() : parts.length != segments.size()) {
+                return false;
+            }
+            for (int i = 0; i < segments.size(); i++) {
+                String want = segments.get(i);
+                boolean last = i == segments.size() - 1;
+                if (prefix && last ? !parts[i].startsWith(want) : !want.equals("+") && !want.equals(parts[i])) {
+                    return false;
+                }
+                if (want.equals("+") && parts[i].isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** True when some path below {@code folder} (which ends in "/") could match. */
+        boolean reachesBelow(String folder) {
+            String[] parts = folder.substring(0, folder.length() - 1).split("/", -1);
+            for (int i = 0; i < parts.length && i < segments.size(); i++) {
+                String want = segments.get(i);
+                boolean last = i == segments.size() - 1;
+                boolean fits = want.equals("+") || (prefix && last ? parts[i].startsWith(want) || want.startsWith(parts[i])
+                        : want.equals(parts[i]));
+                if (!fits) {
+                    return false;
+                }
+                if (prefix && last) {
+                    return true;
+                }
+            }
+            return parts.length < segments.size() || prefix;
+        }
+    }
+
+    private final List<Rule> allowed;
+    private final List<Rule> denied;
+
+    private PathRules(List<Rule> allowed, List<Rule> denied) {
+        this.allowed = allowed;
+        this.denied = denied;
+    }
+
+    /** No rules: everything allowed. */
+    public static PathRules none() {
+        return new PathRules(List.of(), List.of());
+    }
+
+    /**
+     * Parses the two comma-separated lists.
+     *
+     * @throws IllegalArgumentException naming the rule that is not a glob of Vault's syntax
+     */
+    public static PathRules parse(String allow, String deny) {
+        return new PathRules(rules(allow), rules(deny));
+    }
+
+    public boolean isEmpty() {
+        return allowed.isEmpty() && denied.isEmpty();
+    }
+
+    /** The rule that refuses {@code path}, or null when it is allowed. */
+    public String refusal(String path) {
+        for (Rule rule : denied) {
+            if (rule.matches(path)) {
+                return "MCP_DENIED_PATHS rule \"" + rule.text() + "\"";
+            }
+        }
+        if (!allowed.isEmpty() && allowed.stream().noneMatch(r -> r.matches(path))) {
+            return "MCP_ALLOWED_PATHS (no rule allows it)";
+        }
+        return null;
+    }
+
+    /**
+     * Whether a listing may show {@code path}: an allowed path, or a folder (ending in "/") below which
+     * an allowed path could lie and which no deny rule covers as a whole.
+     */
+    public boolean shows(String path) {
+        if (refusal(path) == null) {
+            return true;
+        }
+        if (!path.endsWith("/") || denied.stream().anyMatch(r -> r.prefix() && r.matches(path))) {
+            return false;
+        }
+        return allowed.stream().anyMatch(r -> r.reachesBelow(path));
+    }
+
+    private static List<Rule> rules(String list) {
+        List<Rule> out = new ArrayList<>();
+        if (list == null || list.isBlank()) {
+            return out;
+        }
+        for (String item : list.split(",")) {
+            String glob = item.strip().replaceFirst("^/", "");
+            if (!GLOB.matcher(glob).matches() || glob.indexOf('*') >= 0 && glob.indexOf('*') != glob.length() - 1) {
+                throw new IllegalArgumentException("\"" + item.strip() + "\" is not a path glob (segments of letters, "
+                        + "digits and _.-~@:=, ; \"+\" for one segment; \"*\" only at the end)");
+            }
+            boolean prefix = glob.endsWith("*");
+            String body = prefix ? glob.substring(0, glob.length() - 1) : glob;
+            out.add(new Rule(item.strip(), List.of(body.split("/", -1)), prefix));
+        }
+        return out;
+    }
+}
