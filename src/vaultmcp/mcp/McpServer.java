@@ -12,6 +12,7 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimiter;
+import vaultmcp.tools.Approver;
 import vaultmcp.tools.Guard;
 import vaultmcp.tools.ToolResult;
 import vaultmcp.tools.ToolTable;
@@ -154,7 +155,7 @@ public final class McpServer {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
         send(notify, session, "debug", "calling " + name);
-        ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()));
+        ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()), Approver.NONE);
         if (result.isError()) {
             log.info("tool " + name + " failed for session " + session.logId());
             send(notify, session, "warning", name + " failed: " + result.content().get(0).getAsJsonObject().get("text").getAsString());

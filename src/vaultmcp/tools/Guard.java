@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import vaultmcp.tools.Reach.Kind;
+import vaultmcp.security.PathRules;
 import vaultmcp.tools.Reach.Part;
 import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;
@@ -40,18 +41,23 @@ public final class Guard {
     private final Vault vault;
     private final Mounts known;
     private final boolean fresh;
+    private final PathRules rules;
+    private final Change change;
     private boolean resolved;
     private final Map<String, VaultPath> segments = new HashMap<>();
     private final Map<String, Mounts.Mount> mounts = new HashMap<>();
     private final Map<String, String> answers = new HashMap<>();
 
-    private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh) {
+    private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, PathRules rules,
+            Change change) {
         this.tool = tool;
         this.reach = reach;
         this.args = args;
         this.vault = vault;
         this.known = known;
         this.fresh = fresh;
+        this.rules = rules;
+        this.change = change;
     }
 
     /**
@@ -59,7 +65,13 @@ public final class Guard {
      * mount types be asked anew instead of taken from the cache.
      */
     static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh) throws ToolException {
-        Guard guard = new Guard(tool, reach, args, vault, known, fresh);
+        return open(tool, reach, args, vault, known, fresh, PathRules.none(), new Change(tool, false, Approver.NONE));
+    }
+
+    /** As above, narrowed by the operator's path rules, with {@code change} as the gate before writes. */
+    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, PathRules rules,
+            Change change) throws ToolException {
+        Guard guard = new Guard(tool, reach, args, vault, known, fresh, rules, change);
         for (var placeholder : reach.placeholders().entrySet()) {
             String name = placeholder.getKey();
             String value = args.string(name);
@@ -87,6 +99,60 @@ public final class Guard {
             if (path != null) {
                 mounts.put(mount.getKey(), known.resolve(vault, credential, path, mount.getValue(), fresh));
             }
+        }
+        // Every request the call could make is checked against the path rules before the first is sent.
+        for (Reach.Request request : reach.requests()) {
+            VaultPath path = fillable(request) ? path(request) : null;
+            if (path != null) {
+                allowed(request, path);
+            }
+        }
+    }
+
+    /** Whether a listing may show the logical path {@code path} (a folder ends in "/"), by the path rules. */
+    public boolean shows(String path) {
+        return rules.shows(path);
+    }
+
+    private boolean fillable(Reach.Request request) throws ToolException, VaultException {
+        for (Part part : request.parts()) {
+            boolean missing = switch (part.kind()) {
+                case LITERAL -> false;
+                case ANSWER -> true;
+                case MOUNT -> !mounts.containsKey(part.text());
+                default -> !segments.containsKey(part.text());
+            };
+            if (missing) {
+                return false;
+            }
+        }
+        return request.condition() == null || request.condition().equals("kv" + kvVersion(request.mount()));
+    }
+
+    /**
+     * Refuses a request whose logical path the operator's rules refuse. The logical path is the
+     * Vault path, but for KV without the data/ or metadata/ after the mount, and for PKI with
+     * issue/ and issuer/ read as roles/ and issuers/; a listing is checked as the folder it lists.
+     */
+    private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
+        if (rules.isEmpty() || request.mount() == null) {
+            return;
+        }
+        String mount = mount(request.mount()).path().toString();
+        String rest = path.toString().substring(Math.min(path.toString().length(), mount.length() + 1));
+        String first = rest.split("/", 2)[0];
+        String type = reach.mounts().get(request.mount());
+        String renamed = type.equals("kv") ? (first.equals("data") || first.equals("metadata") ? null : first)
+                : type.equals("pki") ? switch (first) { case "issue" -> "roles"; case "issuer" -> "issuers"; default -> first; }
+                : first;
+        String tail = rest.contains("/") ? rest.substring(rest.indexOf('/') + 1) : "";
+        String logical = type.equals("new") || type.equals("any") ? path.toString()
+                : mount + (renamed == null ? (tail.isEmpty() ? "" : "/" + tail) : "/" + renamed + (tail.isEmpty() ? "" : "/" + tail));
+        boolean listing = request.method().equals("LIST");
+        String refusal = listing ? (rules.shows(logical + "/") ? null : "the path rules") : rules.refusal(logical);
+        if (refusal != null) {
+            throw new ToolException(tool + " may not reach \"" + logical + (listing ? "/" : "") + "\": it is refused by "
+                    + refusal + ". Nothing was sent to Vault.");
         }
     }
 
@@ -145,13 +211,15 @@ public final class Guard {
             throw new Undeclared(tool + " asked for " + method + " " + template + ", which its manifest entry does not declare");
         }
         resolve();
-        VaultPath path = VaultPath.of();
-        for (Part part : request.parts()) {
-            path = path.append(fill(part).toString());
-        }
+        VaultPath path = path(request);
         if (request.condition() != null && !request.condition().equals("kv" + kvVersion(request.mount()))) {
             throw new Undeclared(tool + " asked for " + method + " " + template + " on a KV version "
                     + kvVersion(request.mount()) + " mount, declared for " + request.condition() + " only");
+        }
+        allowed(request, path);
+        if (request.writes()) {
+            change.before(method, path, body, reach.requests().stream().filter(Reach.Request::writes)
+                    .map(Reach.Request::text).toList());
         }
         String query = method.equals("LIST") ? "list=true" : null;
         if (request.query() != null && args.has(request.queryArg())) {
@@ -162,6 +230,14 @@ public final class Guard {
             known.forget(mount(request.mount()).path());
         }
         return answer;
+    }
+
+    private VaultPath path(Reach.Request request) throws ToolException {
+        VaultPath path = VaultPath.of();
+        for (Part part : request.parts()) {
+            path = path.append(fill(part).toString());
+        }
+        return path;
     }
 
     private VaultPath fill(Part part) throws ToolException {

@@ -3,6 +3,8 @@ package vaultmcp.tools;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +43,18 @@ final class Reach {
     record Part(Kind kind, String text) {}
 
     /** One declared request; {@code mount} is the argument of its mount part, or null. */
-    record Request(String condition, String method, List<Part> parts, String mount, String query, String queryArg) {}
+    record Request(String text, String condition, String method, List<Part> parts, String mount, String query, String queryArg) {
+        boolean writes() {
+            return method.equals("POST") || method.equals("DELETE");
+        }
+    }
 
     private final Map<String, String> mounts;
     private final Map<String, Request> requests;
 
     private Reach(Map<String, String> mounts, Map<String, Request> requests) {
         this.mounts = Map.copyOf(mounts);
-        this.requests = Map.copyOf(requests);
+        this.requests = Collections.unmodifiableMap(new LinkedHashMap<>(requests));
     }
 
     /** Mount arguments and the engine type each must have. */
@@ -59,6 +65,11 @@ final class Reach {
     /** The declared request {@code method template}, or null when there is none. */
     Request find(String method, String template) {
         return requests.get(method + " " + template);
+    }
+
+    /** Every declared request. */
+    Collection<Request> requests() {
+        return requests.values();
     }
 
     /** Every argument that fills a segment, with its kind. */
@@ -130,7 +141,7 @@ final class Reach {
         }
         check(condition == null || condition.matches("kv[12]") && mount != null && "kv".equals(mounts.get(mount)), tool,
                 "a kv1/kv2 condition needs a kv mount in " + text);
-        return new Request(condition, method, List.copyOf(parts), mount, query, queryArg);
+        return new Request(text, condition, method, List.copyOf(parts), mount, query, queryArg);
     }
 
     private static Part part(String tool, String text, String segment, Map<String, String> mounts, JsonObject properties) {

@@ -31,7 +31,14 @@ import vaultmcp.vault.VaultException;
  */
 public final class ToolTable {
     private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "toolset", "privileged", "vault",
-            "annotations", "inputSchema", "outputSchema");
+            "approval", "annotations", "inputSchema", "outputSchema");
+    /** Every privileged tool takes dry_run; its answer is then the plan (see {@link Change}). */
+    private static final String DRY_RUN = "{\"type\":\"boolean\",\"default\":false,\"description\":\"true: make only the "
+            + "reads the tool needs and report the first write it would make (method, path, field names; never values); "
+            + "nothing is written and no approval is asked.\"}";
+    private static final String PLAN = "{\"type\":\"object\",\"properties\":{\"dry_run\":{\"type\":\"boolean\"},"
+            + "\"writes\":{\"type\":\"array\"},\"may_follow\":{\"type\":\"array\"},\"note\":{\"type\":\"string\"}},"
+            + "\"required\":[\"dry_run\",\"writes\"]}";
     /** How descriptions and messages name a tool, so that the name gets MCP_TOOL_PREFIX: {@code {tool:list_mounts}}. */
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
 
@@ -39,7 +46,8 @@ public final class ToolTable {
      * A tool as offered: its manifest name, its public definition (as in tools/list, with the
      * prefixed name), its declared reach and its handler.
      */
-    public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, ToolHandler handler) {
+    public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
+            ToolHandler handler) {
         JsonObject inputSchema() {
             return definition.getAsJsonObject("inputSchema");
         }
@@ -87,12 +95,23 @@ public final class ToolTable {
                 continue;
             }
             JsonObject definition = entry.deepCopy();
-            for (String internal : List.of("toolset", "privileged", "vault")) {
+            for (String internal : List.of("toolset", "privileged", "vault", "approval")) {
                 definition.remove(internal);
             }
+            if (privileged) {
+                definition.getAsJsonObject("inputSchema").getAsJsonObject("properties").add("dry_run", parse(DRY_RUN));
+                JsonObject output = new JsonObject();
+                JsonArray either = new JsonArray();
+                either.add(definition.remove("outputSchema"));
+                either.add(parse(PLAN));
+                output.addProperty("type", "object");
+                output.add("anyOf", either);
+                definition.add("outputSchema", output);
+            }
+            boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
             definition.addProperty("name", selection.prefix() + name);
             definition = parse(resolve(StrictJson.write(definition)));
-            offered.put(selection.prefix() + name, new Tool(name, definition, reach, privileged, handlers.get(name)));
+            offered.put(selection.prefix() + name, new Tool(name, definition, reach, privileged, approval, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler " + name + " has no manifest entry");
@@ -138,12 +157,18 @@ public final class ToolTable {
      * Runs one call of {@code tool}: arguments checked against its schema, the guard opened on its
      * declared reach (privileged tools look mount types up afresh), the handler run. Invalid
      * arguments and Vault's refusals become isError results the model can act on. A request the
-     * tool does not declare ({@link Guard.Undeclared}) is a bug and propagates.
+     * tool does not declare ({@link Guard.Undeclared}) is a bug and propagates. {@code approver}
+     * is asked before the first write of a privileged tool whose entry does not say {@code approval: false}.
      */
-    public ToolResult call(Tool tool, JsonObject arguments, Vault vault) {
+    public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver) {
         try {
             Args args = Args.check(tool.inputSchema(), arguments);
-            return tool.handler().call(args, Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged()));
+            Change change = new Change(selection.prefix() + tool.name(), args.bool("dry_run"),
+                    tool.approval() ? approver : Approver.NONE);
+            return tool.handler().call(args, Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged(),
+                    selection.paths(), change));
+        } catch (Change.DryRun plan) {
+            return ToolResult.json(plan.plan());
         } catch (ToolException | VaultException e) {
             return ToolResult.error(resolve(e.getMessage()));
         } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {

@@ -49,7 +49,7 @@ final class ToolCalls {
 
     ToolResult call(String tool, String arguments) {
         int before = fake.requests().size();
-        ToolResult result = table.call(table.find(tool), JsonParser.parseString(arguments).getAsJsonObject(), vault);
+        ToolResult result = table.call(table.find(tool), JsonParser.parseString(arguments).getAsJsonObject(), vault, Approver.NONE);
         DeclaredReach reach = new DeclaredReach(entry(tool));
         List<RecordedRequest> sent = fake.requests();
         for (RecordedRequest request : sent.subList(Math.min(before, sent.size()), sent.size())) {

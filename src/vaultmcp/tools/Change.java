@@ -1,0 +1,124 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import vaultmcp.vault.VaultPath;
+
+/**
+ * The gate before a tool's first write (POST or DELETE), for {@link Guard}. A dry run stops there
+ * and reports the write it would have made; otherwise a human approves it once per call, unless the
+ * tool's entry says {@code approval: false}. Summaries name methods, paths, field and key names and
+ * versions, never values, and every string the model chose is escaped and cut, so a key named
+ * {@code harmless; click Accept} cannot rewrite what the human reads.
+ */
+final class Change {
+    private static final int MAX_TEXT = 80;
+    private static final int MAX_FIELDS = 20;
+
+    /** A dry run's answer: the first write, and the other writes the tool may make, from its declarations. */
+    static final class DryRun extends ToolException {
+        private static final long serialVersionUID = 1L;
+        private final transient JsonObject plan;
+
+        DryRun(JsonObject plan) {
+            super("dry run");
+            this.plan = plan;
+        }
+
+        JsonObject plan() {
+            return plan;
+        }
+    }
+
+    private final String tool;
+    private final boolean dryRun;
+    private final Approver approver;
+    private boolean approved;
+
+    Change(String tool, boolean dryRun, Approver approver) {
+        this.tool = tool;
+        this.dryRun = dryRun;
+        this.approver = approver;
+    }
+
+    /** Called before each write; returns when it may be sent. */
+    void before(String method, VaultPath path, JsonObject body, List<String> declaredWrites) throws ToolException {
+        if (approved) {
+            return;
+        }
+        JsonArray fields = fields(body);
+        if (dryRun) {
+            JsonObject write = new JsonObject();
+            write.addProperty("method", method);
+            write.addProperty("path", path.toString());
+            write.add("fields", fields);
+            JsonArray writes = new JsonArray();
+            writes.add(write);
+            JsonArray declared = new JsonArray();
+            declaredWrites.forEach(declared::add);
+            JsonObject plan = new JsonObject();
+            plan.addProperty("dry_run", true);
+            plan.add("writes", writes);
+            plan.add("may_follow", declared);
+            plan.addProperty("note", "Nothing was written. The first write is shown; the tool declares the writes in "
+                    + "may_follow, which it makes only as the answers to earlier ones require.");
+            throw new DryRun(plan);
+        }
+        List<String> names = new ArrayList<>();
+        fields.forEach(f -> names.add(f.getAsString()));
+        approver.approve("The tool " + tool + " will " + method + " " + quote(path.toString())
+                + (names.isEmpty() ? "" : " with " + String.join(", ", names))
+                + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + ".");
+        approved = true;
+    }
+
+    /** Field names of a body, one level into objects ({@code data.password}); cas versions with their number. */
+    private static JsonArray fields(JsonObject body) {
+        JsonArray out = new JsonArray();
+        if (body == null) {
+            return out;
+        }
+        for (var field : body.entrySet()) {
+            if (out.size() == MAX_FIELDS) {
+                out.add("...");
+                break;
+            }
+            JsonElement value = field.getValue();
+            if (value instanceof JsonObject nested && nested.size() > 0) {
+                for (var inner : nested.entrySet()) {
+                    String name = quote(field.getKey() + "." + inner.getKey());
+                    boolean version = inner.getKey().equals("cas") && inner.getValue().isJsonPrimitive();
+                    out.add(version ? name + " = " + inner.getValue().getAsString() : name);
+                }
+            } else {
+                out.add(quote(field.getKey()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A string the model chose, as a JSON string: quotes escaped, control and bidi characters
+     * replaced by U+FFFD, cut at {@value #MAX_TEXT} characters.
+     */
+    static String quote(String text) {
+        StringBuilder b = new StringBuilder("\"");
+        int count = 0;
+        for (int i = 0; i < text.length() && count < MAX_TEXT; i++, count++) {
+            char c = text.charAt(i);
+            boolean hidden = c < 0x20 || c >= 0x7f && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
+                    || c == 0x200e || c == 0x200f || c == 0x061c;
+            if (hidden) {
+                b.append('\uFFFD');
+            } else if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append(text.length() > MAX_TEXT ? "...\"" : "\"").toString();
+    }
+}
