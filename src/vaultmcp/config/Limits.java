@@ -45,4 +45,15 @@ public final class Limits {
     public static final int HTTP_MAX_HEADERS = 100;
     /** Bytes of all request headers together (sun.net.httpserver.maxReqHeaderSize). */
     public static final int HTTP_MAX_HEADER_BYTES = 32 * 1024;
+
+    // Transports, sessions and logs.
+    /**
+     * Longest VAULT_CLIENT_TIMEOUT or MCP_SESSION_IDLE_TIMEOUT. Far longer ones would overflow the
+     * nanosecond arithmetic of the clocks that enforce them.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
+    /** Slowest MCP_RATE_LIMIT_* rate, in requests per second: a refusal waits at most 1000 s. */
+    public static final double MIN_RATE = 0.001;
+    /** Fastest MCP_RATE_LIMIT_* rate, in requests per second. */
+    public static final int MAX_RATE = 1_000_000;
 }

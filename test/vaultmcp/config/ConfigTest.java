@@ -360,7 +360,7 @@ class ConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"10:20,10,20", "0.5:1,0.5,1", "1000000:1,1000000,1", "1e1:3,10,3"})
+    @CsvSource({"10:20,10,20", "0.5:1,0.5,1", "1000000:1,1000000,1", "1e1:3,10,3", "0.001:1,0.001,1"})
     void parsesRates(String text, double perSecond, int burst) throws ConfigException {
         assertEquals(new Config.Rate(perSecond, burst), parse(env("MCP_RATE_LIMIT_GLOBAL", text)).globalRate());
     }
@@ -375,6 +375,36 @@ class ConfigTest {
     @CsvSource({"90,PT1M30S", "30s,PT30S", "2m,PT2M", "1h,PT1H", "250ms,PT0.25S"})
     void parsesDurations(String text, String iso) throws ConfigException {
         assertEquals(Duration.parse(iso), parse(env("VAULT_CLIENT_TIMEOUT", text)).vaultTimeout());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MCP_SESSION_IDLE_TIMEOUT,3000000h", "MCP_SESSION_IDLE_TIMEOUT,169h",
+        "VAULT_CLIENT_TIMEOUT,604800001ms", "VAULT_CLIENT_TIMEOUT,9223372036854775807h",
+        "MCP_SESSION_IDLE_TIMEOUT,99999999999999999999999999s"})
+    void refusesADurationTooLongToEnforceNamingTheVariable(String name, String value) {
+        assertEquals(name + ": invalid value \"" + value + "\": must be at most 168h", onlyProblem(env(name, value)));
+    }
+
+    @Test
+    void acceptsTheLongestDuration() throws ConfigException {
+        Config c = parse(env("VAULT_CLIENT_TIMEOUT", "604800s", "MCP_SESSION_IDLE_TIMEOUT", "168h"));
+        assertEquals(Limits.MAX_DURATION, c.vaultTimeout());
+        assertEquals(Limits.MAX_DURATION, c.sessionIdleTimeout());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MCP_MAX_SESSIONS,99999999999,1 and 100000", "TRANSPORT_PORT,99999999999999999999,0 and 65535",
+        "TRANSPORT_PORT,-2147483649,0 and 65535"})
+    void refusesANumberTooLargeForAnIntAsOutOfRange(String name, String value, String range) {
+        assertEquals(name + ": invalid value \"" + value + "\": must be between " + range,
+                onlyProblem(env(name, value)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0009:1", "1e-300:1", "Infinity:5", "1000001:5"})
+    void refusesARateTooSlowForItsRetryHintOrTooFastToLimit(String value) {
+        assertEquals("MCP_RATE_LIMIT_GLOBAL: invalid value \"" + value + "\": the rate must be between 0.001 and"
+                + " 1000000 requests per second", onlyProblem(env("MCP_RATE_LIMIT_GLOBAL", value)));
     }
 
     @ParameterizedTest
