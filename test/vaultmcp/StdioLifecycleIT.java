@@ -116,6 +116,20 @@ class StdioLifecycleIT {
     }
 
     @Test
+    void aTokenOrNamespaceThatCannotTravelInAHeaderStopsStartUpWithoutShowingTheToken() throws Exception {
+        Map<String, String> env = McpProcess.env("http://127.0.0.1:1", TOKEN + "\r\nX-Evil: 1");
+        env.put("VAULT_NAMESPACE", "team\nX-Evil: 1");
+        try (McpProcess mcp = McpProcess.start(env)) {
+            assertEquals(2, mcp.waitForExit());
+            assertTrue(mcp.stderr().contains("VAULT_TOKEN: invalid value <masked>: "), mcp.stderr());
+            String shown = "VAULT_NAMESPACE: invalid value \"team\\u000aX-Evil: 1\": ";
+            assertTrue(mcp.stderr().contains(shown), mcp.stderr());
+            assertFalse(mcp.stderr().contains(TOKEN), mcp.stderr());
+            assertEquals(0, mcp.stdoutLines().size());
+        }
+    }
+
+    @Test
     void reportsEveryConfigurationProblemAtOnce() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("VAULT_ADDR", "ftp://vault.example");

@@ -56,4 +56,6 @@ public final class Limits {
     public static final double MIN_RATE = 0.001;
     /** Fastest MCP_RATE_LIMIT_* rate, in requests per second. */
     public static final int MAX_RATE = 1_000_000;
+    /** Longest Vault token, from the operator (VAULT_TOKEN) or from a caller (X-Vault-Token). */
+    public static final int MAX_TOKEN_CHARS = 4096;
 }

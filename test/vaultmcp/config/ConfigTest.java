@@ -319,6 +319,45 @@ class ConfigTest {
         assertEquals("0123456789abcdef0123", parse(Map.of(), "http", "--mcp-auth-token-file", secret.toString()).authToken().reveal());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"VAULT_TOKEN", "MCP_AUTH_TOKEN"})
+    void refusesATokenThatCannotTravelInAHeaderWithoutShowingIt(String name) {
+        String secret = "hvs.SECRET-never-shown";
+        // Ends are trimmed, so every bad character here is inside the value.
+        for (String bad : List.of(secret + "\r\nX-Evil: 1", secret + "\n" + secret, secret + "\u0000" + secret,
+                secret + " " + secret, secret + "\u0085" + secret, secret + "\u00e9" + secret, "\u007f" + secret,
+                secret + "x".repeat(Limits.MAX_TOKEN_CHARS))) {
+            List<String> problems = problems(env(name, bad));
+            assertEquals(List.of(name + ": invalid value <masked>: must be at most 4096 visible ASCII characters:"
+                    + " no spaces, line breaks or other control characters"), problems);
+        }
+    }
+
+    @Test
+    void acceptsTheLongestToken() throws ConfigException {
+        String longest = "h".repeat(Limits.MAX_TOKEN_CHARS);
+        assertEquals(longest, parse(env("VAULT_TOKEN", longest)).vaultToken().reveal());
+    }
+
+    @Test
+    void refusesAVaultTokenFileThatCannotTravelInAHeaderWithoutShowingIt() throws IOException {
+        Path token = file("token", "hvs.SECRET-never-shown\r\nX-Evil: 1\n");
+        List<String> problems = problems(Map.of(), "--vault-token-file", token.toString());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("VAULT_TOKEN: invalid value <masked>: "), problems.get(0));
+        assertFalse(problems.get(0).contains("SECRET"), problems.get(0));
+    }
+
+    @Test
+    void refusesANamespaceWithControlCharactersShowingThemEscaped() throws ConfigException {
+        assertEquals("VAULT_NAMESPACE: invalid value \"team\\u000d\\u000aX-Evil: 1\": must be printable ASCII:"
+                + " no line breaks or other control characters",
+                onlyProblem(env("VAULT_NAMESPACE", "team\r\nX-Evil: 1")));
+        assertTrue(onlyProblem(env("VAULT_NAMESPACE", "te\u0000am")).startsWith("VAULT_NAMESPACE: invalid value"));
+        assertTrue(onlyProblem(env("VAULT_NAMESPACE", "t\u00e9am")).startsWith("VAULT_NAMESPACE: invalid value"));
+        assertEquals("admin/team a", parse(env("VAULT_NAMESPACE", "admin/team a")).vaultNamespace());
+    }
+
     @Test
     void refusesATokenFileThatCannotBeRead() {
         List<String> problems = problems(Map.of(), "--vault-token-file", dir.resolve("missing").toString());
