@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import vaultmcp.log.Log;
-import vaultmcp.security.OriginPolicy;
 
 /**
  * The operator's configuration: environment variables with the Go server's names, each also a
@@ -145,7 +144,7 @@ public record Config(
         if (config.authToken() != null && config.authToken().reveal().length() < 16) {
             problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
         }
-        if (action == Action.RUN && transport == Transport.HTTP && !OriginPolicy.isLoopback(config.host())) {
+        if (action == Action.RUN && transport == Transport.HTTP && !config.loopback()) {
             // 0.0.0.0 and :: are every interface, not loopback: the Go server let them through in plain text.
             if (cert == null) {
                 problems.add("TRANSPORT_HOST: " + config.host() + " is not loopback; serving beyond this machine needs MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE");
@@ -162,6 +161,11 @@ public record Config(
 
     public boolean tls() {
         return tlsCertFile != null;
+    }
+
+    /** Whether TRANSPORT_HOST means this machine only (see {@link Values#isLoopback}). */
+    public boolean loopback() {
+        return Values.isLoopback(host);
     }
 
     /** Help text listing every setting, generated from {@link #SETTINGS}. */

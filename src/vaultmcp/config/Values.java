@@ -1,8 +1,10 @@
 package vaultmcp.config;
 
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +124,26 @@ final class Values {
             throw new IllegalArgumentException("must be a host name or IP address");
         }
         return v;
+    }
+
+    /**
+     * True for the names that always mean this machine: localhost, 127.0.0.0/8 and ::1. The
+     * wildcard addresses 0.0.0.0 and :: are not loopback: they listen on every interface.
+     * Other names are never resolved, so a DNS answer cannot make a host count as loopback.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        if (!h.matches("(\\d{1,3}\\.){3}\\d{1,3}") && !h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     static String endpoint(String v) {

@@ -11,6 +11,7 @@ import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.tools.Args;
 import vaultmcp.tools.ToolException;
@@ -56,9 +57,10 @@ public final class McpServer {
 
     /**
      * Handles one message. Returns the response to send, or null when none is due (notifications,
-     * responses). Never throws.
+     * responses). Throws nothing but a rate-limit refusal, which the transport answers with
+     * {@link #rateLimited} (over HTTP with a Retry-After header too).
      */
-    public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) {
+    public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
         if (message.isResponse()) {
             return null;
         }
@@ -76,6 +78,13 @@ public final class McpServer {
             log.failure("request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));
         }
+    }
+
+    /** The answer to a request the rate limiter refused: -32010 with {@code data.retryAfterMs}. */
+    public static JsonObject rateLimited(JsonElement id, RateLimited e) {
+        JsonObject data = new JsonObject();
+        data.addProperty("retryAfterMs", e.retryAfterMs());
+        return JsonRpc.error(id, new RpcException(RpcException.RATE_LIMITED, e.getMessage(), data));
     }
 
     private void notification(Message message) {

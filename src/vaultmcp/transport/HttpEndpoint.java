@@ -18,6 +18,7 @@ import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
+import vaultmcp.security.RateLimited;
 
 /**
  * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
@@ -150,7 +151,13 @@ final class HttpEndpoint implements HttpHandler {
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
         }
         SseReply reply = new SseReply(exchange);
-        JsonObject response = server.handle(message, session, reply);
+        JsonObject response;
+        try {
+            response = server.handle(message, session, reply);
+        } catch (RateLimited e) {
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
+            response = McpServer.rateLimited(message.id(), e);
+        }
         if (initialize && response.has("result")) {
             exchange.getResponseHeaders().set("Mcp-Session-Id", session.id());
         } else if (initialize) {
@@ -161,7 +168,6 @@ final class HttpEndpoint implements HttpHandler {
         } else if (response == null) {
             send(exchange, 202, null);
         } else {
-            retryAfter(exchange, response);
             send(exchange, 200, response);
         }
     }
@@ -195,14 +201,6 @@ final class HttpEndpoint implements HttpHandler {
     private static boolean isJson(String contentType) {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).replaceAll("[\\s\"]", "");
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
-    }
-
-    private static void retryAfter(HttpExchange exchange, JsonObject response) {
-        JsonObject error = response.getAsJsonObject("error");
-        if (error != null && error.get("code").getAsInt() == RpcException.RATE_LIMITED) {
-            long ms = error.getAsJsonObject("data").get("retryAfterMs").getAsLong();
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf((ms + 999) / 1000));
-        }
     }
 
     /** Sends a whole answer: a JSON body, or none (status 202, 204). */

@@ -60,7 +60,7 @@ public final class HttpTransport implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
         this.endpoint = config.endpoint();
-        OriginPolicy policy = new OriginPolicy(OriginPolicy.isLoopback(config.host()), config.allowedHosts(),
+        OriginPolicy policy = new OriginPolicy(config.loopback(), config.allowedHosts(),
                 config.allowedOrigins(), config.corsMode(), tls);
         HttpSessions sessions = new HttpSessions(config.maxSessions(), config.sessionIdleTimeout(), limiter, System::nanoTime);
         HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken());

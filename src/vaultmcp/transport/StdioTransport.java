@@ -28,6 +28,7 @@ import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
+import vaultmcp.security.RateLimited;
 
 /**
  * MCP over stdin/stdout: one JSON-RPC message per line. stdout carries protocol messages only,
@@ -88,13 +89,13 @@ public final class StdioTransport {
             cancel(message.params().get("requestId"));
         }
         if (!"tools/call".equals(message.method()) || !message.isRequest()) {
-            write(server.handle(message, session, this::write));
+            write(answer(message));
             return;
         }
         String key = StrictJson.write(message.id());
         AtomicReference<Future<?>> self = new AtomicReference<>();
         FutureTask<Void> call = new FutureTask<>(() -> {
-            JsonObject response = server.handle(message, session, this::write);
+            JsonObject response = answer(message);
             // A cancelled request gets no answer; remove() tells whether we still own it.
             if (inFlight.remove(key, self.get()) && !Thread.currentThread().isInterrupted()) {
                 write(response);
@@ -108,6 +109,15 @@ public final class StdioTransport {
             return;
         }
         pool.execute(call);
+    }
+
+    /** The server's answer to one message, or null when none is due. */
+    private JsonObject answer(Message message) {
+        try {
+            return server.handle(message, session, this::write);
+        } catch (RateLimited e) {
+            return McpServer.rateLimited(message.id(), e);
+        }
     }
 
     private void cancel(JsonElement requestId) {

@@ -383,6 +383,18 @@ class ConfigTest {
     }
 
     @Test
+    void countsOnlyLocalhostAnd127And1AsLoopback() throws ConfigException {
+        for (String host : List.of("localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "[::1]",
+                "0:0:0:0:0:0:0:1")) {
+            assertTrue(parse(env("TRANSPORT_HOST", host)).loopback(), host);
+        }
+        for (String host : List.of("0.0.0.0", "::", "[::]", "10.0.0.1", "192.168.1.1", "localhost.example.com",
+                "127.0.0.1.nip.io", "example.com", "::ffff:10.0.0.1", "fe80::1")) {
+            assertFalse(parse(env("TRANSPORT_HOST", host)).loopback(), host);
+        }
+    }
+
+    @Test
     void refusesATlsCertificateWithoutAKeyAndTheReverse() throws IOException {
         String both = "MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither";
         Path pem = file("x.pem", "x");

@@ -34,6 +34,7 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.tools.ToolException;
 import vaultmcp.tools.ToolHandler;
@@ -115,10 +116,16 @@ class McpServerTest {
     }
 
     private JsonObject handle(McpServer server, String text) {
+        Message message;
         try {
-            return server.handle(codec.parse(text.getBytes(StandardCharsets.UTF_8)), session, notifications::add);
+            message = codec.parse(text.getBytes(StandardCharsets.UTF_8));
         } catch (JsonRpc.Failure e) {
             throw new AssertionError(text, e);
+        }
+        try {
+            return server.handle(message, session, notifications::add);
+        } catch (RateLimited e) {
+            return McpServer.rateLimited(message.id(), e); // as both transports answer it
         }
     }
 
@@ -397,7 +404,7 @@ class McpServerTest {
     }
 
     @Test
-    void survivesAStackOverflowInAHandler() {
+    void survivesAStackOverflowInAHandler() throws RateLimited {
         JsonArray manifest = new JsonArray();
         manifest.add(entry("overflow", false, "{}", "[]"));
         ToolTable table = new ToolTable(manifest, Map.of("overflow", (args, vault) -> {

@@ -19,6 +19,7 @@ import vaultmcp.config.Config.Rate;
 import vaultmcp.config.Secret;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.log.Log;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.tools.Tools;
@@ -54,7 +55,7 @@ class OperationsGatingTest {
             String text = "{\"jsonrpc\":\"2.0\",\"id\":" + ++id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
             try {
                 return server.handle(codec.parse(text.getBytes(StandardCharsets.UTF_8)), session, n -> { });
-            } catch (JsonRpc.Failure e) {
+            } catch (JsonRpc.Failure | RateLimited e) {
                 throw new AssertionError(e);
             }
         }
