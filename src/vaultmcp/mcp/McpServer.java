@@ -57,8 +57,8 @@ public final class McpServer {
 
     /**
      * Handles one message. Returns the response to send, or null when none is due (notifications,
-     * responses). Throws nothing but a rate-limit refusal, which the transport answers with
-     * {@link #rateLimited} (over HTTP with a Retry-After header too).
+     * responses); a failure while handling a request becomes its -32603 answer. A rate-limit refusal
+     * goes to the transport, which answers it with {@link #rateLimited} (over HTTP with Retry-After).
      */
     public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
         if (message.isResponse()) {
@@ -68,12 +68,12 @@ public final class McpServer {
             notification(message);
             return null;
         }
+        limiter.check(session.bucket()); // outside the try: its refusal, or a failure of its own, goes to the transport
         try {
-            limiter.check(session.bucket());
             return JsonRpc.result(message.id(), request(message, session, notify));
         } catch (RpcException e) {
             return JsonRpc.error(message.id(), e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
             // A failing handler costs one request, never the process or the stdio loop.
             log.failure("request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));

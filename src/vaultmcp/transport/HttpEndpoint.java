@@ -62,7 +62,7 @@ final class HttpEndpoint implements HttpHandler {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
                 }
                 send(exchange, e.status(), JsonRpc.error(null, new RpcException(e.code(), e.getMessage())));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 log.failure("HTTP " + exchange.getRequestMethod(), e);
                 send(exchange, 500, JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error")));
             }

@@ -111,12 +111,17 @@ public final class StdioTransport {
         pool.execute(call);
     }
 
-    /** The server's answer to one message, or null when none is due. */
+    /** The server's answer to one message, or null when none is due. Whatever fails, a request is answered. */
     private JsonObject answer(Message message) {
         try {
             return server.handle(message, session, this::write);
         } catch (RateLimited e) {
             return McpServer.rateLimited(message.id(), e);
+        } catch (RuntimeException | Error e) {
+            // Uncaught, it would end the read loop, or leave a tool call unanswered and its id in use for ever.
+            log.failure("request " + message.method(), e);
+            RpcException internal = new RpcException(RpcException.INTERNAL_ERROR, "Internal error");
+            return message.isRequest() ? JsonRpc.error(message.id(), internal) : null;
         }
     }
 

@@ -421,6 +421,29 @@ class McpServerTest {
     }
 
     @Test
+    void answersAnyErrorOfAHandlerWithInternalErrorUnderTheRequestsId() throws RateLimited {
+        // Not OutOfMemoryError here: should one escape, JUnit would end the whole run, not fail this test.
+        for (Error error : List.of(new NoClassDefFoundError("simulated"), new AssertionError(LEAK))) {
+            JsonArray manifest = new JsonArray();
+            manifest.add(entry("fails", false, "{}", "[]"));
+            ToolTable table = new ToolTable(manifest, Map.of("fails", (args, vault) -> {
+                throw error;
+            }), false);
+            McpServer failing = new McpServer(table, nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log,
+                    "1", 5, false);
+            Session s = freshSession();
+            failing.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
+                    "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });
+            Message call = new Message(new JsonPrimitive(2), "tools/call", JsonParser.parseString(
+                    "{\"name\":\"fails\",\"arguments\":{}}").getAsJsonObject());
+            assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}",
+                    StrictJson.write(failing.handle(call, s, n -> { })));
+            assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("failed ["), "a correlation id on stderr");
+            assertFalse(stderr.toString(StandardCharsets.UTF_8).contains(LEAK), "the detail stays out of the log line");
+        }
+    }
+
+    @Test
     void answersAnUnexpectedFailureWithAFixedInternalError() {
         initialized();
         JsonObject response = request("tools/call", "{\"name\":\"boom\",\"arguments\":{}}");
