@@ -137,12 +137,12 @@ public record Config(
                 r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
                 r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
                 r.get("MCP_AUTH_TOKEN", Values::token),
-                r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, 100_000)),
+                r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, Limits.MAX_SESSIONS)),
                 r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
                 r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, Log.LEVELS.toArray(String[]::new))),
                 r.get("ENABLE_VAULT_OPERATIONS", Values::bool));
-        if (config.authToken() != null && config.authToken().reveal().length() < 16) {
-            problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
+        if (config.authToken() != null && config.authToken().reveal().length() < Limits.MIN_AUTH_TOKEN_CHARS) {
+            problems.add("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters");
         }
         if (action == Action.RUN && transport == Transport.HTTP && !config.loopback()) {
             // 0.0.0.0 and :: are every interface, not loopback: the Go server let them through in plain text.

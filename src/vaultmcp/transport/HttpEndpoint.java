@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
@@ -85,7 +86,7 @@ final class HttpEndpoint implements HttpHandler {
             out.set("Access-Control-Allow-Methods", ALLOW);
             out.set("Access-Control-Allow-Headers", CORS_HEADERS);
             out.set("Access-Control-Expose-Headers", "Mcp-Session-Id, WWW-Authenticate, Retry-After");
-            out.set("Access-Control-Max-Age", "3600");
+            out.set("Access-Control-Max-Age", String.valueOf(Limits.CORS_MAX_AGE_SECONDS));
         }
         if (!path.equals(exchange.getRequestURI().getRawPath())) {
             throw new HttpError(404, "Not Found");

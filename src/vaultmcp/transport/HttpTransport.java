@@ -52,7 +52,7 @@ public final class HttpTransport implements AutoCloseable {
             this.server = HttpServer.create(address, Limits.HTTP_BACKLOG);
         }
         // A full queue refuses (the server then closes that connection) rather than grow without bound.
-        this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 60, TimeUnit.SECONDS,
+        this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(Limits.HTTP_QUEUE), runnable -> {
                     Thread t = new Thread(runnable, "http-worker");
                     t.setDaemon(true);

@@ -57,7 +57,7 @@ public final class StdioTransport {
     public void serve(InputStream in) throws InterruptedException {
         // Bounded queue; when it is full the reader runs the call itself, which slows the client down.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(Limits.STDIO_WORKERS, Limits.STDIO_WORKERS, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), runnable -> {
+                new ArrayBlockingQueue<>(Limits.STDIO_QUEUE), runnable -> {
                     Thread t = new Thread(runnable, "tool-call");
                     t.setDaemon(true);
                     return t;
@@ -73,7 +73,7 @@ public final class StdioTransport {
             log.warn("stdin closed: " + e.getClass().getSimpleName());
         } finally {
             pool.shutdown();
-            pool.awaitTermination(10, TimeUnit.MINUTES);
+            pool.awaitTermination(Limits.STDIO_DRAIN_TIME.toSeconds(), TimeUnit.SECONDS);
         }
     }
 

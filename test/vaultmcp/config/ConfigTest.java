@@ -150,6 +150,19 @@ class ConfigTest {
     }
 
     @Test
+    void takesTheSessionAndAuthTokenBoundsFromLimits() throws ConfigException {
+        String most = String.valueOf(Limits.MAX_SESSIONS);
+        assertEquals(Limits.MAX_SESSIONS, parse(env("MCP_MAX_SESSIONS", most)).maxSessions());
+        String tooMany = String.valueOf(Limits.MAX_SESSIONS + 1);
+        assertEquals("MCP_MAX_SESSIONS: invalid value \"" + tooMany + "\": must be between 1 and " + most,
+                onlyProblem(env("MCP_MAX_SESSIONS", tooMany)));
+        String shortest = "a".repeat(Limits.MIN_AUTH_TOKEN_CHARS);
+        assertEquals(shortest, parse(env("MCP_AUTH_TOKEN", shortest)).authToken().reveal());
+        assertEquals("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters",
+                onlyProblem(env("MCP_AUTH_TOKEN", shortest.substring(1))));
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.parse(Map.of(
                 "VAULT_ADDR", "ftp://x", "TRANSPORT_PORT", "99999", "MCP_RATE_LIMIT_GLOBAL", "0:5", "MCP_LOG_LEVEL", "loud"),
