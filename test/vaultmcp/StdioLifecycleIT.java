@@ -42,7 +42,8 @@ class StdioLifecycleIT {
             }
             assertTrue(vault.requests().isEmpty(), "no tool ran before initialize");
             mcp.initialize();
-            assertEquals(Manifest.readOnlyCount(), mcp.request("tools/list", null).result().getAsJsonArray("tools").size());
+            assertEquals(Manifest.readOnlyCount(),
+                    mcp.request("tools/list", null).result().getAsJsonArray("tools").size());
             mcp.assertServing();
         }
     }

@@ -48,7 +48,8 @@ class StdioOperationsIT {
             McpProcess.Reply reply = readOnly.call("write_secret", "{\"mount\":\"secret\",\"path\":\"x\",\"key\":\"k\",\"value\":\"v\"}");
             assertEquals(-32602, reply.code());
             assertEquals("Unknown tool: write_secret", reply.error().get("message").getAsString());
-            assertEquals(Manifest.readOnlyCount(), readOnly.request("tools/list", null).result().getAsJsonArray("tools").size());
+            assertEquals(Manifest.readOnlyCount(),
+                    readOnly.request("tools/list", null).result().getAsJsonArray("tools").size());
         }
         assertTrue(vault.requests().stream().noneMatch(r -> r.path().contains("/x")), "nothing reached Vault");
     }

@@ -167,11 +167,14 @@ final class Values {
 
     /** A credential sent as an HTTP header: empty for none, else visible ASCII only, so it cannot split the header. */
     static Secret token(String v) {
-        if (!v.isEmpty() && !v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (!v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
             throw new IllegalArgumentException("must be at most " + Limits.MAX_TOKEN_CHARS
                     + " visible ASCII characters: no spaces, line breaks or other control characters");
         }
-        return v.isEmpty() ? null : new Secret(v);
+        return new Secret(v);
     }
 
     /** A value sent as an HTTP header (X-Vault-Namespace): printable ASCII, so it cannot split the header. */

@@ -107,7 +107,8 @@ class StdioTransportTest {
     void answersAnErrorWhileHandlingARequestWithInternalErrorAndFreesItsId() throws Exception {
         send(INITIALIZE);
         assertTrue(next().contains("\"result\""));
-        List<Error> errors = List.of(new OutOfMemoryError("simulated"), new StackOverflowError(), new AssertionError("x"));
+        List<Error> errors = List.of(new OutOfMemoryError("simulated"), new StackOverflowError(),
+                new AssertionError("simulated"));
         for (Error error : errors) {
             failure.set(error);
             send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
