@@ -22,10 +22,13 @@ TEST_SOURCES := $(shell find test -name '*.java' -not -path '*/node_modules/*' |
 TEST_FILES   := $(shell find test -type f ! -name '*.java' -not -path '*/node_modules/*' -not -path 'test/e2e/*' | LC_ALL=C sort)
 JUNIT := java -Dvaultmcp.jar=$(abspath $(JAR)) -jar $(JUNIT_JAR) execute \
 	--class-path build/test-classes:build/classes:$(GSON_JAR) --scan-class-path build/test-classes \
-	--include-classname '^(.*Test|.*IT)$$' \
 	--disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree --reports-dir=build/test-reports
+# Which classes: <Unit>Test are fast units; <Thing>IT run the jar, open sockets or start processes.
+UNIT_TESTS := --include-classname '^.*Test$$'
+IT_TESTS   := --include-classname '^.*IT$$'
+ALL_TESTS  := --include-classname '^(.*Test|.*IT)$$'
 
-.PHONY: help deps jar run test unit conformance e2e dev-vault clean
+.PHONY: help deps jar run test unit it conformance e2e dev-vault clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,14 +77,23 @@ build/test-classes.stamp: build/classes.stamp $(TEST_SOURCES) $(TEST_FILES)
 	cd test && for f in $(TEST_FILES:test/%=%); do mkdir -p ../build/test-classes/$$(dirname $$f); cp $$f ../build/test-classes/$$f; done
 	touch $@
 
-unit: $(JAR) build/test-classes.stamp ## run the JUnit tests (unit and integration against a fake Vault)
+# One JUnit run of the classes $(1) selects, logged and counted in build/results.
+define junit
 	rm -rf build/results && mkdir -p build/results
-	$(JUNIT) | tee build/results/junit.log; scripts/count-results junit build/results/junit.log > build/results/junit.counts
+	$(JUNIT) $(1) | tee build/results/junit.log
+	scripts/count-results junit build/results/junit.log > build/results/junit.counts
 	@scripts/count-results total build/results/*.counts
+endef
+
+unit: $(JAR) build/test-classes.stamp ## run the fast JUnit unit tests (*Test classes)
+	$(call junit,$(UNIT_TESTS))
+
+it: $(JAR) build/test-classes.stamp ## run the JUnit integration tests (*IT: the jar over stdio and sockets)
+	$(call junit,$(IT_TESTS))
 
 test: $(JAR) build/test-classes.stamp ## run every test: JUnit, MCP conformance, end to end against a real Vault; ends with "N passed, N failed, N skipped"
 	rm -rf build/results && mkdir -p build/results
-	rc=0; $(JUNIT) | tee build/results/junit.log || rc=1; \
+	rc=0; $(JUNIT) $(ALL_TESTS) | tee build/results/junit.log || rc=1; \
 	scripts/count-results junit build/results/junit.log > build/results/junit.counts; \
 	scripts/conformance.sh || rc=1; \
 	scripts/e2e.sh || rc=1; \

@@ -42,7 +42,8 @@ class StdioLifecycleIT {
             }
             assertTrue(vault.requests().isEmpty(), "no tool ran before initialize");
             mcp.initialize();
-            assertEquals(7, mcp.request("tools/list", null).result().getAsJsonArray("tools").size());
+            assertEquals(Manifest.readOnlyCount(),
+                    mcp.request("tools/list", null).result().getAsJsonArray("tools").size());
             mcp.assertServing();
         }
     }
@@ -111,6 +112,20 @@ class StdioLifecycleIT {
         try (McpProcess mcp = McpProcess.start(env)) {
             assertEquals(2, mcp.waitForExit());
             assertTrue(mcp.stderr().contains("ENABLE_VAULT_OPERATIONS: invalid value \"yes-please\""), mcp.stderr());
+            assertEquals(0, mcp.stdoutLines().size());
+        }
+    }
+
+    @Test
+    void aTokenOrNamespaceThatCannotTravelInAHeaderStopsStartUpWithoutShowingTheToken() throws Exception {
+        Map<String, String> env = McpProcess.env("http://127.0.0.1:1", TOKEN + "\r\nX-Evil: 1");
+        env.put("VAULT_NAMESPACE", "team\nX-Evil: 1");
+        try (McpProcess mcp = McpProcess.start(env)) {
+            assertEquals(2, mcp.waitForExit());
+            assertTrue(mcp.stderr().contains("VAULT_TOKEN: invalid value <masked>: "), mcp.stderr());
+            String shown = "VAULT_NAMESPACE: invalid value \"team\\u000aX-Evil: 1\": ";
+            assertTrue(mcp.stderr().contains(shown), mcp.stderr());
+            assertFalse(mcp.stderr().contains(TOKEN), mcp.stderr());
             assertEquals(0, mcp.stdoutLines().size());
         }
     }

@@ -48,14 +48,15 @@ class StdioOperationsIT {
             McpProcess.Reply reply = readOnly.call("write_secret", "{\"mount\":\"secret\",\"path\":\"x\",\"key\":\"k\",\"value\":\"v\"}");
             assertEquals(-32602, reply.code());
             assertEquals("Unknown tool: write_secret", reply.error().get("message").getAsString());
-            assertEquals(7, readOnly.request("tools/list", null).result().getAsJsonArray("tools").size());
+            assertEquals(Manifest.readOnlyCount(),
+                    readOnly.request("tools/list", null).result().getAsJsonArray("tools").size());
         }
         assertTrue(vault.requests().stream().noneMatch(r -> r.path().contains("/x")), "nothing reached Vault");
     }
 
     @Test
-    void listsAllSixteenTools() {
-        assertEquals(16, mcp.request("tools/list", null).result().getAsJsonArray("tools").size());
+    void listsEveryTool() {
+        assertEquals(Manifest.allCount(), mcp.request("tools/list", null).result().getAsJsonArray("tools").size());
     }
 
     @Test

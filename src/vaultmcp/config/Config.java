@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import vaultmcp.log.Log;
-import vaultmcp.security.OriginPolicy;
 
 /**
  * The operator's configuration: environment variables with the Go server's names, each also a
@@ -112,8 +111,8 @@ public record Config(
 
         URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
         Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http").equals("stdio") ? Transport.STDIO : Transport.HTTP);
-        Secret token = r.get("VAULT_TOKEN", v -> v.isEmpty() ? null : new Secret(v));
-        if (token == null && action == Action.RUN && transport == Transport.STDIO) {
+        Secret token = r.get("VAULT_TOKEN", Values::token);
+        if (values.get("VAULT_TOKEN").isEmpty() && action == Action.RUN && transport == Transport.STDIO) {
             problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
         }
         Path cert = r.get("MCP_TLS_CERT_FILE", Values::readableFile);
@@ -122,7 +121,7 @@ public record Config(
             problems.add("MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither");
         }
         Config config = new Config(action, addr, token,
-                r.get("VAULT_NAMESPACE", v -> v),
+                r.get("VAULT_NAMESPACE", Values::headerValue),
                 r.get("VAULT_SKIP_VERIFY", Values::bool),
                 r.get("VAULT_CACERT", Values::readableFile),
                 r.get("VAULT_CAPATH", Values::directory),
@@ -137,15 +136,15 @@ public record Config(
                 cert, key,
                 r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
                 r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
-                r.get("MCP_AUTH_TOKEN", v -> v.isEmpty() ? null : new Secret(v)),
-                r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, 100_000)),
+                r.get("MCP_AUTH_TOKEN", Values::token),
+                r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, Limits.MAX_SESSIONS)),
                 r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
                 r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, Log.LEVELS.toArray(String[]::new))),
                 r.get("ENABLE_VAULT_OPERATIONS", Values::bool));
-        if (config.authToken() != null && config.authToken().reveal().length() < 16) {
-            problems.add("MCP_AUTH_TOKEN: must be at least 16 characters");
+        if (config.authToken() != null && config.authToken().reveal().length() < Limits.MIN_AUTH_TOKEN_CHARS) {
+            problems.add("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters");
         }
-        if (action == Action.RUN && transport == Transport.HTTP && !OriginPolicy.isLoopback(config.host())) {
+        if (action == Action.RUN && transport == Transport.HTTP && !config.loopback()) {
             // 0.0.0.0 and :: are every interface, not loopback: the Go server let them through in plain text.
             if (cert == null) {
                 problems.add("TRANSPORT_HOST: " + config.host() + " is not loopback; serving beyond this machine needs MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE");
@@ -162,6 +161,11 @@ public record Config(
 
     public boolean tls() {
         return tlsCertFile != null;
+    }
+
+    /** Whether TRANSPORT_HOST means this machine only (see {@link Values#isLoopback}). */
+    public boolean loopback() {
+        return Values.isLoopback(host);
     }
 
     /** Help text listing every setting, generated from {@link #SETTINGS}. */
@@ -240,7 +244,8 @@ public record Config(
                 return parser.apply(value);
             } catch (RuntimeException e) {
                 Setting setting = SETTINGS.stream().filter(s -> s.env().equals(env)).findFirst().orElseThrow();
-                problems.add(env + ": invalid value " + (setting.credential() ? "<masked>" : "\"" + value + "\"") + ": " + e.getMessage());
+                String shown = setting.credential() ? "<masked>" : "\"" + Log.escape(value) + "\"";
+                problems.add(env + ": invalid value " + shown + ": " + e.getMessage());
                 // Carry on with the default so every other problem is found too; we throw later.
                 return parser.apply(setting.defaultValue());
             }

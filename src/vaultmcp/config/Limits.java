@@ -56,4 +56,29 @@ public final class Limits {
     public static final int HTTP_MAX_HEADERS = 100;
     /** Bytes of all request headers together (sun.net.httpserver.maxReqHeaderSize). */
     public static final int HTTP_MAX_HEADER_BYTES = 32 * 1024;
+
+    // Transports, sessions and logs.
+    /**
+     * Longest VAULT_CLIENT_TIMEOUT or MCP_SESSION_IDLE_TIMEOUT. Far longer ones would overflow the
+     * nanosecond arithmetic of the clocks that enforce them.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
+    /** Slowest MCP_RATE_LIMIT_* rate, in requests per second: a refusal waits at most 1000 s. */
+    public static final double MIN_RATE = 0.001;
+    /** Fastest MCP_RATE_LIMIT_* rate, in requests per second. */
+    public static final int MAX_RATE = 1_000_000;
+    /** Longest token: VAULT_TOKEN, MCP_AUTH_TOKEN, or a caller's X-Vault-Token. */
+    public static final int MAX_TOKEN_CHARS = 4096;
+    /** Shortest MCP_AUTH_TOKEN: the bearer secret lends the server's own Vault token. */
+    public static final int MIN_AUTH_TOKEN_CHARS = 16;
+    /** Largest MCP_MAX_SESSIONS. */
+    public static final int MAX_SESSIONS = 100_000;
+    /** Random bytes in an HTTP session id (256 bits). */
+    public static final int SESSION_ID_BYTES = 32;
+    /** Seconds a browser may cache the answer to a CORS preflight (Access-Control-Max-Age). */
+    public static final int CORS_MAX_AGE_SECONDS = 3600;
+    /** Tool calls waiting for a stdio worker; beyond this the reader runs the call itself, slowing the client. */
+    public static final int STDIO_QUEUE = 64;
+    /** How long end of input on stdio waits for the tool calls still running before the process exits. */
+    public static final Duration STDIO_DRAIN_TIME = Duration.ofMinutes(10);
 }

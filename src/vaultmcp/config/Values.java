@@ -1,10 +1,14 @@
 package vaultmcp.config;
 
+import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +22,7 @@ import vaultmcp.config.Config.Rate;
  * message that, prefixed by the variable's name, tells the operator what is expected.
  */
 final class Values {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private Values() {}
 
@@ -57,31 +61,39 @@ final class Values {
     }
 
     static int integer(String v, int min, int max) {
-        int n;
+        BigInteger n;
         try {
-            n = Integer.parseInt(v);
+            n = new BigInteger(v); // any length: a number too large for an int is out of range, not malformed
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("must be a whole number");
         }
-        if (n < min || n > max) {
+        if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
             throw new IllegalArgumentException("must be between " + min + " and " + max);
         }
-        return n;
+        return n.intValue();
     }
 
-    /** A duration as Vault writes them: 90, 90s, 15m, 2h. */
+    /** A duration as Vault writes them: 90, 90s, 15m, 2h; more than zero, at most {@link Limits#MAX_DURATION}. */
     static Duration duration(String v) {
         Matcher m = DURATION.matcher(v);
         if (!m.matches()) {
             throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
+        ChronoUnit unit = switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> ChronoUnit.MILLIS;
+            case "m" -> ChronoUnit.MINUTES;
+            case "h" -> ChronoUnit.HOURS;
+            default -> ChronoUnit.SECONDS;
         };
+        Duration d;
+        try {
+            d = Duration.of(Long.parseLong(m.group(1)), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            d = ChronoUnit.FOREVER.getDuration(); // too long for a Duration: refused just below
+        }
+        if (d.compareTo(Limits.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("must be at most " + Limits.MAX_DURATION.toHours() + "h");
+        }
         if (d.isZero()) {
             throw new IllegalArgumentException("must be more than zero");
         }
@@ -90,16 +102,21 @@ final class Values {
 
     static Rate rate(String v) {
         String[] parts = v.split(":", -1);
+        Rate rate = null;
         try {
-            double perSecond = Double.parseDouble(parts[0]);
-            int burst = Integer.parseInt(parts[1]);
-            if (parts.length == 2 && perSecond > 0 && perSecond <= 1_000_000 && burst >= 1 && Double.isFinite(perSecond)) {
-                return new Rate(perSecond, burst);
-            }
-        } catch (RuntimeException e) {
-            // fall through to the message below
+            rate = parts.length == 2 ? new Rate(Double.parseDouble(parts[0]), Integer.parseInt(parts[1])) : null;
+        } catch (NumberFormatException e) {
+            // refused just below
         }
-        throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
+        if (rate == null || !(rate.perSecond() > 0) || rate.burst() < 1) {
+            throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
+        }
+        // Slower than the minimum, a refusal's retry hint would overflow; faster than the maximum is no limit.
+        if (!(rate.perSecond() >= Limits.MIN_RATE && rate.perSecond() <= Limits.MAX_RATE)) {
+            throw new IllegalArgumentException("the rate must be between " + Limits.MIN_RATE + " and "
+                    + Limits.MAX_RATE + " requests per second");
+        }
+        return rate;
     }
 
     static String host(String v) {
@@ -107,6 +124,26 @@ final class Values {
             throw new IllegalArgumentException("must be a host name or IP address");
         }
         return v;
+    }
+
+    /**
+     * True for the names that always mean this machine: localhost, 127.0.0.0/8 and ::1. The
+     * wildcard addresses 0.0.0.0 and :: are not loopback: they listen on every interface.
+     * Other names are never resolved, so a DNS answer cannot make a host count as loopback.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost")) {
+            return true;
+        }
+        if (!h.matches("(\\d{1,3}\\.){3}\\d{1,3}") && !h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     static String endpoint(String v) {
@@ -124,6 +161,26 @@ final class Values {
     static String oneOf(String v, String... allowed) {
         if (!Arrays.asList(allowed).contains(v)) {
             throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+
+    /** A credential sent as an HTTP header: empty for none, else visible ASCII only, so it cannot split the header. */
+    static Secret token(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (!v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
+            throw new IllegalArgumentException("must be at most " + Limits.MAX_TOKEN_CHARS
+                    + " visible ASCII characters: no spaces, line breaks or other control characters");
+        }
+        return new Secret(v);
+    }
+
+    /** A value sent as an HTTP header (X-Vault-Namespace): printable ASCII, so it cannot split the header. */
+    static String headerValue(String v) {
+        if (!v.matches("[\\x20-\\x7e]*")) {
+            throw new IllegalArgumentException("must be printable ASCII: no line breaks or other control characters");
         }
         return v;
     }

@@ -56,7 +56,8 @@ public final class Log {
         }
     }
 
-    private static String escape(String s) {
+    /** The text with every control character shown as its escape: a backslash, u and four hex digits. */
+    public static String escape(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {
             // C0, DEL and C1 (NEL ends a line for some readers, CSI drives terminals), and the Unicode line separators.

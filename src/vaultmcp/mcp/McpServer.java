@@ -11,6 +11,7 @@ import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.tools.Approver;
 import vaultmcp.tools.Guard;
@@ -55,9 +56,10 @@ public final class McpServer {
 
     /**
      * Handles one message. Returns the response to send, or null when none is due (notifications,
-     * responses). Never throws.
+     * responses); a failure while handling a request becomes its -32603 answer. A rate-limit refusal
+     * goes to the transport, which answers it with {@link #rateLimited} (over HTTP with Retry-After).
      */
-    public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) {
+    public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
         if (message.isResponse()) {
             return null;
         }
@@ -65,17 +67,24 @@ public final class McpServer {
             notification(message);
             return null;
         }
+        limiter.check(session.bucket()); // outside the try: its refusal, or a failure of its own, goes to the transport
         try {
-            limiter.check(session.bucket());
             return JsonRpc.result(message.id(), request(message, session, notify));
         } catch (RpcException e) {
             return JsonRpc.error(message.id(), e);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
             // A failing handler costs one request, never the process or the stdio loop.
             // An undeclared Vault request is named (tool, method, template), never its arguments.
             log.failure(e instanceof Guard.Undeclared ? e.getMessage() : "request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));
         }
+    }
+
+    /** The answer to a request the rate limiter refused: -32010 with {@code data.retryAfterMs}. */
+    public static JsonObject rateLimited(JsonElement id, RateLimited e) {
+        JsonObject data = new JsonObject();
+        data.addProperty("retryAfterMs", e.retryAfterMs());
+        return JsonRpc.error(id, new RpcException(RpcException.RATE_LIMITED, e.getMessage(), data));
     }
 
     private void notification(Message message) {

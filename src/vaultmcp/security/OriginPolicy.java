@@ -1,7 +1,5 @@
 package vaultmcp.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import vaultmcp.config.Config.CorsMode;
@@ -26,26 +24,6 @@ public final class OriginPolicy {
         this.allowedOrigins = List.copyOf(allowedOrigins);
         this.mode = mode;
         this.scheme = tls ? "https://" : "http://";
-    }
-
-    /**
-     * True for the names that always mean this machine: localhost, 127.0.0.0/8 and ::1. The
-     * wildcard addresses 0.0.0.0 and :: are not loopback: they listen on every interface.
-     * Other names are never resolved, so a DNS answer cannot make a host count as loopback.
-     */
-    public static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) {
-            return true;
-        }
-        if (!h.matches("(\\d{1,3}\\.){3}\\d{1,3}") && !h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The Host header: a loopback name when bound to loopback, else one the operator listed. Any port. */

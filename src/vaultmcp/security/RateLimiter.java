@@ -1,9 +1,7 @@
 package vaultmcp.security;
 
-import com.google.gson.JsonObject;
 import java.util.function.LongSupplier;
 import vaultmcp.config.Config.Rate;
-import vaultmcp.jsonrpc.RpcException;
 
 /**
  * Rate limits on every JSON-RPC request, on both transports: the caller's session bucket first,
@@ -26,23 +24,16 @@ public final class RateLimiter {
         return new TokenBucket(sessionRate.perSecond(), sessionRate.burst(), clock);
     }
 
-    /** @throws RpcException with code {@link RpcException#RATE_LIMITED} and {@code data.retryAfterMs} */
-    public void check(TokenBucket session) throws RpcException {
+    /** Takes a token from the session's bucket and the global one, or refuses the request. */
+    public void check(TokenBucket session) throws RateLimited {
         long wait = session.tryTake();
         if (wait > 0) {
-            throw limited("this session", wait);
+            throw new RateLimited("this session", wait);
         }
         wait = global.tryTake();
         if (wait > 0) {
             session.giveBack();
-            throw limited("the server", wait);
+            throw new RateLimited("the server", wait);
         }
-    }
-
-    private static RpcException limited(String scope, long waitMs) {
-        JsonObject data = new JsonObject();
-        data.addProperty("retryAfterMs", waitMs);
-        return new RpcException(RpcException.RATE_LIMITED,
-                "Rate limit exceeded for " + scope + "; retry after " + waitMs + " ms", data);
     }
 }

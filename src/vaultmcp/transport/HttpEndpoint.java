@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
@@ -18,6 +19,7 @@ import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
+import vaultmcp.security.RateLimited;
 
 /**
  * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
@@ -61,7 +63,7 @@ final class HttpEndpoint implements HttpHandler {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
                 }
                 send(exchange, e.status(), JsonRpc.error(null, new RpcException(e.code(), e.getMessage())));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 log.failure("HTTP " + exchange.getRequestMethod(), e);
                 send(exchange, 500, JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error")));
             }
@@ -84,7 +86,7 @@ final class HttpEndpoint implements HttpHandler {
             out.set("Access-Control-Allow-Methods", ALLOW);
             out.set("Access-Control-Allow-Headers", CORS_HEADERS);
             out.set("Access-Control-Expose-Headers", "Mcp-Session-Id, WWW-Authenticate, Retry-After");
-            out.set("Access-Control-Max-Age", "3600");
+            out.set("Access-Control-Max-Age", String.valueOf(Limits.CORS_MAX_AGE_SECONDS));
         }
         if (!path.equals(exchange.getRequestURI().getRawPath())) {
             throw new HttpError(404, "Not Found");
@@ -150,7 +152,13 @@ final class HttpEndpoint implements HttpHandler {
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
         }
         SseReply reply = new SseReply(exchange);
-        JsonObject response = server.handle(message, session, reply);
+        JsonObject response;
+        try {
+            response = server.handle(message, session, reply);
+        } catch (RateLimited e) {
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
+            response = McpServer.rateLimited(message.id(), e);
+        }
         if (initialize && response.has("result")) {
             exchange.getResponseHeaders().set("Mcp-Session-Id", session.id());
         } else if (initialize) {
@@ -161,7 +169,6 @@ final class HttpEndpoint implements HttpHandler {
         } else if (response == null) {
             send(exchange, 202, null);
         } else {
-            retryAfter(exchange, response);
             send(exchange, 200, response);
         }
     }
@@ -195,14 +202,6 @@ final class HttpEndpoint implements HttpHandler {
     private static boolean isJson(String contentType) {
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).replaceAll("[\\s\"]", "");
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
-    }
-
-    private static void retryAfter(HttpExchange exchange, JsonObject response) {
-        JsonObject error = response.getAsJsonObject("error");
-        if (error != null && error.get("code").getAsInt() == RpcException.RATE_LIMITED) {
-            long ms = error.getAsJsonObject("data").get("retryAfterMs").getAsLong();
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf((ms + 999) / 1000));
-        }
     }
 
     /** Sends a whole answer: a JSON body, or none (status 202, 204). */

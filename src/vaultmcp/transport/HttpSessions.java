@@ -7,14 +7,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import vaultmcp.config.Limits;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
 
 /**
- * The open HTTP sessions. Ids are 32 bytes from a CSPRNG in base64url (visible ASCII). A session
- * is bound to the caller that opened it, ends on DELETE or after an idle time, and there are at
- * most a fixed number: a full table refuses a new session (after dropping expired ones and the
- * least recently used session without credentials) rather than evict a live one with credentials. Each session keeps its own rate-limit bucket, so the buckets go away with it.
+ * The open HTTP sessions. Ids are {@link Limits#SESSION_ID_BYTES} bytes from a CSPRNG in base64url
+ * (visible ASCII). A session is bound to the caller that opened it, ends on DELETE or after an idle
+ * time, and there are at most a fixed number: a full table refuses a new session (after dropping
+ * expired ones and the least recently used session without credentials) rather than evict a live
+ * one with credentials. Each session keeps its own rate-limit bucket, so the buckets go away with it.
  */
 final class HttpSessions {
     private record Entry(Session session, HttpAuth.Caller caller, long lastUsed) {}
@@ -47,7 +49,7 @@ final class HttpSessions {
         if (table.size() >= max) {
             return null;
         }
-        byte[] bytes = new byte[32];
+        byte[] bytes = new byte[Limits.SESSION_ID_BYTES];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Session session = new Session(id, caller.vaultToken(), limiter.newSessionBucket());

@@ -52,7 +52,7 @@ public final class HttpTransport implements AutoCloseable {
             this.server = HttpServer.create(address, Limits.HTTP_BACKLOG);
         }
         // A full queue refuses (the server then closes that connection) rather than grow without bound.
-        this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 60, TimeUnit.SECONDS,
+        this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(Limits.HTTP_QUEUE), runnable -> {
                     Thread t = new Thread(runnable, "http-worker");
                     t.setDaemon(true);
@@ -60,7 +60,7 @@ public final class HttpTransport implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(pool);
         this.endpoint = config.endpoint();
-        OriginPolicy policy = new OriginPolicy(OriginPolicy.isLoopback(config.host()), config.allowedHosts(),
+        OriginPolicy policy = new OriginPolicy(config.loopback(), config.allowedHosts(),
                 config.allowedOrigins(), config.corsMode(), tls);
         HttpSessions sessions = new HttpSessions(config.maxSessions(), config.sessionIdleTimeout(), limiter, System::nanoTime);
         HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken());

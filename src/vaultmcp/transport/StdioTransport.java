@@ -28,6 +28,7 @@ import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
+import vaultmcp.security.RateLimited;
 
 /**
  * MCP over stdin/stdout: one JSON-RPC message per line. stdout carries protocol messages only,
@@ -56,7 +57,7 @@ public final class StdioTransport {
     public void serve(InputStream in) throws InterruptedException {
         // Bounded queue; when it is full the reader runs the call itself, which slows the client down.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(Limits.STDIO_WORKERS, Limits.STDIO_WORKERS, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(64), runnable -> {
+                new ArrayBlockingQueue<>(Limits.STDIO_QUEUE), runnable -> {
                     Thread t = new Thread(runnable, "tool-call");
                     t.setDaemon(true);
                     return t;
@@ -72,7 +73,7 @@ public final class StdioTransport {
             log.warn("stdin closed: " + e.getClass().getSimpleName());
         } finally {
             pool.shutdown();
-            pool.awaitTermination(10, TimeUnit.MINUTES);
+            pool.awaitTermination(Limits.STDIO_DRAIN_TIME.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
@@ -88,13 +89,13 @@ public final class StdioTransport {
             cancel(message.params().get("requestId"));
         }
         if (!"tools/call".equals(message.method()) || !message.isRequest()) {
-            write(server.handle(message, session, this::write));
+            write(answer(message));
             return;
         }
         String key = StrictJson.write(message.id());
         AtomicReference<Future<?>> self = new AtomicReference<>();
         FutureTask<Void> call = new FutureTask<>(() -> {
-            JsonObject response = server.handle(message, session, this::write);
+            JsonObject response = answer(message);
             // A cancelled request gets no answer; remove() tells whether we still own it.
             if (inFlight.remove(key, self.get()) && !Thread.currentThread().isInterrupted()) {
                 write(response);
@@ -108,6 +109,20 @@ public final class StdioTransport {
             return;
         }
         pool.execute(call);
+    }
+
+    /** The server's answer to one message, or null when none is due. Whatever fails, a request is answered. */
+    private JsonObject answer(Message message) {
+        try {
+            return server.handle(message, session, this::write);
+        } catch (RateLimited e) {
+            return McpServer.rateLimited(message.id(), e);
+        } catch (RuntimeException | Error e) {
+            // Uncaught, it would end the read loop, or leave a tool call unanswered and its id in use for ever.
+            log.failure("request " + message.method(), e);
+            RpcException internal = new RpcException(RpcException.INTERNAL_ERROR, "Internal error");
+            return message.isRequest() ? JsonRpc.error(message.id(), internal) : null;
+        }
     }
 
     private void cancel(JsonElement requestId) {

@@ -150,6 +150,19 @@ class ConfigTest {
     }
 
     @Test
+    void takesTheSessionAndAuthTokenBoundsFromLimits() throws ConfigException {
+        String most = String.valueOf(Limits.MAX_SESSIONS);
+        assertEquals(Limits.MAX_SESSIONS, parse(env("MCP_MAX_SESSIONS", most)).maxSessions());
+        String tooMany = String.valueOf(Limits.MAX_SESSIONS + 1);
+        assertEquals("MCP_MAX_SESSIONS: invalid value \"" + tooMany + "\": must be between 1 and " + most,
+                onlyProblem(env("MCP_MAX_SESSIONS", tooMany)));
+        String shortest = "a".repeat(Limits.MIN_AUTH_TOKEN_CHARS);
+        assertEquals(shortest, parse(env("MCP_AUTH_TOKEN", shortest)).authToken().reveal());
+        assertEquals("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters",
+                onlyProblem(env("MCP_AUTH_TOKEN", shortest.substring(1))));
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.parse(Map.of(
                 "VAULT_ADDR", "ftp://x", "TRANSPORT_PORT", "99999", "MCP_RATE_LIMIT_GLOBAL", "0:5", "MCP_LOG_LEVEL", "loud"),
@@ -319,6 +332,45 @@ class ConfigTest {
         assertEquals("0123456789abcdef0123", parse(Map.of(), "http", "--mcp-auth-token-file", secret.toString()).authToken().reveal());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"VAULT_TOKEN", "MCP_AUTH_TOKEN"})
+    void refusesATokenThatCannotTravelInAHeaderWithoutShowingIt(String name) {
+        String secret = "hvs.SECRET-never-shown";
+        // Ends are trimmed, so every bad character here is inside the value.
+        for (String bad : List.of(secret + "\r\nX-Evil: 1", secret + "\n" + secret, secret + "\u0000" + secret,
+                secret + " " + secret, secret + "\u0085" + secret, secret + "\u00e9" + secret, "\u007f" + secret,
+                secret + "x".repeat(Limits.MAX_TOKEN_CHARS))) {
+            List<String> problems = problems(env(name, bad));
+            assertEquals(List.of(name + ": invalid value <masked>: must be at most 4096 visible ASCII characters:"
+                    + " no spaces, line breaks or other control characters"), problems);
+        }
+    }
+
+    @Test
+    void acceptsTheLongestToken() throws ConfigException {
+        String longest = "h".repeat(Limits.MAX_TOKEN_CHARS);
+        assertEquals(longest, parse(env("VAULT_TOKEN", longest)).vaultToken().reveal());
+    }
+
+    @Test
+    void refusesAVaultTokenFileThatCannotTravelInAHeaderWithoutShowingIt() throws IOException {
+        Path token = file("token", "hvs.SECRET-never-shown\r\nX-Evil: 1\n");
+        List<String> problems = problems(Map.of(), "--vault-token-file", token.toString());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("VAULT_TOKEN: invalid value <masked>: "), problems.get(0));
+        assertFalse(problems.get(0).contains("SECRET"), problems.get(0));
+    }
+
+    @Test
+    void refusesANamespaceWithControlCharactersShowingThemEscaped() throws ConfigException {
+        assertEquals("VAULT_NAMESPACE: invalid value \"team\\u000d\\u000aX-Evil: 1\": must be printable ASCII:"
+                + " no line breaks or other control characters",
+                onlyProblem(env("VAULT_NAMESPACE", "team\r\nX-Evil: 1")));
+        assertTrue(onlyProblem(env("VAULT_NAMESPACE", "te\u0000am")).startsWith("VAULT_NAMESPACE: invalid value"));
+        assertTrue(onlyProblem(env("VAULT_NAMESPACE", "t\u00e9am")).startsWith("VAULT_NAMESPACE: invalid value"));
+        assertEquals("admin/team a", parse(env("VAULT_NAMESPACE", "admin/team a")).vaultNamespace());
+    }
+
     @Test
     void refusesATokenFileThatCannotBeRead() {
         List<String> problems = problems(Map.of(), "--vault-token-file", dir.resolve("missing").toString());
@@ -344,6 +396,18 @@ class ConfigTest {
     }
 
     @Test
+    void countsOnlyLocalhostAnd127And1AsLoopback() throws ConfigException {
+        for (String host : List.of("localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "[::1]",
+                "0:0:0:0:0:0:0:1")) {
+            assertTrue(parse(env("TRANSPORT_HOST", host)).loopback(), host);
+        }
+        for (String host : List.of("0.0.0.0", "::", "[::]", "10.0.0.1", "192.168.1.1", "localhost.example.com",
+                "127.0.0.1.nip.io", "example.com", "::ffff:10.0.0.1", "fe80::1")) {
+            assertFalse(parse(env("TRANSPORT_HOST", host)).loopback(), host);
+        }
+    }
+
+    @Test
     void refusesATlsCertificateWithoutAKeyAndTheReverse() throws IOException {
         String both = "MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither";
         Path pem = file("x.pem", "x");
@@ -360,7 +424,7 @@ class ConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"10:20,10,20", "0.5:1,0.5,1", "1000000:1,1000000,1", "1e1:3,10,3"})
+    @CsvSource({"10:20,10,20", "0.5:1,0.5,1", "1000000:1,1000000,1", "1e1:3,10,3", "0.001:1,0.001,1"})
     void parsesRates(String text, double perSecond, int burst) throws ConfigException {
         assertEquals(new Config.Rate(perSecond, burst), parse(env("MCP_RATE_LIMIT_GLOBAL", text)).globalRate());
     }
@@ -375,6 +439,36 @@ class ConfigTest {
     @CsvSource({"90,PT1M30S", "30s,PT30S", "2m,PT2M", "1h,PT1H", "250ms,PT0.25S"})
     void parsesDurations(String text, String iso) throws ConfigException {
         assertEquals(Duration.parse(iso), parse(env("VAULT_CLIENT_TIMEOUT", text)).vaultTimeout());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MCP_SESSION_IDLE_TIMEOUT,3000000h", "MCP_SESSION_IDLE_TIMEOUT,169h",
+        "VAULT_CLIENT_TIMEOUT,604800001ms", "VAULT_CLIENT_TIMEOUT,9223372036854775807h",
+        "MCP_SESSION_IDLE_TIMEOUT,99999999999999999999999999s"})
+    void refusesADurationTooLongToEnforceNamingTheVariable(String name, String value) {
+        assertEquals(name + ": invalid value \"" + value + "\": must be at most 168h", onlyProblem(env(name, value)));
+    }
+
+    @Test
+    void acceptsTheLongestDuration() throws ConfigException {
+        Config c = parse(env("VAULT_CLIENT_TIMEOUT", "604800s", "MCP_SESSION_IDLE_TIMEOUT", "168h"));
+        assertEquals(Limits.MAX_DURATION, c.vaultTimeout());
+        assertEquals(Limits.MAX_DURATION, c.sessionIdleTimeout());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MCP_MAX_SESSIONS,99999999999,1 and 100000", "TRANSPORT_PORT,99999999999999999999,0 and 65535",
+        "TRANSPORT_PORT,-2147483649,0 and 65535"})
+    void refusesANumberTooLargeForAnIntAsOutOfRange(String name, String value, String range) {
+        assertEquals(name + ": invalid value \"" + value + "\": must be between " + range,
+                onlyProblem(env(name, value)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0009:1", "1e-300:1", "Infinity:5", "1000001:5"})
+    void refusesARateTooSlowForItsRetryHintOrTooFastToLimit(String value) {
+        assertEquals("MCP_RATE_LIMIT_GLOBAL: invalid value \"" + value + "\": the rate must be between 0.001 and"
+                + " 1000000 requests per second", onlyProblem(env("MCP_RATE_LIMIT_GLOBAL", value)));
     }
 
     @ParameterizedTest

@@ -34,6 +34,7 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.tools.ToolException;
 import vaultmcp.tools.ToolHandler;
@@ -116,10 +117,16 @@ class McpServerTest {
     }
 
     private JsonObject handle(McpServer server, String text) {
+        Message message;
         try {
-            return server.handle(codec.parse(text.getBytes(StandardCharsets.UTF_8)), session, notifications::add);
+            message = codec.parse(text.getBytes(StandardCharsets.UTF_8));
         } catch (JsonRpc.Failure e) {
             throw new AssertionError(text, e);
+        }
+        try {
+            return server.handle(message, session, notifications::add);
+        } catch (RateLimited e) {
+            return McpServer.rateLimited(message.id(), e); // as both transports answer it
         }
     }
 
@@ -398,7 +405,7 @@ class McpServerTest {
     }
 
     @Test
-    void survivesAStackOverflowInAHandler() {
+    void survivesAStackOverflowInAHandler() throws RateLimited {
         JsonArray manifest = new JsonArray();
         manifest.add(entry("overflow", false, "{}", "[]"));
         ToolTable table = new ToolTable(manifest, Map.of("overflow", (args, vault) -> {
@@ -412,6 +419,29 @@ class McpServerTest {
                 "{\"name\":\"overflow\",\"arguments\":{}}").getAsJsonObject());
         assertEquals(-32603, deep.handle(call, s, n -> { }).getAsJsonObject("error").get("code").getAsInt());
         assertEquals(-32603, deep.handle(call, s, n -> { }).getAsJsonObject("error").get("code").getAsInt(), "still serving");
+    }
+
+    @Test
+    void answersAnyErrorOfAHandlerWithInternalErrorUnderTheRequestsId() throws RateLimited {
+        // Not OutOfMemoryError here: should one escape, JUnit would end the whole run, not fail this test.
+        for (Error error : List.of(new NoClassDefFoundError("simulated"), new AssertionError(LEAK))) {
+            JsonArray manifest = new JsonArray();
+            manifest.add(entry("fails", false, "{}", "[]"));
+            ToolTable table = new ToolTable(manifest, Map.of("fails", (args, vault) -> {
+                throw error;
+            }), false);
+            McpServer failing = new McpServer(table, nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log,
+                    "1", 5, false);
+            Session s = freshSession();
+            failing.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
+                    "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });
+            Message call = new Message(new JsonPrimitive(2), "tools/call", JsonParser.parseString(
+                    "{\"name\":\"fails\",\"arguments\":{}}").getAsJsonObject());
+            assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}",
+                    StrictJson.write(failing.handle(call, s, n -> { })));
+            assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("failed ["), "a correlation id on stderr");
+            assertFalse(stderr.toString(StandardCharsets.UTF_8).contains(LEAK), "the detail stays out of the log line");
+        }
     }
 
     @Test

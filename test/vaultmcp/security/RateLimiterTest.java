@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import vaultmcp.config.Config.Rate;
-import vaultmcp.jsonrpc.RpcException;
 
 class RateLimiterTest {
     private static final long MS = 1_000_000L;
@@ -17,38 +16,36 @@ class RateLimiterTest {
         return new RateLimiter(global, session, now::get);
     }
 
-    private static RpcException refused(RateLimiter limiter, TokenBucket session) {
-        return assertThrows(RpcException.class, () -> limiter.check(session));
+    private static RateLimited refused(RateLimiter limiter, TokenBucket session) {
+        return assertThrows(RateLimited.class, () -> limiter.check(session));
     }
 
     @Test
-    void refusesASessionOverItsOwnRate() throws RpcException {
+    void refusesASessionOverItsOwnRate() throws RateLimited {
         RateLimiter limiter = limiter(new Rate(100, 100), new Rate(5, 2));
         TokenBucket session = limiter.newSessionBucket();
         limiter.check(session);
         limiter.check(session);
-        RpcException e = refused(limiter, session);
-        assertEquals(RpcException.RATE_LIMITED, e.code());
+        RateLimited e = refused(limiter, session);
         assertEquals("Rate limit exceeded for this session; retry after 200 ms", e.getMessage());
-        assertEquals(200, e.data().getAsJsonObject().get("retryAfterMs").getAsLong());
+        assertEquals(200, e.retryAfterMs());
         now.addAndGet(200 * MS);
         limiter.check(session);
     }
 
     @Test
-    void refusesEverySessionOverTheGlobalRate() throws RpcException {
+    void refusesEverySessionOverTheGlobalRate() throws RateLimited {
         RateLimiter limiter = limiter(new Rate(2, 3), new Rate(100, 100));
         limiter.check(limiter.newSessionBucket());
         limiter.check(limiter.newSessionBucket());
         limiter.check(limiter.newSessionBucket());
-        RpcException e = refused(limiter, limiter.newSessionBucket());
-        assertEquals(RpcException.RATE_LIMITED, e.code());
+        RateLimited e = refused(limiter, limiter.newSessionBucket());
         assertEquals("Rate limit exceeded for the server; retry after 500 ms", e.getMessage());
-        assertEquals("{\"retryAfterMs\":500}", e.data().toString());
+        assertEquals(500, e.retryAfterMs());
     }
 
     @Test
-    void givesEachSessionItsOwnBucket() throws RpcException {
+    void givesEachSessionItsOwnBucket() throws RateLimited {
         RateLimiter limiter = limiter(new Rate(100, 100), new Rate(1, 1));
         TokenBucket a = limiter.newSessionBucket();
         TokenBucket b = limiter.newSessionBucket();
@@ -58,7 +55,7 @@ class RateLimiterTest {
     }
 
     @Test
-    void aRequestRefusedByItsSessionCostsNoGlobalToken() throws RpcException {
+    void aRequestRefusedByItsSessionCostsNoGlobalToken() throws RateLimited {
         RateLimiter limiter = limiter(new Rate(1, 2), new Rate(1, 1));
         TokenBucket greedy = limiter.newSessionBucket();
         limiter.check(greedy);
@@ -71,7 +68,7 @@ class RateLimiterTest {
     }
 
     @Test
-    void aRequestRefusedByTheServerGivesTheSessionTokenBack() throws RpcException {
+    void aRequestRefusedByTheServerGivesTheSessionTokenBack() throws RateLimited {
         RateLimiter limiter = limiter(new Rate(1, 1), new Rate(1, 2));
         limiter.check(limiter.newSessionBucket());
         TokenBucket session = limiter.newSessionBucket();

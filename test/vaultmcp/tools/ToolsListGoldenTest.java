@@ -32,6 +32,7 @@ import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.vault.VaultClient;
 
@@ -76,7 +77,7 @@ class ToolsListGoldenTest {
     }
 
     /** The tools/list answer as a client gets it, through the MCP server with production settings. */
-    private static JsonObject toolsList(ToolTable table, boolean operations) throws JsonRpc.Failure {
+    private static JsonObject toolsList(ToolTable table, boolean operations) throws JsonRpc.Failure, RateLimited {
         Log quiet = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
         VaultClient unused = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1), null);

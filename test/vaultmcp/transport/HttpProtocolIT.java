@@ -13,6 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +173,35 @@ class HttpProtocolIT {
         RawHttp.Response r = http.post(INITIALIZE, "MCP-Protocol-Version: 1999-01-01");
         assertEquals(200, r.status());
         assertEquals("2025-11-25", r.json().getAsJsonObject("result").get("protocolVersion").getAsString());
+    }
+
+    @Test
+    void answersAnErrorWhileHandlingARequestWithInternalErrorAndKeepsServing() throws Exception {
+        // The rate limiter's clock is the seam: armed, it throws inside McpServer.handle.
+        AtomicReference<Error> failure = new AtomicReference<>();
+        LongSupplier clock = () -> {
+            Error e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+            return 0L;
+        };
+        try (HttpFixture failing = new HttpFixture(Map.of(), clock, null)) {
+            String session = failing.initialize();
+            for (Error error : List.of(new OutOfMemoryError("simulated"), new AssertionError("simulated"))) {
+                failure.set(error);
+                RawHttp.Response r = failing.post(PING, "Mcp-Session-Id: " + session);
+                assertEquals(500, r.status(), r.body());
+                assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,"
+                        + "\"message\":\"Internal error\"}}", r.body());
+                Pattern logged = Pattern.compile("ERROR HTTP POST failed \\[[0-9a-f]{8}]: "
+                        + Pattern.quote(error.getClass().getName()));
+                assertTrue(logged.matcher(failing.log()).find(), failing.log());
+                failure.set(null);
+                assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}",
+                        failing.post(PING, "Mcp-Session-Id: " + session).body(), "still serving");
+            }
+        }
     }
 
     @Test

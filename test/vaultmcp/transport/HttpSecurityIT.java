@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import vaultmcp.config.Limits;
 import vaultmcp.vault.FakeVault;
 import vaultmcp.vault.RecordedRequest;
 
@@ -81,6 +82,7 @@ class HttpSecurityIT {
             }
             assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"));
             assertTrue(preflight.header("Access-Control-Allow-Methods").contains("DELETE"));
+            assertEquals(String.valueOf(Limits.CORS_MAX_AGE_SECONDS), preflight.header("Access-Control-Max-Age"));
         }
     }
 

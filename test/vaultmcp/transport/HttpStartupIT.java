@@ -64,6 +64,15 @@ class HttpStartupIT {
     }
 
     @Test
+    void refusesASessionIdleTimeoutTooLongToEnforceInsteadOfCrashing() throws Exception {
+        Object[] result = ServerProcess.runToExit(Map.of("MCP_SESSION_IDLE_TIMEOUT", "3000000h"));
+        String err = (String) result[1];
+        assertEquals(2, result[0], err);
+        assertTrue(err.contains("MCP_SESSION_IDLE_TIMEOUT: invalid value \"3000000h\": must be at most 168h"), err);
+        assertFalse(err.contains("Exception"), err);
+    }
+
+    @Test
     void reportsAPortInUseAndExitsWithFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Object[] result = ServerProcess.runToExit(Map.of("TRANSPORT_PORT", String.valueOf(taken.getLocalPort())));
