@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import vaultmcp.config.Authority;
 import vaultmcp.config.Config;
 import vaultmcp.config.ConfigException;
 import vaultmcp.config.Limits;
@@ -15,6 +16,7 @@ import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.security.Tls;
+import vaultmcp.tools.Selection;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.tools.Tools;
 import vaultmcp.transport.HttpTransport;
@@ -50,7 +52,14 @@ public final class Main {
             default -> { }
         }
         Log log = new Log(err, config.logLevel());
-        ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), config.enableOperations());
+        Authority authority = config.authority();
+        ToolTable tools;
+        try {
+            tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), new Selection(config.enableOperations(),
+                    authority.toolsets(), authority.tools(), authority.prefix(), authority.paths()));
+        } catch (ConfigException e) {
+            return configError(e, err);
+        }
         if (config.action() == Config.Action.TOOLS_DIGEST) {
             out.println("sha256:" + tools.digest());
             return OK;
@@ -64,7 +73,9 @@ public final class Main {
             }
             VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), trust);
             RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
-            McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE, config.enableOperations());
+            int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;
+            McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE,
+                    config.enableOperations(), authority, workers);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
                     + " operations=" + (config.enableOperations() ? "enabled" : "disabled") + " tools-digest=sha256:" + tools.digest());

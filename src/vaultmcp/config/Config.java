@@ -43,7 +43,8 @@ public record Config(
         int maxSessions,
         Duration sessionIdleTimeout,
         String logLevel,
-        boolean enableOperations) {
+        boolean enableOperations,
+        Authority authority) {
 
     public enum Action { RUN, HELP, VERSION, TOOLS_DIGEST }
 
@@ -91,7 +92,17 @@ public record Config(
             new Setting("MCP_MAX_SESSIONS", "100", "most HTTP sessions open at once"),
             new Setting("MCP_SESSION_IDLE_TIMEOUT", "30m", "an HTTP session unused this long ends"),
             new Setting("MCP_LOG_LEVEL", "info", "stderr log level: debug, info, warning, error"),
-            new Setting("ENABLE_VAULT_OPERATIONS", "false", "offer the tools that change Vault (mounts, secrets, PKI)"));
+            new Setting("ENABLE_VAULT_OPERATIONS", "false", "offer the tools that change Vault (mounts, secrets, PKI)"),
+            new Setting("MCP_TOOLSETS", "", "toolsets offered: kv, pki, sys; all; default [kv,pki,sys]"),
+            new Setting("MCP_TOOLS", "", "exact tool names offered (without prefix); with MCP_TOOLSETS, the union"),
+            new Setting("MCP_TOOL_PREFIX", "", "prefix for every tool name, e.g. vault_ (against tool shadowing)"),
+            new Setting("MCP_ALLOWED_PATHS", "", "comma-separated path globs tools may reach (Vault policy syntax)"),
+            new Setting("MCP_DENIED_PATHS", "", "comma-separated path globs tools may not reach; deny wins"),
+            new Setting("MCP_APPROVAL", "ask", "human approval before changes: ask, require or off"),
+            new Setting("MCP_APPROVAL_TIMEOUT", "50s", "how long a change waits for approval"));
+
+    /** The flags of the Go server's PR #79 for the toolset settings. */
+    private static final Map<String, String> ALIASES = Map.of("--toolsets", "--mcp-toolsets", "--tools", "--mcp-tools");
 
     /** Builds the configuration from the environment and the command line. */
     public static Config parse(Map<String, String> env, String[] args) throws ConfigException {
@@ -105,7 +116,7 @@ public record Config(
         if (action == Action.HELP || action == Action.VERSION) {
             // Asking for help must work even while the environment is wrong.
             return new Config(action, null, null, null, false, null, null, null, null, null, 0, null,
-                    List.of(), List.of(), null, null, null, null, null, null, 0, null, "info", false);
+                    List.of(), List.of(), null, null, null, null, null, null, 0, null, "info", false, Authority.none());
         }
         Reader r = new Reader(values, problems);
 
@@ -120,6 +131,12 @@ public record Config(
         if ((cert == null) != (key == null)) {
             problems.add("MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither");
         }
+        // Each list is checked on its own, so a bad glob is reported under its own variable.
+        int known = problems.size();
+        r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, ""));
+        r.get("MCP_DENIED_PATHS", v -> PathRules.parse("", v));
+        PathRules paths = problems.size() > known ? PathRules.none()
+                : PathRules.parse(values.get("MCP_ALLOWED_PATHS"), values.get("MCP_DENIED_PATHS"));
         Config config = new Config(action, addr, token,
                 r.get("VAULT_NAMESPACE", Values::headerValue),
                 r.get("VAULT_SKIP_VERIFY", Values::bool),
@@ -140,7 +157,14 @@ public record Config(
                 r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, Limits.MAX_SESSIONS)),
                 r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
                 r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, Log.LEVELS.toArray(String[]::new))),
-                r.get("ENABLE_VAULT_OPERATIONS", Values::bool));
+                r.get("ENABLE_VAULT_OPERATIONS", Values::bool),
+                new Authority(values.get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS", Authority::names),
+                        r.get("MCP_TOOLS", Authority::names),
+                        r.get("MCP_TOOL_PREFIX", String::strip),
+                        paths,
+                        r.get("MCP_APPROVAL", v -> Authority.Approval.valueOf(Values.oneOf(v, "ask", "require", "off")
+                                .toUpperCase(Locale.ROOT))),
+                        r.get("MCP_APPROVAL_TIMEOUT", Authority::approvalTimeout)));
         if (config.authToken() != null && config.authToken().reveal().length() < Limits.MIN_AUTH_TOKEN_CHARS) {
             problems.add("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters");
         }
@@ -201,7 +225,7 @@ public record Config(
                 default -> { }
             }
             int eq = arg.indexOf('=');
-            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String name = ALIASES.getOrDefault(eq < 0 ? arg : arg.substring(0, eq), eq < 0 ? arg : arg.substring(0, eq));
             String value = eq < 0 ? null : arg.substring(eq + 1);
             String next = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[i + 1] : null;
             Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);

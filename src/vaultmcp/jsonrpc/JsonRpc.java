@@ -76,7 +76,7 @@ public final class JsonRpc {
             if (object.has("result") == object.has("error") || !object.has("id")) {
                 throw invalid(echoId, "a request needs \"method\"; a response needs \"id\" and one of \"result\" or \"error\"");
             }
-            return new Message(null, null, new JsonObject());
+            return new Message(id, null, object);
         }
         JsonElement method = object.get("method");
         if (!method.isJsonPrimitive() || !method.getAsJsonPrimitive().isString()) {

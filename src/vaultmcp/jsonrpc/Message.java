@@ -6,9 +6,9 @@ import com.google.gson.JsonObject;
 /**
  * One validated incoming JSON-RPC message.
  *
- * @param id the request id exactly as received, or null for a notification or a response
+ * @param id the request id exactly as received (for a response, the id of our request), or null for a notification
  * @param method the method name, or null when the message is a response to a request of ours
- * @param params the params object; an empty object when absent
+ * @param params the params object, an empty object when absent; for a response, the whole response
  */
 public record Message(JsonElement id, String method, JsonObject params) {
 
@@ -20,7 +20,7 @@ public record Message(JsonElement id, String method, JsonObject params) {
         return id == null && method != null;
     }
 
-    /** A response (result or error) to something we sent; we send no requests, so it is ignored. */
+    /** A response (result or error) to a request we sent, such as an elicitation. */
     public boolean isResponse() {
         return method == null;
     }

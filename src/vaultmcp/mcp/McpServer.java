@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import vaultmcp.config.Authority;
+import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
-import vaultmcp.tools.Approver;
 import vaultmcp.tools.Guard;
 import vaultmcp.tools.ToolResult;
 import vaultmcp.tools.ToolTable;
@@ -39,8 +40,16 @@ public final class McpServer {
     private final String version;
     private final int pageSize;
     private final String instructions;
+    private final Approvals approvals;
 
     public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize, boolean operations) {
+        this(tools, vault, limiter, log, version, pageSize, operations, Authority.none(), Limits.STDIO_WORKERS);
+    }
+
+    /** {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals. */
+    public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
+            boolean operations, Authority authority, int workers) {
+        this.approvals = new Approvals(authority.approval(), authority.approvalTimeout(), workers / 2);
         this.tools = tools;
         this.vault = vault;
         this.limiter = limiter;
@@ -61,10 +70,11 @@ public final class McpServer {
      */
     public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
         if (message.isResponse()) {
+            session.answered(message.id(), message.params());
             return null;
         }
         if (message.isNotification()) {
-            notification(message);
+            notification(message, session);
             return null;
         }
         limiter.check(session.bucket()); // outside the try: its refusal, or a failure of its own, goes to the transport
@@ -87,9 +97,10 @@ public final class McpServer {
         return JsonRpc.error(id, new RpcException(RpcException.RATE_LIMITED, e.getMessage(), data));
     }
 
-    private void notification(Message message) {
+    private void notification(Message message, Session session) {
         switch (message.method()) {
-            case "notifications/initialized", "notifications/cancelled" -> { }
+            case "notifications/initialized" -> { }
+            case "notifications/cancelled" -> session.cancelled(message.params().get("requestId"));
             default -> log.debug("ignored notification " + message.method());
         }
     }
@@ -107,7 +118,7 @@ public final class McpServer {
         }
         return switch (method) {
             case "tools/list" -> listTools(message.params());
-            case "tools/call" -> callTool(message.params(), session, notify);
+            case "tools/call" -> callTool(message, session, notify);
             case "logging/setLevel" -> setLevel(message.params(), session);
             default -> throw new RpcException(RpcException.METHOD_NOT_FOUND, "Method not found: " + shorten(method));
         };
@@ -119,6 +130,7 @@ public final class McpServer {
         if (!session.initialize(negotiated)) {
             throw new RpcException(RpcException.INVALID_REQUEST, "Invalid Request: the session is already initialized");
         }
+        session.clientCapabilities(params.get("capabilities") instanceof JsonObject c ? c : null);
         JsonObject capabilities = new JsonObject();
         JsonObject toolCaps = new JsonObject();
         toolCaps.addProperty("listChanged", false);
@@ -149,7 +161,8 @@ public final class McpServer {
         return result;
     }
 
-    private JsonObject callTool(JsonObject params, Session session, Consumer<JsonObject> notify) throws RpcException {
+    private JsonObject callTool(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
+        JsonObject params = message.params();
         String name = string(params, "name");
         JsonElement arguments = params.has("arguments") ? params.get("arguments") : new JsonObject();
         if (!arguments.isJsonObject()) {
@@ -164,12 +177,18 @@ public final class McpServer {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
         send(notify, session, "debug", "calling " + name);
-        ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()), Approver.NONE);
+        ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()),
+                approvals.forCall(session, message.id(), progressToken(params), notify));
         if (result.isError()) {
             log.info("tool " + name + " failed for session " + session.logId());
             send(notify, session, "warning", name + " failed: " + result.content().get(0).getAsJsonObject().get("text").getAsString());
         }
         return result.toJson();
+    }
+
+    private static JsonElement progressToken(JsonObject params) {
+        JsonElement token = params.get("_meta") instanceof JsonObject meta ? meta.get("progressToken") : null;
+        return token != null && token.isJsonPrimitive() ? token : null;
     }
 
     private JsonObject setLevel(JsonObject params, Session session) throws RpcException {

@@ -1,11 +1,19 @@
 package vaultmcp.mcp;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import vaultmcp.config.Secret;
+import vaultmcp.json.StrictJson;
 import vaultmcp.security.TokenBucket;
 
 /**
  * One MCP conversation: the single stdio peer, or one HTTP session. Holds the Vault token its
- * tools use, its rate-limit bucket, and the negotiated protocol state.
+ * tools use, its rate-limit bucket, the negotiated protocol state, the client's capabilities, and
+ * the requests we sent the client (elicitations) that wait for its answer.
  */
 public final class Session {
     private final String id;
@@ -13,6 +21,11 @@ public final class Session {
     private final TokenBucket bucket;
     private volatile String protocolVersion;
     private volatile int logLevel = McpServer.LOG_LEVELS.indexOf("info");
+    private volatile JsonObject clientCapabilities = new JsonObject();
+    private final AtomicLong asked = new AtomicLong();
+    /** Our requests by id, and by the id of the tool call that made them (for cancellation). */
+    private final Map<String, CompletableFuture<JsonObject>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, String> byCall = new ConcurrentHashMap<>();
 
     public Session(String id, Secret vaultToken, TokenBucket bucket) {
         this.id = id;
@@ -49,6 +62,44 @@ public final class Session {
         }
         protocolVersion = version;
         return true;
+    }
+
+    boolean canElicit() {
+        return clientCapabilities.get("elicitation") instanceof JsonObject;
+    }
+
+    void clientCapabilities(JsonObject capabilities) {
+        this.clientCapabilities = capabilities == null ? new JsonObject() : capabilities;
+    }
+
+    /** A new request of ours on behalf of the tool call {@code callId}: its id; the client's answer completes {@code answer}. */
+    String ask(JsonElement callId, CompletableFuture<JsonObject> answer) {
+        String id = "vault-mcp-server-" + asked.incrementAndGet();
+        waiting.put(id, answer);
+        byCall.put(StrictJson.write(callId), id);
+        return id;
+    }
+
+    /** Hands the client's response to the request of ours it answers; others (unknown ids) are dropped. */
+    void answered(JsonElement id, JsonObject response) {
+        CompletableFuture<JsonObject> answer = id != null && id.isJsonPrimitive() ? waiting.remove(id.getAsString()) : null;
+        if (answer != null) {
+            answer.complete(response);
+        }
+    }
+
+    /** The tool call {@code callId} was cancelled: whatever it waits for ends. */
+    void cancelled(JsonElement callId) {
+        String id = callId == null ? null : byCall.remove(StrictJson.write(callId));
+        CompletableFuture<JsonObject> answer = id == null ? null : waiting.remove(id);
+        if (answer != null) {
+            answer.cancel(false);
+        }
+    }
+
+    void forget(JsonElement callId, String id) {
+        waiting.remove(id);
+        byCall.remove(StrictJson.write(callId), id);
     }
 
     int logLevel() {

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import vaultmcp.tools.Reach.Kind;
-import vaultmcp.security.PathRules;
+import vaultmcp.config.PathRules;
 import vaultmcp.tools.Reach.Part;
 import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultException;

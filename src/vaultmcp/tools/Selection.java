@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import vaultmcp.config.ConfigException;
-import vaultmcp.security.PathRules;
+import vaultmcp.config.PathRules;
 
 /**
  * Which tools the operator offers and how far they reach: the toolsets ({@code MCP_TOOLSETS},

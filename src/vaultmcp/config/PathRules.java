@@ -1,4 +1,4 @@
-package vaultmcp.security;
+package vaultmcp.config;
 
 import java.util.ArrayList;
 import java.util.List;
