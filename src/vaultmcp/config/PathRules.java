@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * of them does: deny wins, and no allow rule means everything not denied.
  */
 public final class PathRules {
-    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.~@:=,+*-]+(/[A-Za-z0-9_.~@:=,+*-]*)*");
+    private static final Pattern GLOB = Pattern.compile("(?!\\.\\.?(/|$))[A-Za-z0-9_.~@:=+*-]+"
+            + "(/(?!\\.\\.?(/|$))[A-Za-z0-9_.~@:=+*-]+)*/?");
 
     /** One rule: its text, as the operator wrote it, and its segments. */
     private record Rule(String text, List<String> segments, boolean prefix) {
@@ -114,7 +115,7 @@ public final class PathRules {
             String glob = item.strip().replaceFirst("^/", "");
             if (!GLOB.matcher(glob).matches() || glob.indexOf('*') >= 0 && glob.indexOf('*') != glob.length() - 1) {
                 throw new IllegalArgumentException("\"" + item.strip() + "\" is not a path glob (segments of letters, "
-                        + "digits and _.-~@:=, ; \"+\" for one segment; \"*\" only at the end)");
+                        + "digits and _.-~@:= ; no \".\" or \"..\" segment; \"+\" for one segment; \"*\" only at the end)");
             }
             boolean prefix = glob.endsWith("*");
             String body = prefix ? glob.substring(0, glob.length() - 1) : glob;

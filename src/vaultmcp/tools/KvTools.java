@@ -21,8 +21,14 @@ final class KvTools {
         JsonArray keys = new JsonArray();
         if (answer.status() != 404) {
             JsonElement list = answer.data().get("keys");
+            String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
             if (list != null && list.isJsonArray()) {
-                list.getAsJsonArray().forEach(keys::add);
+                // What the operator's path rules hide is left out.
+                list.getAsJsonArray().forEach(k -> {
+                    if (vault.shows(folder + Field.text(k))) {
+                        keys.add(k);
+                    }
+                });
             }
         } else if (!answer.notFound()) {
             answer.ok();

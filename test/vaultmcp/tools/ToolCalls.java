@@ -2,6 +2,7 @@ package vaultmcp.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,17 +26,46 @@ import vaultmcp.vault.VaultClient;
  * (read independently by {@link DeclaredReach}). One instance = one server's tool table.
  */
 final class ToolCalls {
-    private final ToolTable table = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), true);
+    private final ToolTable table;
     private final FakeVault fake;
     private final Vault vault;
+    private Approver approver = Approver.NONE;
 
     ToolCalls(FakeVault fake) {
         this(fake, fake.rootToken(), null);
     }
 
     ToolCalls(FakeVault fake, String token, String namespace) {
+        this(fake, token, namespace, new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), true));
+    }
+
+    /** Calls through the tools {@code selection} offers, with the root token. */
+    ToolCalls(FakeVault fake, Selection selection) {
+        this(fake, fake.rootToken(), null, select(selection));
+    }
+
+    private ToolCalls(FakeVault fake, String token, String namespace, ToolTable table) {
+        this.table = table;
         this.fake = fake;
         this.vault = new Vault(new VaultClient(URI.create(fake.address()), namespace, Duration.ofSeconds(10), null), new Secret(token));
+    }
+
+    private static ToolTable select(Selection selection) {
+        try {
+            return ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
+        } catch (vaultmcp.config.ConfigException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The approver later calls ask before their first write. */
+    ToolCalls approver(Approver approver) {
+        this.approver = approver;
+        return this;
+    }
+
+    ToolTable table() {
+        return table;
     }
 
     static JsonObject entry(String tool) {
@@ -49,8 +79,10 @@ final class ToolCalls {
 
     ToolResult call(String tool, String arguments) {
         int before = fake.requests().size();
-        ToolResult result = table.call(table.find(tool), JsonParser.parseString(arguments).getAsJsonObject(), vault, Approver.NONE);
-        DeclaredReach reach = new DeclaredReach(entry(tool));
+        ToolTable.Tool found = table.find(tool);
+        assertNotNull(found, () -> tool + " is not offered");
+        ToolResult result = table.call(found, JsonParser.parseString(arguments).getAsJsonObject(), vault, approver);
+        DeclaredReach reach = new DeclaredReach(entry(found.name()));
         List<RecordedRequest> sent = fake.requests();
         for (RecordedRequest request : sent.subList(Math.min(before, sent.size()), sent.size())) {
             String problem = reach.problem(request);
@@ -65,7 +97,7 @@ final class ToolCalls {
         assertFalse(result.isError(), () -> tool + " failed: " + text(result));
         assertEquals(result.structured(), JsonParser.parseString(text(result)), "text and structuredContent differ");
         List<String> problems = new ArrayList<>();
-        conform(entry(tool).getAsJsonObject("outputSchema"), result.structured(), "$", problems);
+        conform(entry(table.find(tool).name()).getAsJsonObject("outputSchema"), result.structured(), "$", problems);
         assertTrue(problems.isEmpty(), () -> tool + " result does not match its outputSchema: " + problems);
         return result.structured();
     }
