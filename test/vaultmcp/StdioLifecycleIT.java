@@ -131,6 +131,20 @@ class StdioLifecycleIT {
     }
 
     @Test
+    void toolNamesTheManifestDoesNotKnowStopStartUpNamingTheVariables() throws Exception {
+        Map<String, String> env = McpProcess.env("http://127.0.0.1:1", TOKEN);
+        env.put("MCP_TOOLSETS", "kv,transitt");
+        env.put("MCP_TOOLS", "write_secret");
+        try (McpProcess mcp = McpProcess.start(env)) {
+            assertEquals(2, mcp.waitForExit());
+            assertTrue(mcp.stderr().contains("MCP_TOOLSETS: unknown toolset \"transitt\""), mcp.stderr());
+            assertTrue(mcp.stderr().contains("MCP_TOOLS names write_secret, which changes Vault, while ENABLE_VAULT_OPERATIONS is off"),
+                    mcp.stderr());
+            assertEquals(0, mcp.stdoutLines().size());
+        }
+    }
+
+    @Test
     void reportsEveryConfigurationProblemAtOnce() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("VAULT_ADDR", "ftp://vault.example");

@@ -525,4 +525,34 @@ class ConfigTest {
         assertFalse(help.contains("--vault-token "), "the refused flag is not offered");
         assertFalse(help.contains("--mcp-auth-token "), "the refused flag is not offered");
     }
+
+    @Test
+    void readsTheBoundsOfAuthorityWithTheGoServersToolsetFlags() throws ConfigException {
+        Authority none = parse(env()).authority();
+        assertNull(none.toolsets(), "unset toolsets mean the default ones, or none when MCP_TOOLS is given");
+        assertEquals(Authority.Approval.ASK, none.approval());
+        assertEquals(java.time.Duration.ofSeconds(50), none.approvalTimeout());
+        Authority set = parse(env("MCP_TOOLSETS", "kv, pki", "MCP_TOOLS", "list_mounts", "MCP_TOOL_PREFIX", "vault_",
+                "MCP_ALLOWED_PATHS", "secret/app/*", "MCP_DENIED_PATHS", "secret/app/admin", "MCP_APPROVAL", "require",
+                "MCP_APPROVAL_TIMEOUT", "20s")).authority();
+        assertEquals(java.util.Set.of("kv", "pki"), set.toolsets());
+        assertEquals(java.util.Set.of("list_mounts"), set.tools());
+        assertEquals("vault_", set.prefix());
+        assertNull(set.paths().refusal("secret/app/x"));
+        assertTrue(set.paths().refusal("secret/app/admin").contains("MCP_DENIED_PATHS"));
+        assertEquals(Authority.Approval.REQUIRE, set.approval());
+        Authority flags = parse(env(), "--toolsets", "sys", "--tools=read_secret").authority();
+        assertEquals(java.util.Set.of("sys"), flags.toolsets());
+        assertEquals(java.util.Set.of("read_secret"), flags.tools());
+    }
+
+    @Test
+    void invalidBoundsOfAuthorityStopStartUpNamingEachVariable() {
+        List<String> problems = problems(env("MCP_TOOLS", "Read-Secret", "MCP_ALLOWED_PATHS", "secret/*/x",
+                "MCP_DENIED_PATHS", "../sys", "MCP_APPROVAL", "maybe", "MCP_APPROVAL_TIMEOUT", "0s"));
+        for (String variable : List.of("MCP_TOOLS", "MCP_ALLOWED_PATHS", "MCP_DENIED_PATHS", "MCP_APPROVAL:", "MCP_APPROVAL_TIMEOUT")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(variable)), variable + " in " + problems);
+        }
+        assertEquals(5, problems.size(), problems.toString());
+    }
 }
