@@ -3,10 +3,7 @@ package vaultmcp.tools;
 import com.google.gson.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import vaultmcp.tools.Reach.Kind;
 import vaultmcp.config.PathRules;
@@ -93,7 +90,7 @@ public final class Guard {
             return;
         }
         resolved = true;
-        String credential = fingerprint(vault);
+        String credential = Mounts.credential(vault);
         for (var mount : reach.mounts().entrySet()) {
             VaultPath path = segments.get(mount.getKey());
             if (path != null) {
@@ -129,25 +126,13 @@ public final class Guard {
         return request.condition() == null || request.condition().equals("kv" + kvVersion(request.mount()));
     }
 
-    /**
-     * Refuses a request whose logical path the operator's rules refuse. The logical path is the
-     * Vault path, but for KV without the data/ or metadata/ after the mount, and for PKI with
-     * issue/ and issuer/ read as roles/ and issuers/; a listing is checked as the folder it lists.
-     */
+    /** Refuses a request whose logical path ({@link Scope}) the operator's rules refuse; a listing is checked as its folder. */
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
         if (rules.isEmpty() || request.mount() == null) {
             return;
         }
-        String mount = mount(request.mount()).path().toString();
-        String rest = path.toString().substring(Math.min(path.toString().length(), mount.length() + 1));
-        String first = rest.split("/", 2)[0];
-        String type = reach.mounts().get(request.mount());
-        String renamed = type.equals("kv") ? (first.equals("data") || first.equals("metadata") ? null : first)
-                : type.equals("pki") ? switch (first) { case "issue" -> "roles"; case "issuer" -> "issuers"; default -> first; }
-                : first;
-        String tail = rest.contains("/") ? rest.substring(rest.indexOf('/') + 1) : "";
-        String logical = type.equals("new") || type.equals("any") ? path.toString()
-                : mount + (renamed == null ? (tail.isEmpty() ? "" : "/" + tail) : "/" + renamed + (tail.isEmpty() ? "" : "/" + tail));
+        String logical = Scope.logical(reach.mounts().get(request.mount()), request.condition(),
+                mount(request.mount()).path().toString(), path.toString());
         boolean listing = request.method().equals("LIST");
         String refusal = listing ? (rules.shows(logical + "/") ? null : "the path rules") : rules.refusal(logical);
         if (refusal != null) {
@@ -296,16 +281,6 @@ public final class Guard {
             return path;
         } catch (IllegalArgumentException e) {
             throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
-        }
-    }
-
-    /** Who is asking, as a digest of the token: the key of that caller's mount-type cache. */
-    private static String fingerprint(Vault vault) {
-        try {
-            byte[] token = vault.token() == null ? new byte[0] : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,0 +1,35 @@
+package vaultmcp.tools;
+
+/**
+ * The logical path of a request, which the operator's path rules are matched against: the Vault
+ * path, except that on KV v2 the {@code data/} or {@code metadata/} after the mount is left out
+ * (a rule names a secret, not an API), on PKI {@code issue/<role>} counts as {@code roles/<role>}
+ * and {@code issuer/<id>} as {@code issuers/<id>}, and the mount tools' paths are
+ * {@code sys/mounts/<path>} as sent.
+ */
+final class Scope {
+    private Scope() {}
+
+    /**
+     * @param type the declared type of the request's mount ({@code kv}, {@code pki}, {@code new}, {@code any})
+     * @param condition the request's KV condition ({@code kv1}, {@code kv2}) or null
+     * @param mount the resolved mount path
+     * @param path the whole Vault path of the request
+     */
+    static String logical(String type, String condition, String mount, String path) {
+        if (!path.startsWith(mount) || type.equals("new") || type.equals("any")) {
+            return path;
+        }
+        String rest = path.length() > mount.length() ? path.substring(mount.length() + 1) : "";
+        int slash = rest.indexOf('/');
+        String first = slash < 0 ? rest : rest.substring(0, slash);
+        String tail = slash < 0 ? "" : rest.substring(slash);
+        String renamed = switch (type) {
+            case "kv" -> "kv2".equals(condition) && (first.equals("data") || first.equals("metadata")) ? "" : first;
+            case "pki" -> first.equals("issue") ? "roles" : first.equals("issuer") ? "issuers" : first;
+            default -> first;
+        };
+        String logical = renamed.isEmpty() ? tail.replaceFirst("^/", "") : renamed + tail;
+        return logical.isEmpty() ? mount : mount + "/" + logical;
+    }
+}
