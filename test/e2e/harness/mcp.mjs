@@ -4,11 +4,13 @@
 //          its own token in X-Vault-Token
 // so a suite says what it wants (a Vault token, privileged tools on or off) and runs unchanged
 // over both. The SDK client validates every structuredContent against the tool's outputSchema
-// (from tools/list, which connect() always fetches first).
+// (from tools/list, which connect() always fetches first). A suite may give the jar more settings
+// (env) and let a connection declare the elicitation capability with a handler it controls.
 import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { forget, stop, track } from './processes.mjs';
 import { REPO } from './vault.mjs';
 
@@ -19,10 +21,13 @@ const JAR_ENV = { MCP_RATE_LIMIT_GLOBAL: '1000:1000', MCP_RATE_LIMIT_SESSION: '1
 
 /**
  * Starts what `mode` needs to serve MCP for the Vault at `vaultAddr` and returns
- * { mode, connect(token) -> Peer, close() }. `operations` sets ENABLE_VAULT_OPERATIONS.
+ * { mode, connect(token, options) -> Peer, close() }. `operations` sets ENABLE_VAULT_OPERATIONS;
+ * `env` holds more settings for the jar (MCP_TOOLSETS, MCP_APPROVAL, ...).
+ * connect's options: `elicitation`, a handler (request, extra) -> ElicitResult; with it the client
+ * declares the elicitation capability and answers elicitation/create with what the handler returns.
  */
-export async function startServer(mode, { vaultAddr, operations = false }) {
-  const env = { ...JAR_ENV, VAULT_ADDR: vaultAddr, ENABLE_VAULT_OPERATIONS: String(operations) };
+export async function startServer(mode, { vaultAddr, operations = false, env: extra = {} }) {
+  const env = { ...JAR_ENV, VAULT_ADDR: vaultAddr, ENABLE_VAULT_OPERATIONS: String(operations), ...extra };
   const peers = new Set();
   let http = null;
   if (mode === 'http') {
@@ -32,8 +37,8 @@ export async function startServer(mode, { vaultAddr, operations = false }) {
   }
   return {
     mode,
-    async connect(token) {
-      const peer = http ? await connectHttp(http.url, token) : await connectStdio({ ...env, VAULT_TOKEN: token });
+    async connect(token, options = {}) {
+      const peer = http ? await connectHttp(http.url, token, options) : await connectStdio({ ...env, VAULT_TOKEN: token }, options);
       peers.add(peer);
       return peer;
     },
@@ -46,13 +51,13 @@ export async function startServer(mode, { vaultAddr, operations = false }) {
   };
 }
 
-async function connectStdio(env) {
+async function connectStdio(env, options) {
   let stderr = '';
   const transport = new StdioClientTransport({ command: 'java', args: ['-jar', JAR], env, stderr: 'pipe' });
   transport.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-100_000);
   });
-  const peer = await connect(transport, () => stderr);
+  const peer = await connect(transport, () => stderr, options);
   track(transport.pid, 'vault-mcp-server (stdio)');
   const close = peer.close;
   peer.close = async () => {
@@ -63,11 +68,11 @@ async function connectStdio(env) {
   return peer;
 }
 
-async function connectHttp(url, token) {
+async function connectHttp(url, token, options) {
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     requestInit: { headers: { 'X-Vault-Token': token } },
   });
-  const peer = await connect(transport, () => '');
+  const peer = await connect(transport, () => '', options);
   const close = peer.close;
   peer.close = async () => {
     await transport.terminateSession().catch(() => {});
@@ -77,14 +82,16 @@ async function connectHttp(url, token) {
 }
 
 /** Connects (initialize + initialized), then lists the tools, so outputSchema validation is armed. */
-async function connect(transport, log) {
+async function connect(transport, log, { elicitation } = {}) {
   let protocolVersion;
   const setProtocolVersion = transport.setProtocolVersion?.bind(transport);
   transport.setProtocolVersion = (version) => {
     protocolVersion = version;
     setProtocolVersion?.(version);
   };
-  const client = new Client({ name: 'vault-mcp-server-e2e', version: '1.0.0' }, { capabilities: {} });
+  const client = new Client({ name: 'vault-mcp-server-e2e', version: '1.0.0' },
+    { capabilities: elicitation ? { elicitation: {} } : {} });
+  if (elicitation) client.setRequestHandler(ElicitRequestSchema, elicitation);
   try {
     await client.connect(transport, { timeout: 30_000 });
   } catch (e) {
@@ -112,9 +119,13 @@ async function connect(transport, log) {
   };
 }
 
+// Only what java needs from our environment: no VAULT_* setting of the caller's shell leaks in.
+function javaEnv() {
+  return Object.fromEntries(['PATH', 'HOME', 'JAVA_HOME', 'TMPDIR', 'LANG'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+}
+
 async function startHttpJar(env) {
-  // Only what java needs from our environment: no VAULT_* setting of the caller's shell leaks in.
-  const inherited = Object.fromEntries(['PATH', 'HOME', 'JAVA_HOME', 'TMPDIR', 'LANG'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+  const inherited = javaEnv();
   const child = spawn('java', ['-jar', JAR], {
     env: { ...inherited, ...env, TRANSPORT_MODE: 'http', TRANSPORT_HOST: '127.0.0.1', TRANSPORT_PORT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -130,4 +141,23 @@ async function startHttpJar(env) {
     child.once('exit', (code, signal) => reject(new Error(`the HTTP jar exited (${code ?? signal}) before listening:\n${stderr}`)));
   });
   return { url, log: () => stderr, stop: () => stop(child) };
+}
+
+/**
+ * Runs the jar once with only `env` (plus what java needs) and stdin closed, and resolves with
+ * { code, signal, stdout, stderr } when it exits; after `timeoutMs` it is stopped (signal is then set).
+ */
+export async function runJar(env, { args = [], timeoutMs = 20_000 } = {}) {
+  const inherited = javaEnv();
+  const child = spawn('java', ['-jar', JAR, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child.pid, 'vault-mcp-server (run once)', child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const timer = setTimeout(() => stop(child), timeoutMs);
+  // 'close' comes after the last output, when both pipes are drained.
+  const [code, signal] = await new Promise((resolve) => child.once('close', (c, s) => resolve([c, s])));
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr };
 }
