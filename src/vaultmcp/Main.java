@@ -55,8 +55,9 @@ public final class Main {
         Authority authority = config.authority();
         ToolTable tools;
         try {
-            tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), new Selection(config.enableOperations(),
-                    authority.toolsets(), authority.tools(), authority.prefix(), authority.paths()));
+            Selection selection = new Selection(config.enableOperations(),
+                    authority.toolsets(), authority.tools(), authority.prefix(), authority.paths());
+            tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
         } catch (ConfigException e) {
             return configError(e, err);
         }
@@ -71,14 +72,16 @@ public final class Main {
                 System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
                 log.warn("VAULT_SKIP_VERIFY=true: Vault's TLS certificate is NOT verified; use only for testing");
             }
-            VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), trust);
+            VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(),
+                    config.vaultTimeout(), trust);
             RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
             int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;
             McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE,
                     config.enableOperations(), authority, workers);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
-                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled") + " tools-digest=sha256:" + tools.digest());
+                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled")
+                    + " tools-digest=sha256:" + tools.digest());
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.newSessionBucket());
                 new StdioTransport(server, codec, session, log, out).serve(in);
@@ -94,7 +97,8 @@ public final class Main {
         } catch (ConfigException e) {
             return configError(e, err);
         } catch (IOException e) {
-            err.println("vault-mcp-server: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            err.println("vault-mcp-server: cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage());
             return FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

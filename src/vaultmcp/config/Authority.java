@@ -25,7 +25,8 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
         Set<String> out = new LinkedHashSet<>();
         for (String item : Values.list(v)) {
             if (!item.matches("[a-z][a-z0-9_]{0,63}")) {
-                throw new IllegalArgumentException("\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
+                throw new IllegalArgumentException(
+                        "\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
             }
             out.add(item);
         }

@@ -83,12 +83,14 @@ public record Config(
             new Setting("MCP_ENDPOINT", "/mcp", "HTTP path of the MCP endpoint"),
             new Setting("MCP_ALLOWED_ORIGINS", "", "comma-separated browser origins allowed to call the endpoint"),
             new Setting("MCP_ALLOWED_HOSTS", "", "comma-separated Host names accepted when not bound to loopback"),
-            new Setting("MCP_CORS_MODE", "strict", "strict, development (also any localhost origin) or disabled (any origin)"),
+            new Setting("MCP_CORS_MODE", "strict",
+                    "strict, development (also any localhost origin) or disabled (any origin)"),
             new Setting("MCP_TLS_CERT_FILE", "", "PEM certificate chain for HTTPS"),
             new Setting("MCP_TLS_KEY_FILE", "", "PEM private key for HTTPS (PKCS#8, PKCS#1 RSA or SEC1 EC)"),
             new Setting("MCP_RATE_LIMIT_GLOBAL", "10:20", "requests per second:burst for the whole server"),
             new Setting("MCP_RATE_LIMIT_SESSION", "5:10", "requests per second:burst for each session"),
-            new Setting("MCP_AUTH_TOKEN", "", "bearer secret that lets HTTP callers use VAULT_TOKEN (the flag takes a file)"),
+            new Setting("MCP_AUTH_TOKEN", "",
+                    "bearer secret that lets HTTP callers use VAULT_TOKEN (the flag takes a file)"),
             new Setting("MCP_MAX_SESSIONS", "100", "most HTTP sessions open at once"),
             new Setting("MCP_SESSION_IDLE_TIMEOUT", "30m", "an HTTP session unused this long ends"),
             new Setting("MCP_LOG_LEVEL", "info", "stderr log level: debug, info, warning, error"),
@@ -121,7 +123,8 @@ public record Config(
         Reader r = new Reader(values, problems);
 
         URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
-        Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http").equals("stdio") ? Transport.STDIO : Transport.HTTP);
+        Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http")
+                .equals("stdio") ? Transport.STDIO : Transport.HTTP);
         Secret token = r.get("VAULT_TOKEN", Values::token);
         if (values.get("VAULT_TOKEN").isEmpty() && action == Action.RUN && transport == Transport.STDIO) {
             problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
@@ -149,7 +152,8 @@ public record Config(
                 r.get("MCP_ENDPOINT", Values::endpoint),
                 r.get("MCP_ALLOWED_ORIGINS", Values::list),
                 r.get("MCP_ALLOWED_HOSTS", Values::list),
-                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(Values.oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
+                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(
+                        Values.oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
                 cert, key,
                 r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
                 r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
@@ -171,10 +175,12 @@ public record Config(
         if (action == Action.RUN && transport == Transport.HTTP && !config.loopback()) {
             // 0.0.0.0 and :: are every interface, not loopback: the Go server let them through in plain text.
             if (cert == null) {
-                problems.add("TRANSPORT_HOST: " + config.host() + " is not loopback; serving beyond this machine needs MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE");
+                problems.add("TRANSPORT_HOST: " + config.host() + " is not loopback; serving beyond this machine needs "
+                        + "MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE");
             }
             if (config.allowedHosts().isEmpty()) {
-                problems.add("MCP_ALLOWED_HOSTS: required when TRANSPORT_HOST is not loopback (the host names clients use to reach this server)");
+                problems.add("MCP_ALLOWED_HOSTS: required when TRANSPORT_HOST is not loopback "
+                        + "(the host names clients use to reach this server)");
             }
         }
         if (!problems.isEmpty()) {
@@ -225,12 +231,14 @@ public record Config(
                 default -> { }
             }
             int eq = arg.indexOf('=');
-            String name = ALIASES.getOrDefault(eq < 0 ? arg : arg.substring(0, eq), eq < 0 ? arg : arg.substring(0, eq));
+            String given = eq < 0 ? arg : arg.substring(0, eq);
+            String name = ALIASES.getOrDefault(given, given);
             String value = eq < 0 ? null : arg.substring(eq + 1);
             String next = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[i + 1] : null;
             Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
             if (setting == null && SETTINGS.stream().anyMatch(s -> s.credential() && s.flag().equals(name + "-file"))) {
-                problems.add(name + ": not accepted, a flag would show in ps; use " + name + "-file <path> or the environment");
+                problems.add(name + ": not accepted, a flag would show in ps; use " + name
+                        + "-file <path> or the environment");
                 i += value == null && next != null ? 1 : 0; // the value is the secret itself: skip it, never echo it
                 continue;
             }

@@ -40,7 +40,8 @@ public final class PathRules {
             for (int i = 0; i < parts.length && i < segments.size(); i++) {
                 String want = segments.get(i);
                 boolean last = i == segments.size() - 1;
-                boolean fits = want.equals("+") || (prefix && last ? parts[i].startsWith(want) || want.startsWith(parts[i])
+                boolean fits = want.equals("+") || (prefix && last
+                        ? parts[i].startsWith(want) || want.startsWith(parts[i])
                         : want.equals(parts[i]));
                 if (!fits) {
                     return false;
@@ -115,7 +116,8 @@ public final class PathRules {
             String glob = item.strip().replaceFirst("^/", "");
             if (!GLOB.matcher(glob).matches() || glob.indexOf('*') >= 0 && glob.indexOf('*') != glob.length() - 1) {
                 throw new IllegalArgumentException("\"" + item.strip() + "\" is not a path glob (segments of letters, "
-                        + "digits and _.-~@:= ; no \".\" or \"..\" segment; \"+\" for one segment; \"*\" only at the end)");
+                        + "digits and _.-~@:= ; no \".\" or \"..\" segment; \"+\" for one segment; "
+                        + "\"*\" only at the end)");
             }
             boolean prefix = glob.endsWith("*");
             String body = prefix ? glob.substring(0, glob.length() - 1) : glob;

@@ -33,8 +33,10 @@ final class Values {
             if (!scheme.equals("http") && !scheme.equals("https")) {
                 throw new IllegalArgumentException("must start with http:// or https://");
             }
-            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException("must be scheme://host[:port][/path] without user, query or fragment");
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException(
+                        "must be scheme://host[:port][/path] without user, query or fragment");
             }
             String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
             return new URI(scheme + "://" + uri.getRawAuthority() + path);

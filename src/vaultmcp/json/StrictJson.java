@@ -114,7 +114,10 @@ public final class StrictJson {
                 .replaceAll("\\s*See https?://\\S+", "").trim();
     }
 
-    /** A JSON number that remembers the exact text it was read from (gson compares numbers by value, not with equals). */
+    /**
+     * A JSON number that remembers the exact text it was read from (gson compares numbers by value, not with
+     * equals).
+     */
     static final class ExactNumber extends Number {
         private static final long serialVersionUID = 1L;
         private final String text;

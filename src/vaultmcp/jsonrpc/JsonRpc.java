@@ -74,7 +74,8 @@ public final class JsonRpc {
         }
         if (!request) {
             if (object.has("result") == object.has("error") || !object.has("id")) {
-                throw invalid(echoId, "a request needs \"method\"; a response needs \"id\" and one of \"result\" or \"error\"");
+                throw invalid(echoId, "a request needs \"method\"; "
+                        + "a response needs \"id\" and one of \"result\" or \"error\"");
             }
             return new Message(id, null, object);
         }

@@ -44,8 +44,9 @@ final class Approvals {
         }
         if (!session.canElicit()) {
             return summary -> {
-                throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), and "
-                        + "this client cannot be asked (it did not declare the elicitation capability). Nothing was changed.");
+                throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
+                        + "and this client cannot be asked (it did not declare the elicitation capability). "
+                        + "Nothing was changed.");
             };
         }
         return summary -> ask(session, callId, progressToken, notify, summary);
@@ -75,8 +76,8 @@ final class Approvals {
         }
     }
 
-    private JsonObject wait(CompletableFuture<JsonObject> answer, JsonElement progressToken, Consumer<JsonObject> notify)
-            throws ToolException {
+    private JsonObject wait(CompletableFuture<JsonObject> answer, JsonElement progressToken,
+            Consumer<JsonObject> notify) throws ToolException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int tick = 1; ; tick++) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());

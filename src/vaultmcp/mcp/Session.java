@@ -72,7 +72,10 @@ public final class Session {
         this.clientCapabilities = capabilities == null ? new JsonObject() : capabilities;
     }
 
-    /** A new request of ours on behalf of the tool call {@code callId}: its id; the client's answer completes {@code answer}. */
+    /**
+     * A new request of ours on behalf of the tool call {@code callId}: its id; the client's answer completes
+     * {@code answer}.
+     */
     String ask(JsonElement callId, CompletableFuture<JsonObject> answer) {
         String id = "vault-mcp-server-" + asked.incrementAndGet();
         waiting.put(id, answer);
@@ -82,7 +85,8 @@ public final class Session {
 
     /** Hands the client's response to the request of ours it answers; others (unknown ids) are dropped. */
     void answered(JsonElement id, JsonObject response) {
-        CompletableFuture<JsonObject> answer = id != null && id.isJsonPrimitive() ? waiting.remove(id.getAsString()) : null;
+        CompletableFuture<JsonObject> answer = id != null && id.isJsonPrimitive()
+                ? waiting.remove(id.getAsString()) : null;
         if (answer != null) {
             answer.complete(response);
         }

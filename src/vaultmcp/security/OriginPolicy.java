@@ -18,7 +18,8 @@ public final class OriginPolicy {
     private final CorsMode mode;
     private final String scheme;
 
-    public OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode, boolean tls) {
+    public OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode,
+            boolean tls) {
         this.loopbackBind = loopbackBind;
         this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         this.allowedOrigins = List.copyOf(allowedOrigins);

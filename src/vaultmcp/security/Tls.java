@@ -36,7 +36,8 @@ import vaultmcp.config.ConfigException;
  * AEAD suites are offered. Any problem stops start-up with a message naming the file's variable.
  */
 public final class Tls {
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----",
+            Pattern.DOTALL);
     private static final byte[] VERSION_0 = HexFormat.of().parseHex("020100");
 
     private Tls() {}
@@ -88,7 +89,8 @@ public final class Tls {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (MatchResult block : blocks(file, "MCP_TLS_CERT_FILE")) {
                 if (block.group(1).equals("CERTIFICATE")) {
-                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(block.group(2)))));
+                    byte[] der = decode(block.group(2));
+                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
                 }
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -101,11 +103,14 @@ public final class Tls {
     }
 
     private static PrivateKey privateKey(Path file, X509Certificate certificate) throws ConfigException {
-        MatchResult pem = blocks(file, "MCP_TLS_KEY_FILE").stream().filter(b -> b.group(1).endsWith("PRIVATE KEY")).findFirst()
-                .orElseThrow(() -> problem("MCP_TLS_KEY_FILE: no PEM private key (-----BEGIN ... PRIVATE KEY-----) in " + file));
+        MatchResult pem = blocks(file, "MCP_TLS_KEY_FILE").stream()
+                .filter(b -> b.group(1).endsWith("PRIVATE KEY")).findFirst()
+                .orElseThrow(() -> problem("MCP_TLS_KEY_FILE: no PEM private key"
+                        + " (-----BEGIN ... PRIVATE KEY-----) in " + file));
         String type = pem.group(1);
         if (type.startsWith("ENCRYPTED") || pem.group(2).contains("ENCRYPTED")) {
-            throw problem("MCP_TLS_KEY_FILE: the key is encrypted; write it unencrypted (openssl pkey -in k.pem -out plain.pem) and protect the file");
+            throw problem("MCP_TLS_KEY_FILE: the key is encrypted; write it unencrypted "
+                    + "(openssl pkey -in k.pem -out plain.pem) and protect the file");
         }
         PrivateKey key;
         try {
@@ -113,10 +118,12 @@ public final class Tls {
             byte[] pkcs8 = switch (type) {
                 case "PRIVATE KEY" -> der;
                 // PKCS#8 is SEQUENCE { version 0, algorithm, OCTET STRING { the PKCS#1 or SEC1 key } }.
-                case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> tlv(0x30, VERSION_0, algorithm(certificate), tlv(0x04, der));
+                case "RSA PRIVATE KEY", "EC PRIVATE KEY" ->
+                        tlv(0x30, VERSION_0, algorithm(certificate), tlv(0x04, der));
                 default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + type + "\"");
             };
-            key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw problem("MCP_TLS_KEY_FILE: " + file + " is not a valid " + certificate.getPublicKey().getAlgorithm()
                     + " private key, or not the key of the certificate in MCP_TLS_CERT_FILE");
@@ -133,7 +140,8 @@ public final class Tls {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
             case "EdDSA", "Ed25519", "Ed448" -> key.getAlgorithm();
-            default -> throw problem("MCP_TLS_KEY_FILE: unsupported key algorithm " + key.getAlgorithm() + " (use RSA, EC or EdDSA)");
+            default -> throw problem("MCP_TLS_KEY_FILE: unsupported key algorithm " + key.getAlgorithm()
+                    + " (use RSA, EC or EdDSA)");
         };
         try {
             byte[] challenge = new byte[32];
@@ -163,7 +171,10 @@ public final class Tls {
         return Base64.getMimeDecoder().decode(body.trim());
     }
 
-    /** The AlgorithmIdentifier of the certificate's key (rsaEncryption, or ecPublicKey and curve), from its SubjectPublicKeyInfo. */
+    /**
+     * The AlgorithmIdentifier of the certificate's key (rsaEncryption, or ecPublicKey and curve), from its
+     * SubjectPublicKeyInfo.
+     */
     private static byte[] algorithm(X509Certificate certificate) {
         byte[] spki = certificate.getPublicKey().getEncoded();
         int start = read(spki, 0)[1];

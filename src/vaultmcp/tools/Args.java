@@ -21,7 +21,8 @@ public final class Args {
     static final int MAX_STRING = Limits.MAX_ARGUMENT_CHARS;
 
     static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "description", "properties", "required",
-            "additionalProperties", "default", "enum", "minLength", "maxLength", "minimum", "maximum", "pattern", "title");
+            "additionalProperties", "default", "enum", "minLength", "maxLength", "minimum", "maximum",
+            "pattern", "title");
     private static final Set<String> TYPES = Set.of("string", "boolean", "integer", "object");
     private static final String UNPAIRED = "contains an unpaired UTF-16 surrogate";
 
@@ -102,7 +103,8 @@ public final class Args {
                 }
                 return null;
             case "boolean":
-                return value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean() ? null : "must be true or false";
+                return value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean()
+                        ? null : "must be true or false";
             case "integer":
                 BigDecimal n = integer(value);
                 if (n == null) {
@@ -148,10 +150,12 @@ public final class Args {
             for (String keyword : property.keySet()) {
                 require(tool, SCHEMA_KEYWORDS.contains(keyword), "unsupported schema keyword " + keyword);
             }
-            require(tool, property.has("type") && TYPES.contains(property.get("type").getAsString()), name + ": unsupported type");
+            require(tool, property.has("type") && TYPES.contains(property.get("type").getAsString()),
+                    name + ": unsupported type");
             require(tool, property.has("description"), name + ": needs a description");
             if (property.has("default")) {
-                require(tool, checkValue(property, property.get("default")) == null, name + ": default violates its own schema");
+                require(tool, checkValue(property, property.get("default")) == null,
+                        name + ": default violates its own schema");
             }
         }
     }
@@ -221,7 +225,8 @@ public final class Args {
         }
         try {
             BigDecimal n = new BigDecimal(value.getAsJsonPrimitive().getAsNumber().toString());
-            return n.stripTrailingZeros().scale() <= 0 && n.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0 ? n : null;
+            return n.stripTrailingZeros().scale() <= 0 && n.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                    ? n : null;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -109,8 +109,8 @@ final class Change {
         int count = 0;
         for (int i = 0; i < text.length() && count < MAX_TEXT; i++, count++) {
             char c = text.charAt(i);
-            boolean hidden = c < 0x20 || c >= 0x7f && c < 0xa0 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
-                    || c == 0x200e || c == 0x200f || c == 0x061c;
+            boolean hidden = c < 0x20 || c >= 0x7f && c < 0xa0 || c >= 0x202a && c <= 0x202e
+                    || c >= 0x2066 && c <= 0x2069 || c == 0x200e || c == 0x200f || c == 0x061c;
             if (hidden) {
                 b.append('\uFFFD');
             } else if (c == '"' || c == '\\') {

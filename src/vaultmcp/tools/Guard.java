@@ -61,7 +61,8 @@ public final class Guard {
      * Checks every argument that fills a segment, before anything is sent; {@code fresh} makes the
      * mount types be asked anew instead of taken from the cache.
      */
-    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh) throws ToolException {
+    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh)
+            throws ToolException {
         return open(tool, reach, args, vault, known, fresh, PathRules.none(), new Change(tool, false, Approver.NONE));
     }
 
@@ -126,7 +127,10 @@ public final class Guard {
         return request.condition() == null || request.condition().equals("kv" + kvVersion(request.mount()));
     }
 
-    /** Refuses a request whose logical path ({@link Scope}) the operator's rules refuse; a listing is checked as its folder. */
+    /**
+     * Refuses a request whose logical path ({@link Scope}) the operator's rules refuse; a listing is checked as
+     * its folder.
+     */
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
         if (rules.isEmpty() || request.mount() == null) {
             return;
@@ -136,8 +140,8 @@ public final class Guard {
         boolean listing = request.method().equals("LIST");
         String refusal = listing ? (rules.shows(logical + "/") ? null : "the path rules") : rules.refusal(logical);
         if (refusal != null) {
-            throw new ToolException(tool + " may not reach \"" + logical + (listing ? "/" : "") + "\": it is refused by "
-                    + refusal + ". Nothing was sent to Vault.");
+            throw new ToolException(tool + " may not reach \"" + logical + (listing ? "/" : "")
+                    + "\": it is refused by " + refusal + ". Nothing was sent to Vault.");
         }
     }
 
@@ -178,7 +182,8 @@ public final class Guard {
             }
             answers.put(name, VaultPath.of().append(value).toString());
         } catch (IllegalArgumentException e) {
-            throw new ToolException("Vault answered a " + name + " that cannot be used in a path: " + e.getMessage() + ".");
+            throw new ToolException("Vault answered a " + name + " that cannot be used in a path: "
+                    + e.getMessage() + ".");
         }
     }
 
@@ -193,7 +198,8 @@ public final class Guard {
     private VaultResponse send(String method, String template, JsonObject body) throws ToolException, VaultException {
         Reach.Request request = reach.find(method, template);
         if (request == null) {
-            throw new Undeclared(tool + " asked for " + method + " " + template + ", which its manifest entry does not declare");
+            throw new Undeclared(tool + " asked for " + method + " " + template
+                    + ", which its manifest entry does not declare");
         }
         resolve();
         VaultPath path = path(request);
@@ -270,7 +276,8 @@ public final class Guard {
                 for (String segment : path.toString().split("/")) {
                     if (segment.isBlank()) {
                         throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
-                                + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "single item, not only spaces."));
+                                + (kind == Kind.MOUNT ? "mount, such as \"secret\"."
+                                        : "single item, not only spaces."));
                     }
                 }
             }

@@ -21,7 +21,8 @@ final class KvTools {
         JsonArray keys = new JsonArray();
         if (answer.status() != 404) {
             JsonElement list = answer.data().get("keys");
-            String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
+            String folder = vault.named("mount") + "/"
+                    + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
             if (list != null && list.isJsonArray()) {
                 // What the operator's path rules hide is left out.
                 list.getAsJsonArray().forEach(k -> {
@@ -42,8 +43,8 @@ final class KvTools {
         int version = vault.kvVersion("mount");
         Long wanted = args.integer("version");
         if (version == 1 && wanted != null) {
-            throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, which keeps no versions; "
-                    + "leave out \"version\".");
+            throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, "
+                    + "which keeps no versions; leave out \"version\".");
         }
         String where = "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
         VaultResponse answer = version == 2 ? vault.get("{mount}/data/{path+}?version={version}")

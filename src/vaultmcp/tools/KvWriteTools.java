@@ -41,17 +41,20 @@ final class KvWriteTools {
     private ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject values = args.has("data") ? args.object("data").deepCopy() : new JsonObject();
         if (args.has("key") != args.has("value")) {
-            throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; give both, or use \"data\".");
+            throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; "
+                    + "give both, or use \"data\".");
         }
         if (args.has("key")) {
             String key = args.string("key");
             if (values.has(key) && !values.get(key).getAsString().equals(args.string("value"))) {
-                throw new ToolException("Invalid arguments: \"" + key + "\" is given twice, in key and in data, with different values.");
+                throw new ToolException("Invalid arguments: \"" + key + "\" is given twice, in key and in data, "
+                        + "with different values.");
             }
             values.addProperty(key, args.string("value"));
         }
         if (values.size() == 0 || values.has("")) {
-            throw new ToolException("Invalid arguments: give \"key\" and \"value\", or \"data\" with at least one key; key names may not be empty.");
+            throw new ToolException("Invalid arguments: give \"key\" and \"value\", or \"data\" with at least one key; "
+                    + "key names may not be empty.");
         }
         int kv = vault.kvVersion("mount");
         Written written = update(vault, kv, current -> {
@@ -82,14 +85,16 @@ final class KvWriteTools {
             out.addProperty("deleted", "secret");
             if (kv == 2) {
                 out.addProperty("version", current.version());
-                out.addProperty("note", "Version " + current.version() + " was soft-deleted: an operator can undelete it, and older versions remain.");
+                out.addProperty("note", "Version " + current.version()
+                        + " was soft-deleted: an operator can undelete it, and older versions remain.");
             }
             return ToolResult.json(out);
         }
         Written written = update(vault, kv, current -> {
             JsonObject next = exists(current, where).data();
             if (!next.has(key)) {
-                throw new ToolException("Secret " + where + " has no key \"" + key + "\"; its keys are " + names(next) + ".");
+                throw new ToolException("Secret " + where + " has no key \"" + key + "\"; its keys are "
+                        + names(next) + ".");
             }
             next.remove(key);
             return next;
@@ -99,7 +104,8 @@ final class KvWriteTools {
         if (kv == 2) {
             out.addProperty("version", written.version());
         } else if (written.data().size() == 0) {
-            out.addProperty("note", "That was the last key, so the secret was deleted (KV v1 cannot hold an empty secret).");
+            out.addProperty("note", "That was the last key, so the secret was deleted "
+                    + "(KV v1 cannot hold an empty secret).");
         }
         out.add("keys", names(written.data()));
         return ToolResult.json(out);
@@ -129,8 +135,9 @@ final class KvWriteTools {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
             if (attempt == ATTEMPTS) {
-                throw new ToolException("Secret \"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\" was changed by someone else during each of "
-                        + ATTEMPTS + " attempts; nothing was written. Try again.");
+                throw new ToolException("Secret \"" + vault.named("path") + "\" in mount \"" + vault.named("mount")
+                        + "\" was changed by someone else during each of " + ATTEMPTS
+                        + " attempts; nothing was written. Try again.");
             }
             pause(attempt);
         }
@@ -169,7 +176,8 @@ final class KvWriteTools {
             case LIVE -> current;
             case DELETED -> throw new ToolException("The latest version (" + current.version() + ") of secret " + where
                     + " is deleted; nothing changed.");
-            case MISSING -> throw new ToolException("There is no secret " + where + "; nothing changed. Call {tool:list_secrets} to see what exists.");
+            case MISSING -> throw new ToolException("There is no secret " + where + "; nothing changed. "
+                    + "Call {tool:list_secrets} to see what exists.");
         };
     }
 

@@ -52,12 +52,13 @@ final class MountWriteTools {
         VaultResponse table = vault.get("sys/mounts");
         if (table.status() == 403) {
             out.addProperty("existed", "unknown");
-            out.addProperty("note", "This token may not read sys/mounts, and Vault answers a delete the same whether or not "
-                    + "a mount existed: if there was a mount at \"" + path + "\", it is gone.");
+            out.addProperty("note", "This token may not read sys/mounts, and Vault answers a delete the same "
+                    + "whether or not a mount existed: if there was a mount at \"" + path + "\", it is gone.");
         } else {
             JsonElement entry = table.data().get(path + "/");
             if (!(entry instanceof JsonObject mount)) {
-                throw new ToolException("There is no mount \"" + path + "\"; nothing was deleted. Call {tool:list_mounts} to see the mounts.");
+                throw new ToolException("There is no mount \"" + path + "\"; nothing was deleted. "
+                        + "Call {tool:list_mounts} to see the mounts.");
             }
             out.addProperty("type", Field.text(mount.get("type")));
             out.addProperty("existed", "yes");
@@ -92,10 +93,11 @@ final class MountWriteTools {
             vault.delete("sys/mounts/{path}").ok();
             undo = "the new mount was removed again";
         } catch (VaultException e) {
-            undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \"" + path + "\"";
+            undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
+                    + path + "\"";
         }
-        throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" (" + problem + "); "
-                + undo + ".");
+        throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" ("
+                + problem + "); " + undo + ".");
     }
 
     private void mount(Guard vault, String type, String description, JsonObject options)

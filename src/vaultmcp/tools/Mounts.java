@@ -62,7 +62,8 @@ final class Mounts {
             throws ToolException, VaultException {
         String name = path.toString();
         if ((declared.equals("new") || declared.equals("any")) && Reach.SYSTEM_MOUNTS.contains(name.split("/")[0])) {
-            throw new ToolException("\"" + name + "\" belongs to Vault itself; no tool creates or deletes such a mount.");
+            throw new ToolException("\"" + name + "\" belongs to Vault itself; "
+                    + "no tool creates or deletes such a mount.");
         }
         if (declared.equals("any")) {
             return new Mount(path, declared, 0);
@@ -70,9 +71,10 @@ final class Mounts {
         if (declared.equals("new")) {
             Lookup lookup = lookup(vault, path);
             if (lookup.entry() != null) {
-                throw new ToolException("Cannot mount at \"" + name + "\": "
-                        + (lookup.inside() == null ? "there is already a " + Field.text(lookup.entry().get("type")) + " mount there"
-                                : "it lies inside the mount \"" + lookup.inside() + "\"")
+                String reason = lookup.inside() == null
+                        ? "there is already a " + Field.text(lookup.entry().get("type")) + " mount there"
+                        : "it lies inside the mount \"" + lookup.inside() + "\"";
+                throw new ToolException("Cannot mount at \"" + name + "\": " + reason
                         + ". Choose another path ({tool:list_mounts} shows the mounts), or delete that mount first.");
             }
             return new Mount(path, declared, 0);
@@ -86,8 +88,9 @@ final class Mounts {
         }
         Lookup lookup = lookup(vault, path);
         if (!lookup.known()) {
-            throw new ToolException("Vault refused to say what kind of mount \"" + name + "\" is: the mount does not exist, "
-                    + "or the token may not use it (" + VaultResponse.quote(lookup.refusal()) + "). Call {tool:list_mounts} to see the mounts.");
+            throw new ToolException("Vault refused to say what kind of mount \"" + name + "\" is: "
+                    + "the mount does not exist, or the token may not use it ("
+                    + VaultResponse.quote(lookup.refusal()) + "). Call {tool:list_mounts} to see the mounts.");
         }
         if (lookup.entry() == null) {
             throw new ToolException("There is no mount \"" + name + "\". Call {tool:list_mounts} to see the mounts.");
@@ -121,7 +124,8 @@ final class Mounts {
 
     private static Mount checked(Mount mount, String declared) throws ToolException {
         if (declared.equals("kv") ? mount.kvVersion() == 0 : !declared.equals(mount.type())) {
-            throw new ToolException("The mount \"" + mount.path() + "\" is a " + (mount.type().isEmpty() ? "unknown" : mount.type())
+            throw new ToolException("The mount \"" + mount.path() + "\" is a "
+                    + (mount.type().isEmpty() ? "unknown" : mount.type())
                     + " secrets engine, not " + NAMES.get(declared) + ".");
         }
         return mount;
@@ -130,7 +134,8 @@ final class Mounts {
     /** What Vault says is at {@code path}. */
     private static Lookup lookup(Vault vault, VaultPath path) throws VaultException {
         String name = path.toString();
-        VaultResponse preflight = vault.send("GET", VaultPath.of("sys", "internal", "ui", "mounts").append(name), null, null);
+        VaultPath preflightPath = VaultPath.of("sys", "internal", "ui", "mounts").append(name);
+        VaultResponse preflight = vault.send("GET", preflightPath, null, null);
         if (preflight.status() == 200) {
             JsonObject entry = preflight.data();
             String at = Field.text(entry.get("path"));
@@ -152,7 +157,8 @@ final class Mounts {
     /** Who is asking, as a digest of the token: the key of that caller's mount-type cache. */
     static String credential(Vault vault) {
         try {
-            byte[] token = vault.token() == null ? new byte[0] : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
+            byte[] token = vault.token() == null ? new byte[0]
+                    : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -24,8 +24,8 @@ final class PkiIssuerTools {
         String mount = vault.named("mount");
         boolean intermediate = !args.string("root_mount").isEmpty();
         if (!intermediate && !args.string("root_issuer").isEmpty()) {
-            throw new ToolException("Invalid arguments: \"root_issuer\" names an issuer of \"root_mount\"; give root_mount too, "
-                    + "or leave root_issuer out to create a root CA.");
+            throw new ToolException("Invalid arguments: \"root_issuer\" names an issuer of \"root_mount\"; "
+                    + "give root_mount too, or leave root_issuer out to create a root CA.");
         }
         configureUrls(vault);
         JsonObject out = new JsonObject();
@@ -51,13 +51,15 @@ final class PkiIssuerTools {
         return ToolResult.json(out);
     }
 
-    private void intermediate(Args args, Guard vault, String mount, JsonObject out) throws ToolException, VaultException {
+    private void intermediate(Args args, Guard vault, String mount, JsonObject out)
+            throws ToolException, VaultException {
         String root = vault.named("root_mount");
         JsonObject request = new JsonObject();
         request.addProperty("common_name", args.string("common_name"));
         String csr = Field.text(vault.post("{mount}/intermediate/generate/internal", request).data().get("csr"));
         if (csr.isEmpty()) {
-            throw new ToolException("Vault returned no certificate request for the intermediate in mount \"" + mount + "\".");
+            throw new ToolException("Vault returned no certificate request for the intermediate in mount \""
+                    + mount + "\".");
         }
         String signer = args.string("root_issuer").isEmpty() ? "{root_mount}/root/sign-intermediate"
                 : "{root_mount}/issuer/{root_issuer}/sign-intermediate";
@@ -122,7 +124,8 @@ final class PkiIssuerTools {
                 }
             }
         }
-        return imported.get("imported_issuers") instanceof JsonArray ids && ids.size() > 0 ? Field.text(ids.get(0)) : "";
+        return imported.get("imported_issuers") instanceof JsonArray ids && ids.size() > 0
+                ? Field.text(ids.get(0)) : "";
     }
 
     private static void configureUrls(Guard vault) throws ToolException, VaultException {

@@ -25,7 +25,8 @@ final class PkiTools {
             JsonElement info = answer.data().get("key_info");
             if (info != null && info.isJsonObject()) {
                 for (var entry : info.getAsJsonObject().entrySet()) {
-                    JsonObject issuer = entry.getValue().isJsonObject() ? entry.getValue().getAsJsonObject().deepCopy() : new JsonObject();
+                    JsonObject issuer = entry.getValue().isJsonObject()
+                            ? entry.getValue().getAsJsonObject().deepCopy() : new JsonObject();
                     issuer.addProperty("issuer_id", entry.getKey());
                     byName.put(Field.text(issuer.get("issuer_name")) + "\0" + entry.getKey(), issuer);
                 }
@@ -43,8 +44,8 @@ final class PkiTools {
         // Vault resolves an issuer by name, id or "default" itself; no need to scan the list.
         VaultResponse answer = vault.get("{mount}/issuer/{issuer_name}");
         if (answer.issuerNotFound()) {
-            throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \"" + vault.named("mount")
-                    + "\". Call {tool:list_pki_issuers} to see the issuers.");
+            throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \""
+                    + vault.named("mount") + "\". Call {tool:list_pki_issuers} to see the issuers.");
         }
         JsonObject out = new JsonObject();
         out.addProperty("mount", vault.named("mount"));
@@ -70,8 +71,8 @@ final class PkiTools {
     private ToolResult readRole(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.get("{mount}/roles/{role_name}");
         if (answer.notFound()) {
-            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
-                    + "\". Call {tool:list_pki_roles} to see the roles.");
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
+                    + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles.");
         }
         JsonObject out = new JsonObject();
         out.addProperty("mount", vault.named("mount"));

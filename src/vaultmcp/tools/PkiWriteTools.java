@@ -2,6 +2,7 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import vaultmcp.vault.VaultResponse;
  * (structuredContent or the main text): it travels only in a content block for the user.
  */
 final class PkiWriteTools {
-    private static final String[] ROLE_FLAGS = {"allow_any_name", "allow_subdomains", "allow_glob_domains", "allow_ip_sans"};
+    private static final String[] ROLE_FLAGS = {"allow_any_name", "allow_subdomains", "allow_glob_domains",
+            "allow_ip_sans"};
 
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("create_pki_role", this::createRole);
@@ -46,8 +48,8 @@ final class PkiWriteTools {
         // Vault answers a delete the same whether or not the role existed; look first.
         VaultResponse existing = vault.get("{mount}/roles/{role_name}");
         if (existing.notFound()) {
-            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
-                    + "\"; nothing was deleted. Call {tool:list_pki_roles} to see the roles.");
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
+                    + vault.named("mount") + "\"; nothing was deleted. Call {tool:list_pki_roles} to see the roles.");
         }
         existing.ok();
         vault.delete("{mount}/roles/{role_name}").ok();
@@ -66,8 +68,9 @@ final class PkiWriteTools {
         }
         VaultResponse answer = vault.post("{mount}/issue/{role_name}", body);
         if (answer.unknownRole()) {
-            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \"" + vault.named("mount")
-                    + "\". Call {tool:list_pki_roles} to see the roles, or {tool:create_pki_role} to make one.");
+            throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
+                    + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles, "
+                    + "or {tool:create_pki_role} to make one.");
         }
         JsonObject data = answer.data();
         JsonObject out = located(vault);
@@ -80,8 +83,8 @@ final class PkiWriteTools {
         }
         out.add("ca_chain", chain);
         out.addProperty("serial_number", Field.text(data.get("serial_number")));
-        if (data.get("expiration") != null && data.get("expiration").isJsonPrimitive() && data.get("expiration").getAsJsonPrimitive().isNumber()) {
-            out.addProperty("expiration", data.get("expiration").getAsLong());
+        if (data.get("expiration") instanceof JsonPrimitive expiration && expiration.isNumber()) {
+            out.addProperty("expiration", expiration.getAsLong());
         }
         out.addProperty("private_key_type", Field.text(data.get("private_key_type")));
         ToolResult result = ToolResult.json(out);

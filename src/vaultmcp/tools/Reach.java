@@ -43,7 +43,8 @@ final class Reach {
     record Part(Kind kind, String text) {}
 
     /** One declared request; {@code mount} is the argument of its mount part, or null. */
-    record Request(String text, String condition, String method, List<Part> parts, String mount, String query, String queryArg) {
+    record Request(String text, String condition, String method, List<Part> parts, String mount, String query,
+            String queryArg) {
         boolean writes() {
             return method.equals("POST") || method.equals("DELETE");
         }
@@ -102,7 +103,8 @@ final class Reach {
             String text = element.getAsString();
             Request request = request(tool, text, mounts, properties);
             String[] words = text.split(" ");
-            check(requests.put(request.method() + " " + words[words.length - 1], request) == null, tool, "request declared twice: " + text);
+            check(requests.put(request.method() + " " + words[words.length - 1], request) == null, tool,
+                    "request declared twice: " + text);
             if (request.mount() != null) {
                 used.add(request.mount());
             }
@@ -144,7 +146,8 @@ final class Reach {
         return new Request(text, condition, method, List.copyOf(parts), mount, query, queryArg);
     }
 
-    private static Part part(String tool, String text, String segment, Map<String, String> mounts, JsonObject properties) {
+    private static Part part(String tool, String text, String segment, Map<String, String> mounts,
+            JsonObject properties) {
         if (!segment.startsWith("{")) {
             check(segment.matches("[a-z0-9_-]+"), tool, "bad literal segment in " + text);
             return new Part(Kind.LITERAL, segment);
@@ -159,7 +162,8 @@ final class Reach {
                 : mounts.containsKey(name) ? Kind.MOUNT : Kind.NAME;
         String argument = kind == Kind.PATH || kind == Kind.SOME_PATH ? name.substring(0, name.length() - 1) : name;
         check(isString(properties, argument), tool, "placeholder " + argument + " is not a string argument in " + text);
-        check(kind == Kind.MOUNT || !mounts.containsKey(argument), tool, "mount " + argument + " used as a path in " + text);
+        check(kind == Kind.MOUNT || !mounts.containsKey(argument), tool,
+                "mount " + argument + " used as a path in " + text);
         return new Part(kind, argument);
     }
 

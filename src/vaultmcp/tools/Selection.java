@@ -59,8 +59,8 @@ public record Selection(boolean operations, Set<String> toolsets, Set<String> to
             }
         }
         if (!(prefix + "a").matches("[a-z][a-z0-9_]{0,30}")) {
-            problems.add("MCP_TOOL_PREFIX: \"" + prefix + "\" must be lower-case letters, digits and \"_\", start with a letter"
-                    + " and be at most 30 characters");
+            problems.add("MCP_TOOL_PREFIX: \"" + prefix + "\" must be lower-case letters, digits and \"_\","
+                    + " start with a letter and be at most 30 characters");
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

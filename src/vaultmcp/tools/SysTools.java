@@ -28,7 +28,8 @@ final class SysTools {
         Map<String, JsonObject> sorted = new TreeMap<>();
         for (var entry : table.entrySet()) {
             // A mount the operator's path rules keep every tool out of is left out.
-            if (entry.getValue().isJsonObject() && (vault.shows(entry.getKey()) || vault.shows("sys/mounts/" + entry.getKey()))) {
+            if (entry.getValue().isJsonObject()
+                    && (vault.shows(entry.getKey()) || vault.shows("sys/mounts/" + entry.getKey()))) {
                 sorted.put(entry.getKey(), describe(entry.getKey(), entry.getValue().getAsJsonObject()));
             }
         }

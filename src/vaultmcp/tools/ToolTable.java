@@ -30,12 +30,12 @@ import vaultmcp.vault.VaultException;
  * out entirely unless operations are enabled: not listed, and unknown to {@code tools/call}.
  */
 public final class ToolTable {
-    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "toolset", "privileged", "vault",
-            "approval", "annotations", "inputSchema", "outputSchema");
+    private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "toolset", "privileged",
+            "vault", "approval", "annotations", "inputSchema", "outputSchema");
     /** Every privileged tool takes dry_run; its answer is then the plan (see {@link Change}). */
-    private static final String DRY_RUN = "{\"type\":\"boolean\",\"default\":false,\"description\":\"true: make only the "
-            + "reads the tool needs and report the first write it would make (method, path, field names; never values); "
-            + "nothing is written and no approval is asked.\"}";
+    private static final String DRY_RUN = "{\"type\":\"boolean\",\"default\":false,\"description\":"
+            + "\"true: make only the reads the tool needs and report the first write it would make "
+            + "(method, path, field names; never values); nothing is written and no approval is asked.\"}";
     private static final String PLAN = "{\"type\":\"object\",\"properties\":{\"dry_run\":{\"type\":\"boolean\"},"
             + "\"writes\":{\"type\":\"array\"},\"may_follow\":{\"type\":\"array\"},\"note\":{\"type\":\"string\"}},"
             + "\"required\":[\"dry_run\",\"writes\"]}";
@@ -58,7 +58,10 @@ public final class ToolTable {
     private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
-    /** The default selection: every tool of the default toolsets, privileged ones only with {@code enableOperations}. */
+    /**
+     * The default selection: every tool of the default toolsets, privileged ones only with
+     * {@code enableOperations}.
+     */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
         this(manifest, handlers, Selection.defaults(enableOperations));
     }
@@ -89,7 +92,8 @@ public final class ToolTable {
             Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
             Matcher reference = REFERENCE.matcher(StrictJson.write(entry));
             while (reference.find()) {
-                check(seen.contains(reference.group(1)), name + ": description names an unknown tool " + reference.group());
+                check(seen.contains(reference.group(1)),
+                        name + ": description names an unknown tool " + reference.group());
             }
             if (!selection.offers(name, entry.get("toolset").getAsString(), privileged)) {
                 continue;
@@ -111,7 +115,8 @@ public final class ToolTable {
             boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
             definition.addProperty("name", selection.prefix() + name);
             definition = parse(resolve(StrictJson.write(definition)));
-            offered.put(selection.prefix() + name, new Tool(name, definition, reach, privileged, approval, handlers.get(name)));
+            offered.put(selection.prefix() + name,
+                    new Tool(name, definition, reach, privileged, approval, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler " + name + " has no manifest entry");
@@ -165,8 +170,9 @@ public final class ToolTable {
             Args args = Args.check(tool.inputSchema(), arguments);
             Change change = new Change(selection.prefix() + tool.name(), args.bool("dry_run"),
                     tool.approval() ? approver : Approver.NONE);
-            return tool.handler().call(args, Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged(),
-                    selection.paths(), change));
+            Guard guard = Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged(),
+                    selection.paths(), change);
+            return tool.handler().call(args, guard);
         } catch (Change.DryRun plan) {
             return ToolResult.json(plan.plan());
         } catch (ToolException | VaultException e) {
@@ -210,7 +216,8 @@ public final class ToolTable {
         JsonObject list = new JsonObject();
         list.add("tools", all);
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(StrictJson.write(list).getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(StrictJson.write(list).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -43,7 +43,8 @@ record HttpAuth(Secret bearer, Secret serverToken) {
         if (authorization == null) {
             return ANONYMOUS;
         }
-        String presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
+        String presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
         // Secret.matches compares in constant time; without MCP_AUTH_TOKEN no bearer is valid.
         if (bearer == null || !bearer.matches(presented)) {
             throw new HttpError(401, "Unauthorized: invalid bearer token");

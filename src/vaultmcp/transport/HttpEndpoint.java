@@ -31,8 +31,10 @@ import vaultmcp.security.RateLimited;
 final class HttpEndpoint implements HttpHandler {
     private static final String ALLOW = "POST, DELETE, OPTIONS";
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
-    private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY", "VAULT_NAMESPACE", "X-Vault-Namespace");
-    private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID";
+    private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
+            "VAULT_NAMESPACE", "X-Vault-Namespace");
+    private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, "
+            + "MCP-Protocol-Version, Last-Event-ID";
 
     private final String path;
     private final McpServer server;
@@ -42,7 +44,8 @@ final class HttpEndpoint implements HttpHandler {
     private final HttpAuth auth;
     private final Log log;
 
-    HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy, HttpAuth auth, Log log) {
+    HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
+            HttpAuth auth, Log log) {
         this.path = path;
         this.server = server;
         this.codec = codec;
@@ -58,14 +61,16 @@ final class HttpEndpoint implements HttpHandler {
             try {
                 serve(exchange);
             } catch (HttpError e) {
-                log.debug("HTTP " + exchange.getRequestMethod() + " refused with " + e.status() + ": " + e.getMessage());
+                log.debug("HTTP " + exchange.getRequestMethod() + " refused with " + e.status() + ": "
+                        + e.getMessage());
                 if (e.status() == 401) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
                 }
                 send(exchange, e.status(), JsonRpc.error(null, new RpcException(e.code(), e.getMessage())));
             } catch (RuntimeException | Error e) {
                 log.failure("HTTP " + exchange.getRequestMethod(), e);
-                send(exchange, 500, JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error")));
+                send(exchange, 500,
+                        JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error")));
             }
         } catch (IOException e) {
             log.debug("HTTP client went away: " + e.getClass().getSimpleName());
@@ -92,12 +97,14 @@ final class HttpEndpoint implements HttpHandler {
             throw new HttpError(404, "Not Found");
         }
         if (exchange.getRequestURI().getRawQuery() != null) {
-            throw new HttpError(400, "Bad Request: query parameters are not accepted; send the Vault token in X-Vault-Token");
+            throw new HttpError(400,
+                    "Bad Request: query parameters are not accepted; send the Vault token in X-Vault-Token");
         }
         for (String name : VAULT_SETTINGS) {
             if (in.containsKey(name)) {
                 throw new HttpError(400, "Bad Request: header " + name + " is not accepted: Vault address, namespace,"
-                        + " TLS settings and the server's token are set by the operator; send your token in X-Vault-Token");
+                        + " TLS settings and the server's token are set by the operator;"
+                        + " send your token in X-Vault-Token");
             }
         }
         switch (exchange.getRequestMethod()) {
@@ -106,7 +113,8 @@ final class HttpEndpoint implements HttpHandler {
             case "OPTIONS" -> send(exchange, 204, null);
             default -> {
                 out.set("Allow", ALLOW);
-                throw new HttpError(405, "Method Not Allowed: POST a JSON-RPC message; this server offers no GET stream");
+                throw new HttpError(405,
+                        "Method Not Allowed: POST a JSON-RPC message; this server offers no GET stream");
             }
         }
     }
@@ -149,7 +157,8 @@ final class HttpEndpoint implements HttpHandler {
             session = sessions.find(id, caller);
         }
         if (caller.anonymous() && "tools/call".equals(message.method())) {
-            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token (or the operator's bearer secret)");
+            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
+                    + " (or the operator's bearer secret)");
         }
         SseReply reply = new SseReply(exchange);
         JsonObject response;
@@ -216,7 +225,10 @@ final class HttpEndpoint implements HttpHandler {
         exchange.getResponseBody().write(bytes);
     }
 
-    /** The answer as an SSE stream from the first notification on: the notifications as they come, then the response. */
+    /**
+     * The answer as an SSE stream from the first notification on: the notifications as they come, then the
+     * response.
+     */
     private static final class SseReply implements Consumer<JsonObject> {
         private final HttpExchange exchange;
         private OutputStream stream;
@@ -234,7 +246,8 @@ final class HttpEndpoint implements HttpHandler {
                     exchange.sendResponseHeaders(200, 0);
                     stream = exchange.getResponseBody();
                 }
-                stream.write(("event: message\ndata: " + StrictJson.write(message) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                String event = "event: message\ndata: " + StrictJson.write(message) + "\n\n";
+                stream.write(event.getBytes(StandardCharsets.UTF_8));
                 stream.flush();
             } catch (IOException e) {
                 // The client went away; the request still completes, its answer has nowhere to go.

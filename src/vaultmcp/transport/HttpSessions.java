@@ -67,7 +67,8 @@ final class HttpSessions {
         }
         if (!entry.caller().same(caller)) {
             // A leaked session id is useless without the credential that opened the session.
-            throw caller.anonymous() ? new HttpError(401, "Unauthorized: this session needs the credential it was opened with")
+            throw caller.anonymous()
+                    ? new HttpError(401, "Unauthorized: this session needs the credential it was opened with")
                     : new HttpError(403, "Forbidden: this session was opened with another credential");
         }
         table.put(id, new Entry(entry.session(), entry.caller(), now));

@@ -34,7 +34,8 @@ public final class HttpTransport implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** Binds the listener (not yet serving). {@code tlsContext} null means plain HTTP. */
-    public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, SSLContext tlsContext, Log log) throws IOException {
+    public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, SSLContext tlsContext,
+            Log log) throws IOException {
         property("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
         property("sun.net.httpserver.maxRspTime", Limits.HTTP_MAX_RESPONSE_SECONDS);
         property("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
@@ -62,7 +63,8 @@ public final class HttpTransport implements AutoCloseable {
         this.endpoint = config.endpoint();
         OriginPolicy policy = new OriginPolicy(config.loopback(), config.allowedHosts(),
                 config.allowedOrigins(), config.corsMode(), tls);
-        HttpSessions sessions = new HttpSessions(config.maxSessions(), config.sessionIdleTimeout(), limiter, System::nanoTime);
+        HttpSessions sessions = new HttpSessions(config.maxSessions(), config.sessionIdleTimeout(), limiter,
+                System::nanoTime);
         HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken());
         server.createContext(endpoint, new HttpEndpoint(endpoint, mcp, codec, sessions, policy, auth, log));
         server.createContext("/health", HttpTransport::health);

@@ -56,8 +56,8 @@ public final class StdioTransport {
     /** Serves until end of input. */
     public void serve(InputStream in) throws InterruptedException {
         // Bounded queue; when it is full the reader runs the call itself, which slows the client down.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(Limits.STDIO_WORKERS, Limits.STDIO_WORKERS, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Limits.STDIO_QUEUE), runnable -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(Limits.STDIO_WORKERS, Limits.STDIO_WORKERS,
+                0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Limits.STDIO_QUEUE), runnable -> {
                     Thread t = new Thread(runnable, "tool-call");
                     t.setDaemon(true);
                     return t;
