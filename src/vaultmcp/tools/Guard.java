@@ -138,7 +138,8 @@ public final class Guard {
         String logical = Scope.logical(reach.mounts().get(request.mount()), request.condition(),
                 mount(request.mount()).path().toString(), path.toString());
         boolean listing = request.method().equals("LIST");
-        String refusal = listing ? (rules.shows(logical + "/") ? null : "the path rules") : rules.refusal(logical);
+        String folder = logical + "/";
+        String refusal = listing ? (rules.shows(folder) ? null : rules.refusal(folder)) : rules.refusal(logical);
         if (refusal != null) {
             throw new ToolException(tool + " may not reach \"" + logical + (listing ? "/" : "")
                     + "\": it is refused by " + refusal + ". Nothing was sent to Vault.");

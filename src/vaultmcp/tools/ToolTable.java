@@ -168,9 +168,9 @@ public final class ToolTable {
     public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver) {
         try {
             Args args = Args.check(tool.inputSchema(), arguments);
-            Change change = new Change(selection.prefix() + tool.name(), args.bool("dry_run"),
-                    tool.approval() ? approver : Approver.NONE);
-            Guard guard = Guard.open(tool.name(), tool.reach(), args, vault, mounts, tool.privileged(),
+            String name = selection.prefix() + tool.name();
+            Change change = new Change(name, args.bool("dry_run"), tool.approval() ? approver : Approver.NONE);
+            Guard guard = Guard.open(name, tool.reach(), args, vault, mounts, tool.privileged(),
                     selection.paths(), change);
             return tool.handler().call(args, guard);
         } catch (Change.DryRun plan) {

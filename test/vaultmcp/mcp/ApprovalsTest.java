@@ -45,6 +45,10 @@ class ApprovalsTest {
     private Session session = new Session("s", new Secret("hvs.TEST"), limiter.newSessionBucket());
 
     private McpServer server(Approval mode, Duration timeout) {
+        return server(mode, timeout, 4);
+    }
+
+    private McpServer server(Approval mode, Duration timeout, int workers) {
         JsonObject entry = JsonParser.parseString("{\"name\":\"change\",\"title\":\"Change\",\"description\":\"Changes x\","
                 + "\"toolset\":\"sys\",\"privileged\":true,\"vault\":{\"mounts\":{},\"requests\":[\"POST sys/x\"]},"
                 + "\"annotations\":{\"readOnlyHint\":false},\"inputSchema\":{\"type\":\"object\",\"properties\":"
@@ -59,7 +63,7 @@ class ApprovalsTest {
         VaultClient nowhere = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(2), null);
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         Authority authority = new Authority(null, Set.of(), "", PathRules.none(), mode, timeout);
-        return new McpServer(table, nowhere, limiter, log, "1", 50, true, authority, 4);
+        return new McpServer(table, nowhere, limiter, log, "1", 50, true, authority, workers);
     }
 
     private JsonObject handle(McpServer server, String text) throws Exception {
@@ -73,9 +77,13 @@ class ApprovalsTest {
 
     /** Starts the call on another thread, as a transport does; the test answers for the client meanwhile. */
     private CompletableFuture<JsonObject> call(McpServer server, String name) {
+        return call(server, name, 7);
+    }
+
+    private CompletableFuture<JsonObject> call(McpServer server, String name, int id) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return handle(server, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"change\","
+                return handle(server, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"change\","
                         + "\"arguments\":{\"name\":\"" + name + "\"},\"_meta\":{\"progressToken\":\"p1\"}}}");
             } catch (Exception e) {
                 throw new AssertionError(e);
@@ -162,5 +170,17 @@ class ApprovalsTest {
         initialize(off, true);
         assertTrue(text(call(off, "k").get(10, TimeUnit.SECONDS)).startsWith("Could not reach Vault"), "off never asks");
         assertTrue(sent.stream().noneMatch(m -> m.has("method") && m.get("method").getAsString().equals("elicitation/create")));
+    }
+
+    @Test
+    void atMostHalfTheWorkersWaitOnApprovals() throws Exception {
+        McpServer server = server(Approval.ASK, Duration.ofSeconds(5), 2);
+        initialize(server, true);
+        CompletableFuture<JsonObject> first = call(server, "a", 7);
+        JsonObject asked = elicitation();
+        String second = text(call(server, "b", 8).get(10, TimeUnit.SECONDS));
+        assertTrue(second.contains("too many changes are waiting for approval"), second);
+        handle(server, "{\"jsonrpc\":\"2.0\",\"id\":" + asked.get("id") + ",\"result\":{\"action\":\"decline\"}}");
+        assertTrue(text(first.get(10, TimeUnit.SECONDS)).contains("declined"));
     }
 }

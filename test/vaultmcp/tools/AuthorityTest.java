@@ -91,6 +91,9 @@ class AuthorityTest {
         String hint = tools.error("vault_read_secret", "{\"mount\":\"nosuch\",\"path\":\"x\"}");
         assertTrue(hint.contains("Call vault_list_mounts to see the mounts."), hint);
         tools.ok("vault_list_mounts", "{}");
+        ToolCalls bounded = new ToolCalls(fake, selection(false, null, Set.of(), "vault_", PathRules.parse("", "secret/other")));
+        assertTrue(bounded.error("vault_read_secret", "{\"mount\":\"secret\",\"path\":\"other\"}")
+                .startsWith("vault_read_secret may not reach"), "refusals name the tool as the client knows it");
     }
 
     @Test
@@ -120,6 +123,8 @@ class AuthorityTest {
         assertEquals(JsonParser.parseString("[\"app/\"]"), tools.ok("list_secrets", "{\"mount\":\"secret\"}").get("keys"));
         assertEquals(JsonParser.parseString("[\"config\"]"), tools.ok("list_secrets", "{\"mount\":\"secret\",\"path\":\"app/\"}")
                 .get("keys"));
+        String refused = tools.error("list_secrets", "{\"mount\":\"secret\",\"path\":\"other/\"}");
+        assertTrue(refused.contains("may not reach \"secret/other/\": it is refused by MCP_ALLOWED_PATHS"), refused);
         String mounts = tools.ok("list_mounts", "{}").toString();
         assertTrue(mounts.contains("\"secret/\"") && !mounts.contains("\"pki/\""), mounts);
     }
