@@ -56,7 +56,8 @@ public final class Main {
         ToolTable tools;
         try {
             Selection selection = new Selection(config.enableOperations(),
-                    authority.toolsets(), authority.tools(), authority.prefix(), authority.paths());
+                    authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
+                    authority.values(), authority.wrapTtl());
             tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
         } catch (ConfigException e) {
             return configError(e, err);

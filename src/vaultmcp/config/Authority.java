@@ -1,7 +1,9 @@
 package vaultmcp.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -10,14 +12,47 @@ import java.util.Set;
  * path rules, and when a human must approve a change. Checked against the manifest at start-up.
  */
 public record Authority(Set<String> toolsets, Set<String> tools, String prefix, PathRules paths, Approval approval,
-        Duration approvalTimeout) {
+        Duration approvalTimeout, SecretValues values, Duration wrapTtl, Path auditLog, Path auditKeyFile) {
 
     /** MCP_APPROVAL: ask when the client can be asked, require a client that can, or never ask. */
     public enum Approval { ASK, REQUIRE, OFF }
 
+    /** MCP_SECRET_VALUES: values as Vault gives them, response-wrapped for the user only, or replaced by markers. */
+    public enum SecretValues { PLAIN, WRAP, REDACT }
+
     /** Bounds of no effect: the default toolsets, no prefix, no path rules, approval asked where possible. */
     public static Authority none() {
-        return new Authority(null, Set.of(), "", PathRules.none(), Approval.ASK, Duration.ofSeconds(50));
+        return new Authority(null, Set.of(), "", PathRules.none(), Approval.ASK, Duration.ofSeconds(50),
+                SecretValues.PLAIN, Duration.ofMinutes(5), null, null);
+    }
+
+    /** Reads the settings of authority, each problem named by its variable. */
+    static Authority read(Config.Reader r) {
+        int known = r.problems().size();
+        // Each list is checked on its own, so a bad glob is reported under its own variable.
+        r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, ""));
+        r.get("MCP_DENIED_PATHS", v -> PathRules.parse("", v));
+        PathRules paths = r.problems().size() > known ? PathRules.none()
+                : PathRules.parse(r.values().get("MCP_ALLOWED_PATHS"), r.values().get("MCP_DENIED_PATHS"));
+        return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS", Authority::names),
+                r.get("MCP_TOOLS", Authority::names),
+                r.get("MCP_TOOL_PREFIX", String::strip),
+                paths,
+                r.get("MCP_APPROVAL", v -> Approval.valueOf(upper(Values.oneOf(v, "ask", "require", "off")))),
+                r.get("MCP_APPROVAL_TIMEOUT", v -> within(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
+                r.get("MCP_SECRET_VALUES", v -> SecretValues.valueOf(upper(Values.oneOf(v, "plain", "wrap", "redact")))),
+                r.get("MCP_WRAP_TTL", Authority::wrapTtl),
+                r.get("MCP_AUDIT_LOG", Values::writableFile),
+                r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile));
+    }
+
+    /** A wrapping token's lifetime: Vault's own bounds for a wrap are wider, ours are 1 s to 24 h. */
+    public static Duration wrapTtl(String v) {
+        return within(v, Duration.ofSeconds(1), Duration.ofHours(24));
+    }
+
+    private static String upper(String v) {
+        return v.toUpperCase(Locale.ROOT);
     }
 
     /** A comma-separated list of names, in order, without duplicates or empty items. */
@@ -33,10 +68,10 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
         return Set.copyOf(out);
     }
 
-    static Duration approvalTimeout(String v) {
+    private static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
-        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalArgumentException("must be between 1s and 10m");
+        if (d.compareTo(least) < 0 || d.compareTo(most) > 0) {
+            throw new IllegalArgumentException("must be between " + Values.describe(least) + " and " + Values.describe(most));
         }
         return d;
     }

@@ -101,7 +101,11 @@ public record Config(
             new Setting("MCP_ALLOWED_PATHS", "", "comma-separated path globs tools may reach (Vault policy syntax)"),
             new Setting("MCP_DENIED_PATHS", "", "comma-separated path globs tools may not reach; deny wins"),
             new Setting("MCP_APPROVAL", "ask", "human approval before changes: ask, require or off"),
-            new Setting("MCP_APPROVAL_TIMEOUT", "50s", "how long a change waits for approval"));
+            new Setting("MCP_APPROVAL_TIMEOUT", "50s", "how long a change waits for approval"),
+            new Setting("MCP_SECRET_VALUES", "plain", "how secret values reach the model: plain, wrap or redact"),
+            new Setting("MCP_WRAP_TTL", "5m", "lifetime of a wrapping token (1s to 24h)"),
+            new Setting("MCP_AUDIT_LOG", "", "file that receives the hash-chained audit trail (JSON Lines)"),
+            new Setting("MCP_AUDIT_HMAC_KEY_FILE", "", "file holding the audit trail's HMAC key (else a key per run)"));
 
     /** The flags of the Go server's PR #79 for the toolset settings. */
     private static final Map<String, String> ALIASES = Map.of("--toolsets", "--mcp-toolsets", "--tools", "--mcp-tools");
@@ -134,12 +138,6 @@ public record Config(
         if ((cert == null) != (key == null)) {
             problems.add("MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither");
         }
-        // Each list is checked on its own, so a bad glob is reported under its own variable.
-        int known = problems.size();
-        r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, ""));
-        r.get("MCP_DENIED_PATHS", v -> PathRules.parse("", v));
-        PathRules paths = problems.size() > known ? PathRules.none()
-                : PathRules.parse(values.get("MCP_ALLOWED_PATHS"), values.get("MCP_DENIED_PATHS"));
         Config config = new Config(action, addr, token,
                 r.get("VAULT_NAMESPACE", Values::headerValue),
                 r.get("VAULT_SKIP_VERIFY", Values::bool),
@@ -162,13 +160,7 @@ public record Config(
                 r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
                 r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, Log.LEVELS.toArray(String[]::new))),
                 r.get("ENABLE_VAULT_OPERATIONS", Values::bool),
-                new Authority(values.get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS", Authority::names),
-                        r.get("MCP_TOOLS", Authority::names),
-                        r.get("MCP_TOOL_PREFIX", String::strip),
-                        paths,
-                        r.get("MCP_APPROVAL", v -> Authority.Approval.valueOf(Values.oneOf(v, "ask", "require", "off")
-                                .toUpperCase(Locale.ROOT))),
-                        r.get("MCP_APPROVAL_TIMEOUT", Authority::approvalTimeout)));
+                Authority.read(r));
         if (config.authToken() != null && config.authToken().reveal().length() < Limits.MIN_AUTH_TOKEN_CHARS) {
             problems.add("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters");
         }
@@ -269,7 +261,7 @@ public record Config(
     }
 
     /** Reads one value through a parser; a parser failure becomes a problem naming the variable. */
-    private record Reader(Map<String, String> values, List<String> problems) {
+    record Reader(Map<String, String> values, List<String> problems) {
         <T> T get(String env, Function<String, T> parser) {
             String value = values.get(env);
             try {

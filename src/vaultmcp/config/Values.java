@@ -191,6 +191,18 @@ final class Values {
         return path(v, p -> Files.isRegularFile(p) && Files.isReadable(p), "not a readable file");
     }
 
+    /** A file that can be appended to, or created in a writable directory. */
+    static Path writableFile(String v) {
+        return path(v, p -> Files.isRegularFile(p) ? Files.isWritable(p)
+                : Files.isDirectory(p.toAbsolutePath().getParent()) && Files.isWritable(p.toAbsolutePath().getParent()),
+                "not a writable file (nor one that can be created)");
+    }
+
+    /** A duration as an operator writes it: whole seconds as "30s", otherwise milliseconds. */
+    static String describe(Duration d) {
+        return d.toMillisPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
     static Path directory(String v) {
         return path(v, Files::isDirectory, "not a directory");
     }

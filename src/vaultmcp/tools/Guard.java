@@ -40,21 +40,26 @@ public final class Guard {
     private final boolean fresh;
     private final PathRules rules;
     private final Change change;
+    private final Delivery delivery;
+    private Long wrapping;
     private boolean resolved;
     private final Map<String, VaultPath> segments = new HashMap<>();
     private final Map<String, Mounts.Mount> mounts = new HashMap<>();
     private final Map<String, String> answers = new HashMap<>();
 
-    private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, PathRules rules,
-            Change change) {
+    /** What the operator set for one call: the path rules, the gate before writes, the delivery of secrets. */
+    record Policy(PathRules rules, Change change, Delivery delivery) {}
+
+    private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy) {
         this.tool = tool;
         this.reach = reach;
         this.args = args;
         this.vault = vault;
         this.known = known;
         this.fresh = fresh;
-        this.rules = rules;
-        this.change = change;
+        this.rules = policy.rules();
+        this.change = policy.change();
+        this.delivery = policy.delivery();
     }
 
     /**
@@ -63,13 +68,14 @@ public final class Guard {
      */
     static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh)
             throws ToolException {
-        return open(tool, reach, args, vault, known, fresh, PathRules.none(), new Change(tool, false, Approver.NONE));
+        return open(tool, reach, args, vault, known, fresh,
+                new Policy(PathRules.none(), new Change(tool, false, Approver.NONE), Delivery.PLAIN));
     }
 
-    /** As above, narrowed by the operator's path rules, with {@code change} as the gate before writes. */
-    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, PathRules rules,
-            Change change) throws ToolException {
-        Guard guard = new Guard(tool, reach, args, vault, known, fresh, rules, change);
+    /** As above, under the operator's {@code policy}. */
+    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy)
+            throws ToolException {
+        Guard guard = new Guard(tool, reach, args, vault, known, fresh, policy);
         for (var placeholder : reach.placeholders().entrySet()) {
             String name = placeholder.getKey();
             String value = args.string(name);
@@ -163,6 +169,30 @@ public final class Guard {
         return send("DELETE", template, null);
     }
 
+    /** A read whose answer is the secret itself: Vault wraps it when the call's delivery says so. */
+    public VaultResponse getSecret(String template) throws ToolException, VaultException {
+        return secret("GET", template, null);
+    }
+
+    /** A write whose answer is secret material (an issued private key), wrapped when the delivery says so. */
+    public VaultResponse postSecret(String template, JsonObject body) throws ToolException, VaultException {
+        return secret("POST", template, body);
+    }
+
+    /** Whether secret values are to be replaced by markers in this call's result. */
+    public boolean redacting() {
+        return delivery.redact();
+    }
+
+    private VaultResponse secret(String method, String template, JsonObject body) throws ToolException, VaultException {
+        wrapping = delivery.wrapTtl();
+        try {
+            return send(method, template, body);
+        } finally {
+            wrapping = null;
+        }
+    }
+
     /** The KV version (1 or 2) of a resolved {@code kv} mount argument. */
     public int kvVersion(String argument) throws ToolException, VaultException {
         resolve();
@@ -217,7 +247,7 @@ public final class Guard {
         if (request.query() != null && args.has(request.queryArg())) {
             query = request.query() + "=" + URLEncoder.encode(args.string(request.queryArg()), StandardCharsets.UTF_8);
         }
-        VaultResponse answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body);
+        VaultResponse answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping);
         if (request.mount() != null && isNewOrAny(request.mount())) {
             known.forget(mount(request.mount()).path());
         }

@@ -47,8 +47,8 @@ final class KvTools {
                     + "which keeps no versions; leave out \"version\".");
         }
         String where = "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
-        VaultResponse answer = version == 2 ? vault.get("{mount}/data/{path+}?version={version}")
-                : vault.get("{mount}/{path+}");
+        VaultResponse answer = version == 2 ? vault.getSecret("{mount}/data/{path+}?version={version}")
+                : vault.getSecret("{mount}/{path+}");
         JsonObject data = answer.dataOrEmpty();
         if (answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             boolean destroyed = metadata.has("destroyed") && metadata.get("destroyed").getAsBoolean();
@@ -63,11 +63,13 @@ final class KvTools {
         }
         answer.ok();
         JsonObject out = located(vault, version);
+        if (answer.wrapInfo() != null) {
+            return Delivery.wrapped(out, answer.wrapInfo());
+        }
+        JsonObject values = version == 1 ? data : data.get("data") instanceof JsonObject d ? d : new JsonObject();
+        out.add("data", vault.redacting() ? Delivery.redacted(values) : values);
         if (version == 2) {
-            out.add("data", data.get("data") instanceof JsonObject d ? d : new JsonObject());
             out.add("metadata", data.get("metadata") instanceof JsonObject m ? m : new JsonObject());
-        } else {
-            out.add("data", data);
         }
         return ToolResult.json(out);
     }

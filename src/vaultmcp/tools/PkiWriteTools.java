@@ -66,7 +66,7 @@ final class PkiWriteTools {
                 body.addProperty(list, joined);
             }
         }
-        VaultResponse answer = vault.post("{mount}/issue/{role_name}", body);
+        VaultResponse answer = vault.postSecret("{mount}/issue/{role_name}", body);
         if (answer.unknownRole()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles, "
@@ -75,6 +75,9 @@ final class PkiWriteTools {
         JsonObject data = answer.data();
         JsonObject out = located(vault);
         out.addProperty("common_name", args.string("common_name"));
+        if (answer.wrapInfo() != null) {
+            return Delivery.wrapped(out, answer.wrapInfo());
+        }
         out.addProperty("certificate", Field.text(data.get("certificate")));
         out.addProperty("issuing_ca", Field.text(data.get("issuing_ca")));
         JsonArray chain = new JsonArray();

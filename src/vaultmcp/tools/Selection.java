@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.time.Duration;
+import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.ConfigException;
 import vaultmcp.config.PathRules;
 
@@ -14,9 +16,17 @@ import vaultmcp.config.PathRules;
  * Which tools the operator offers and how far they reach: the toolsets ({@code MCP_TOOLSETS},
  * null when not set), exact tool names ({@code MCP_TOOLS}, without prefix; the union with the
  * toolsets), whether privileged tools exist at all, the name prefix ({@code MCP_TOOL_PREFIX}) and
- * the path rules. Configuration only, never from a request.
+ * the path rules, and how secret values reach the model ({@code MCP_SECRET_VALUES}, {@code MCP_WRAP_TTL}).
+ * Configuration only, never from a request.
  */
-public record Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths) {
+public record Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths,
+        SecretValues values, Duration wrapTtl) {
+
+    /** Secret values delivered as Vault gives them. */
+    public Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths) {
+        this(operations, toolsets, tools, prefix, paths, SecretValues.PLAIN, Duration.ofMinutes(5));
+    }
+
     /** The toolsets offered when MCP_TOOLSETS is not set (and MCP_TOOLS is not either), or named "default". */
     public static final Set<String> DEFAULT_TOOLSETS = Set.of("kv", "pki", "sys");
 

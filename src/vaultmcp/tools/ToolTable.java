@@ -31,11 +31,15 @@ import vaultmcp.vault.VaultException;
  */
 public final class ToolTable {
     private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "toolset", "privileged",
-            "vault", "approval", "annotations", "inputSchema", "outputSchema");
+            "vault", "approval", "secrets", "annotations", "inputSchema", "outputSchema");
     /** Every privileged tool takes dry_run; its answer is then the plan (see {@link Change}). */
     private static final String DRY_RUN = "{\"type\":\"boolean\",\"default\":false,\"description\":"
             + "\"true: make only the reads the tool needs and report the first write it would make "
             + "(method, path, field names; never values); nothing is written and no approval is asked.\"}";
+    /** Every tool whose answer holds secrets takes wrap_ttl (see {@link Delivery}). */
+    private static final String WRAP_TTL = "{\"type\":\"string\",\"maxLength\":16,\"description\":\"Have Vault "
+            + "wrap the answer for this long (e.g. \\\"5m\\\"; 1s to 24h): the secret then reaches only the user, "
+            + "behind a single-use token; the model sees its accessor and TTL.\"}";
     private static final String PLAN = "{\"type\":\"object\",\"properties\":{\"dry_run\":{\"type\":\"boolean\"},"
             + "\"writes\":{\"type\":\"array\"},\"may_follow\":{\"type\":\"array\"},\"note\":{\"type\":\"string\"}},"
             + "\"required\":[\"dry_run\",\"writes\"]}";
@@ -47,7 +51,7 @@ public final class ToolTable {
      * prefixed name), its declared reach and its handler.
      */
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
-            ToolHandler handler) {
+            Secrets secrets, ToolHandler handler) {
         JsonObject inputSchema() {
             return definition.getAsJsonObject("inputSchema");
         }
@@ -99,7 +103,7 @@ public final class ToolTable {
                 continue;
             }
             JsonObject definition = entry.deepCopy();
-            for (String internal : List.of("toolset", "privileged", "vault", "approval")) {
+            for (String internal : List.of("toolset", "privileged", "vault", "approval", "secrets")) {
                 definition.remove(internal);
             }
             if (privileged) {
@@ -113,10 +117,16 @@ public final class ToolTable {
                 definition.add("outputSchema", output);
             }
             boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
+            Secrets secrets = Secrets.of(name, entry.getAsJsonObject("secrets"), entry.getAsJsonObject("inputSchema"));
+            if (secrets.answer()) {
+                definition.getAsJsonObject("inputSchema").getAsJsonObject("properties").add("wrap_ttl", parse(WRAP_TTL));
+                definition.addProperty("description", definition.get("description").getAsString() + " "
+                        + Secrets.describe(selection.values()));
+            }
             definition.addProperty("name", selection.prefix() + name);
             definition = parse(resolve(StrictJson.write(definition)));
             offered.put(selection.prefix() + name,
-                    new Tool(name, definition, reach, privileged, approval, handlers.get(name)));
+                    new Tool(name, definition, reach, privileged, approval, secrets, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler " + name + " has no manifest entry");
@@ -170,8 +180,10 @@ public final class ToolTable {
             Args args = Args.check(tool.inputSchema(), arguments);
             String name = selection.prefix() + tool.name();
             Change change = new Change(name, args.bool("dry_run"), tool.approval() ? approver : Approver.NONE);
+            Delivery delivery = tool.secrets().answer()
+                    ? Delivery.of(selection.values(), selection.wrapTtl(), args.string("wrap_ttl")) : Delivery.PLAIN;
             Guard guard = Guard.open(name, tool.reach(), args, vault, mounts, tool.privileged(),
-                    selection.paths(), change);
+                    new Guard.Policy(selection.paths(), change, delivery));
             return tool.handler().call(args, guard);
         } catch (Change.DryRun plan) {
             return ToolResult.json(plan.plan());

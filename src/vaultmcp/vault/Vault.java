@@ -13,4 +13,10 @@ public record Vault(VaultClient client, Secret token) {
     public VaultResponse send(String method, VaultPath path, String query, JsonObject body) throws VaultException {
         return client.send(token, method, path, query, body);
     }
+
+    /** A request whose answer Vault wraps for {@code wrapTtl} seconds (no wrapping when null). */
+    public VaultResponse send(String method, VaultPath path, String query, JsonObject body, Long wrapTtl)
+            throws VaultException {
+        return client.send(token, method, path, query, body, wrapTtl);
+    }
 }

@@ -65,6 +65,15 @@ public final class VaultClient {
      */
     public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body)
             throws VaultException {
+        return send(token, method, path, query, body, null);
+    }
+
+    /**
+     * As above; with {@code wrapTtl} (seconds) Vault answers with a single-use wrapping token instead
+     * of the data (response wrapping, {@code X-Vault-Wrap-TTL}).
+     */
+    public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body, Long wrapTtl)
+            throws VaultException {
         URI uri = URI.create(address + "/v1/" + path.encoded() + (query == null ? "" : "?" + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -80,6 +89,9 @@ public final class VaultClient {
         }
         if (namespace != null) {
             request.header("X-Vault-Namespace", namespace);
+        }
+        if (wrapTtl != null) {
+            request.header("X-Vault-Wrap-TTL", wrapTtl + "s");
         }
         String what = method + " " + path;
         CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(),

@@ -27,6 +27,12 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return data != null && data.isJsonObject() ? data.getAsJsonObject() : new JsonObject();
     }
 
+    /** Vault's {@code wrap_info} of a response-wrapped answer, or null when the answer is not wrapped. */
+    public JsonObject wrapInfo() {
+        JsonElement info = status < 400 && body != null ? body.get("wrap_info") : null;
+        return info != null && info.isJsonObject() ? info.getAsJsonObject() : null;
+    }
+
     /** True for Vault's plain "nothing here": 404 with an empty {@code errors} list. */
     public boolean notFound() {
         return status == 404 && errors().isEmpty();
