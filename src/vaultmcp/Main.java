@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import vaultmcp.audit.AuditTrail;
 import vaultmcp.config.Authority;
 import vaultmcp.config.Config;
 import vaultmcp.config.ConfigException;
@@ -51,6 +52,9 @@ public final class Main {
             case VERSION -> { out.println(McpServer.NAME + " " + VERSION); return OK; }
             default -> { }
         }
+        if (config.action() == Config.Action.VERIFY_AUDIT) {
+            return verifyAudit(config.authority(), out, err);
+        }
         Log log = new Log(err, config.logLevel());
         Authority authority = config.authority();
         ToolTable tools;
@@ -66,6 +70,17 @@ public final class Main {
             out.println("sha256:" + tools.digest());
             return OK;
         }
+        AuditTrail audit;
+        try {
+            audit = authority.auditLog() == null ? null
+                    : AuditTrail.open(authority.auditLog(), authority.auditKeyFile(), log);
+        } catch (IOException e) {
+            err.println("vault-mcp-server: MCP_AUDIT_LOG: cannot open " + authority.auditLog() + ": " + e.getMessage());
+            return CONFIG_ERROR;
+        }
+        if (audit != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(audit::close));
+        }
         try {
             SSLContext trust = VaultTrust.context(config.vaultCaCert(), config.vaultCaPath(), config.vaultSkipVerify());
             if (config.vaultSkipVerify()) {
@@ -78,7 +93,7 @@ public final class Main {
             RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
             int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;
             McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE,
-                    config.enableOperations(), authority, workers);
+                    config.enableOperations(), authority, workers, audit);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
                     + " operations=" + (config.enableOperations() ? "enabled" : "disabled")
@@ -103,6 +118,22 @@ public final class Main {
             return FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return FAILED;
+        }
+    }
+
+    /** --verify-audit FILE: checks the chain with the key of MCP_AUDIT_HMAC_KEY_FILE. */
+    private static int verifyAudit(Authority authority, PrintStream out, PrintStream err) {
+        if (authority.auditLog() == null || authority.auditKeyFile() == null) {
+            err.println("vault-mcp-server: --verify-audit FILE needs the file and MCP_AUDIT_HMAC_KEY_FILE "
+                    + "(a trail written with a per-run key cannot be verified)");
+            return CONFIG_ERROR;
+        }
+        try {
+            byte[] key = AuditTrail.key(authority.auditKeyFile());
+            return AuditTrail.verify(authority.auditLog(), key, out) == 0 ? OK : FAILED;
+        } catch (IOException e) {
+            err.println("vault-mcp-server: cannot read " + authority.auditLog() + ": " + e.getClass().getSimpleName());
             return FAILED;
         }
     }

@@ -40,7 +40,8 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
                 paths,
                 r.get("MCP_APPROVAL", v -> Approval.valueOf(upper(Values.oneOf(v, "ask", "require", "off")))),
                 r.get("MCP_APPROVAL_TIMEOUT", v -> within(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
-                r.get("MCP_SECRET_VALUES", v -> SecretValues.valueOf(upper(Values.oneOf(v, "plain", "wrap", "redact")))),
+                r.get("MCP_SECRET_VALUES", v -> SecretValues.valueOf(
+                        upper(Values.oneOf(v, "plain", "wrap", "redact")))),
                 r.get("MCP_WRAP_TTL", Authority::wrapTtl),
                 r.get("MCP_AUDIT_LOG", Values::writableFile),
                 r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile));
@@ -71,7 +72,8 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     private static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
         if (d.compareTo(least) < 0 || d.compareTo(most) > 0) {
-            throw new IllegalArgumentException("must be between " + Values.describe(least) + " and " + Values.describe(most));
+            throw new IllegalArgumentException("must be between " + Values.describe(least) + " and "
+                    + Values.describe(most));
         }
         return d;
     }

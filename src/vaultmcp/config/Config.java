@@ -46,7 +46,7 @@ public record Config(
         boolean enableOperations,
         Authority authority) {
 
-    public enum Action { RUN, HELP, VERSION, TOOLS_DIGEST }
+    public enum Action { RUN, HELP, VERSION, TOOLS_DIGEST, VERIFY_AUDIT }
 
     public enum Transport { STDIO, HTTP }
 
@@ -201,6 +201,7 @@ public record Config(
                   --help                 this text
                   --version              print the version
                   --print-tools-digest   print the sha256 of the tools/list answer (pin it in your client)
+                  --verify-audit FILE    check the audit trail's chain (with MCP_AUDIT_HMAC_KEY_FILE)
 
                 """);
         for (Setting s : SETTINGS) {
@@ -218,6 +219,12 @@ public record Config(
                 case "--help", "-h" -> { return Action.HELP; }
                 case "--version" -> { return Action.VERSION; }
                 case "--print-tools-digest" -> { action = Action.TOOLS_DIGEST; continue; }
+                case "--verify-audit" -> {
+                    // The file to check is the audit log setting; the key comes from MCP_AUDIT_HMAC_KEY_FILE.
+                    action = Action.VERIFY_AUDIT;
+                    values.put("MCP_AUDIT_LOG", i + 1 < args.length ? args[++i] : "");
+                    continue;
+                }
                 case "stdio" -> { values.put("TRANSPORT_MODE", "stdio"); continue; }
                 case "streamable-http", "http" -> { values.put("TRANSPORT_MODE", "http"); continue; }
                 default -> { }

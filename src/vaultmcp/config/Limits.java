@@ -81,4 +81,14 @@ public final class Limits {
     public static final int STDIO_QUEUE = 64;
     /** How long end of input on stdio waits for the tool calls still running before the process exits. */
     public static final Duration STDIO_DRAIN_TIME = Duration.ofMinutes(10);
+
+    // Bounded authority.
+    /** The audit trail's head (count and last MAC) goes to stderr every this many records, and at exit. */
+    public static final int AUDIT_HEAD_EVERY = 1000;
+    /** Longest string a human reads in an approval summary before it is cut. */
+    public static final int APPROVAL_TEXT_CHARS = 80;
+    /** Most body fields an approval summary or a dry run lists. */
+    public static final int APPROVAL_FIELDS = 20;
+    /** How often a call waiting for approval reports progress. */
+    public static final long APPROVAL_PROGRESS_MILLIS = 5_000;
 }

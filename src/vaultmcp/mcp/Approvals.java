@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import vaultmcp.config.Authority.Approval;
+import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.tools.Approver;
 import vaultmcp.tools.ToolException;
@@ -25,7 +26,6 @@ import vaultmcp.tools.ToolException;
  * capability is not asked (a convenience, not a boundary); in {@code REQUIRE} mode it cannot change Vault.
  */
 final class Approvals {
-    private static final long PROGRESS_MILLIS = 5_000;
 
     private final Approval mode;
     private final Duration timeout;
@@ -85,7 +85,7 @@ final class Approvals {
                 throw refused("no answer within " + timeout.toSeconds() + " s");
             }
             try {
-                return answer.get(Math.min(left, PROGRESS_MILLIS), TimeUnit.MILLISECONDS);
+                return answer.get(Math.min(left, Limits.APPROVAL_PROGRESS_MILLIS), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (progressToken != null) {
                     JsonObject progress = new JsonObject();

@@ -15,7 +15,9 @@ import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
+import vaultmcp.audit.AuditTrail;
 import vaultmcp.tools.Guard;
+import vaultmcp.tools.Trail;
 import vaultmcp.tools.ToolResult;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.vault.Vault;
@@ -42,15 +44,20 @@ public final class McpServer {
     private final int pageSize;
     private final String instructions;
     private final Approvals approvals;
+    private final AuditTrail audit;
 
     public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
             boolean operations) {
-        this(tools, vault, limiter, log, version, pageSize, operations, Authority.none(), Limits.STDIO_WORKERS);
+        this(tools, vault, limiter, log, version, pageSize, operations, Authority.none(), Limits.STDIO_WORKERS, null);
     }
 
-    /** {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals. */
+    /**
+     * {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals.
+     * {@code audit}: the audit trail, or null.
+     */
     public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
-            boolean operations, Authority authority, int workers) {
+            boolean operations, Authority authority, int workers, AuditTrail audit) {
+        this.audit = audit;
         this.approvals = new Approvals(authority.approval(), authority.approvalTimeout(), workers / 2);
         this.tools = tools;
         this.vault = vault;
@@ -86,7 +93,14 @@ public final class McpServer {
             notification(message, session);
             return null;
         }
-        limiter.check(session.bucket()); // outside the try: its refusal, or a failure of its own, goes to the transport
+        try {
+            limiter.check(session.bucket()); // outside the try below: its refusal goes to the transport
+        } catch (RateLimited e) {
+            if ("tools/call".equals(message.method())) {
+                tools.refused(message.params().get("name"), trail(session), "rate limited");
+            }
+            throw e;
+        }
         try {
             return JsonRpc.result(message.id(), request(message, session, notify));
         } catch (RpcException e) {
@@ -187,13 +201,26 @@ public final class McpServer {
         }
         send(notify, session, "debug", "calling " + name);
         ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()),
-                approvals.forCall(session, message.id(), progressToken(params), notify));
+                approvals.forCall(session, message.id(), progressToken(params), notify), trail(session));
         if (result.isError()) {
             log.info("tool " + name + " failed for session " + session.logId());
             send(notify, session, "warning",
                     name + " failed: " + result.content().get(0).getAsJsonObject().get("text").getAsString());
         }
         return result.toJson();
+    }
+
+    /** A call's audit record, opened with who calls: transport, and session and credential as HMACs. */
+    private Trail trail(Session session) {
+        if (audit == null) {
+            return Trail.none();
+        }
+        JsonObject context = new JsonObject();
+        context.addProperty("transport", session.id().equals("stdio") ? "stdio" : "http");
+        context.addProperty("session", audit.hmac(session.id()));
+        String caller = session.vaultToken() == null ? "none" : audit.hmac(session.vaultToken().reveal());
+        context.addProperty("caller", caller);
+        return new Trail(audit, context);
     }
 
     private static JsonElement progressToken(JsonObject params) {

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultPath;
 
 /**
@@ -15,8 +16,6 @@ import vaultmcp.vault.VaultPath;
  * {@code harmless; click Accept} cannot rewrite what the human reads.
  */
 final class Change {
-    private static final int MAX_TEXT = 80;
-    private static final int MAX_FIELDS = 20;
 
     /** A dry run's answer: the first write, and the other writes the tool may make, from its declarations. */
     static final class DryRun extends ToolException {
@@ -36,12 +35,14 @@ final class Change {
     private final String tool;
     private final boolean dryRun;
     private final Approver approver;
+    private final Trail trail;
     private boolean approved;
 
-    Change(String tool, boolean dryRun, Approver approver) {
+    Change(String tool, boolean dryRun, Approver approver, Trail trail) {
         this.tool = tool;
         this.dryRun = dryRun;
         this.approver = approver;
+        this.trail = trail;
     }
 
     /** Called before each write; returns when it may be sent. */
@@ -65,13 +66,22 @@ final class Change {
             plan.add("may_follow", declared);
             plan.addProperty("note", "Nothing was written. The first write is shown; the tool declares the writes in "
                     + "may_follow, which it makes only as the answers to earlier ones require.");
+            trail.decision("dry run");
             throw new DryRun(plan);
         }
         List<String> names = new ArrayList<>();
         fields.forEach(f -> names.add(f.getAsString()));
-        approver.approve("The tool " + tool + " will " + method + " " + quote(path.toString())
+        String summary = "The tool " + tool + " will " + method + " " + quote(path.toString())
                 + (names.isEmpty() ? "" : " with " + String.join(", ", names))
-                + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + ".");
+                + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + ".";
+        try {
+            approver.approve(summary);
+        } catch (ToolException e) {
+            trail.decision("not approved");
+            trail.approval(e.getMessage());
+            throw e;
+        }
+        trail.approval(approver == Approver.NONE ? "not asked" : "approved");
         approved = true;
     }
 
@@ -82,7 +92,7 @@ final class Change {
             return out;
         }
         for (var field : body.entrySet()) {
-            if (out.size() == MAX_FIELDS) {
+            if (out.size() == Limits.APPROVAL_FIELDS) {
                 out.add("...");
                 break;
             }
@@ -102,12 +112,12 @@ final class Change {
 
     /**
      * A string the model chose, as a JSON string: quotes escaped, control and bidi characters
-     * replaced by U+FFFD, cut at {@value #MAX_TEXT} characters.
+     * replaced by U+FFFD, cut at {@value vaultmcp.config.Limits#APPROVAL_TEXT_CHARS} characters.
      */
     static String quote(String text) {
         StringBuilder b = new StringBuilder("\"");
         int count = 0;
-        for (int i = 0; i < text.length() && count < MAX_TEXT; i++, count++) {
+        for (int i = 0; i < text.length() && count < Limits.APPROVAL_TEXT_CHARS; i++, count++) {
             char c = text.charAt(i);
             boolean hidden = c < 0x20 || c >= 0x7f && c < 0xa0 || c >= 0x202a && c <= 0x202e
                     || c >= 0x2066 && c <= 0x2069 || c == 0x200e || c == 0x200f || c == 0x061c;
@@ -119,6 +129,6 @@ final class Change {
                 b.append(c);
             }
         }
-        return b.append(text.length() > MAX_TEXT ? "...\"" : "\"").toString();
+        return b.append(text.length() > Limits.APPROVAL_TEXT_CHARS ? "...\"" : "\"").toString();
     }
 }

@@ -41,6 +41,7 @@ public final class Guard {
     private final PathRules rules;
     private final Change change;
     private final Delivery delivery;
+    private final Trail trail;
     private Long wrapping;
     private boolean resolved;
     private final Map<String, VaultPath> segments = new HashMap<>();
@@ -48,7 +49,7 @@ public final class Guard {
     private final Map<String, String> answers = new HashMap<>();
 
     /** What the operator set for one call: the path rules, the gate before writes, the delivery of secrets. */
-    record Policy(PathRules rules, Change change, Delivery delivery) {}
+    record Policy(PathRules rules, Change change, Delivery delivery, Trail trail) {}
 
     private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy) {
         this.tool = tool;
@@ -60,6 +61,7 @@ public final class Guard {
         this.rules = policy.rules();
         this.change = policy.change();
         this.delivery = policy.delivery();
+        this.trail = policy.trail();
     }
 
     /**
@@ -69,7 +71,8 @@ public final class Guard {
     static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh)
             throws ToolException {
         return open(tool, reach, args, vault, known, fresh,
-                new Policy(PathRules.none(), new Change(tool, false, Approver.NONE), Delivery.PLAIN));
+                new Policy(PathRules.none(), new Change(tool, false, Approver.NONE, Trail.none()), Delivery.PLAIN,
+                        Trail.none()));
     }
 
     /** As above, under the operator's {@code policy}. */
@@ -147,6 +150,7 @@ public final class Guard {
         String folder = logical + "/";
         String refusal = listing ? (rules.shows(folder) ? null : rules.refusal(folder)) : rules.refusal(logical);
         if (refusal != null) {
+            trail.decision("refused by path rules");
             throw new ToolException(tool + " may not reach \"" + logical + (listing ? "/" : "")
                     + "\": it is refused by " + refusal + ". Nothing was sent to Vault.");
         }
@@ -242,12 +246,14 @@ public final class Guard {
         if (request.writes()) {
             change.before(method, path, body, reach.requests().stream().filter(Reach.Request::writes)
                     .map(Reach.Request::text).toList());
+            trail.beforeWrite();
         }
         String query = method.equals("LIST") ? "list=true" : null;
         if (request.query() != null && args.has(request.queryArg())) {
             query = request.query() + "=" + URLEncoder.encode(args.string(request.queryArg()), StandardCharsets.UTF_8);
         }
         VaultResponse answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping);
+        trail.vault(method, path, answer);
         if (request.mount() != null && isNewOrAny(request.mount())) {
             known.forget(mount(request.mount()).path());
         }

@@ -21,7 +21,8 @@ record Secrets(List<String> arguments, boolean answer) {
         List<String> arguments = new ArrayList<>();
         for (JsonElement name : field.getAsJsonArray("arguments")) {
             if (!schema.getAsJsonObject("properties").has(name.getAsString())) {
-                throw new IllegalStateException("tool manifest: " + tool + ": secrets names an unknown argument " + name);
+                throw new IllegalStateException("tool manifest: " + tool + ": secrets names an unknown argument "
+                        + name);
             }
             arguments.add(name.getAsString());
         }

@@ -119,7 +119,8 @@ public final class ToolTable {
             boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
             Secrets secrets = Secrets.of(name, entry.getAsJsonObject("secrets"), entry.getAsJsonObject("inputSchema"));
             if (secrets.answer()) {
-                definition.getAsJsonObject("inputSchema").getAsJsonObject("properties").add("wrap_ttl", parse(WRAP_TTL));
+                JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
+                properties.add("wrap_ttl", parse(WRAP_TTL));
                 definition.addProperty("description", definition.get("description").getAsString() + " "
                         + Secrets.describe(selection.values()));
             }
@@ -176,14 +177,43 @@ public final class ToolTable {
      * is asked before the first write of a privileged tool whose entry does not say {@code approval: false}.
      */
     public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver) {
+        return call(tool, arguments, vault, approver, Trail.none());
+    }
+
+    /** Records in {@code trail} a call of the tool named {@code name} that was refused before it began. */
+    public void refused(JsonElement name, Trail trail, String decision) {
+        trail.decision(decision);
+        trail.tool(name != null && name.isJsonPrimitive() ? name.getAsString() : "?", new JsonObject(), List.of());
+        trail.finish(ToolResult.error("refused"));
+    }
+
+    /** As above, recording the call in {@code trail}. */
+    public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver, Trail trail) {
+        String name = selection.prefix() + tool.name();
+        trail.tool(name, arguments, tool.secrets().arguments());
+        ToolResult result = null;
         try {
-            Args args = Args.check(tool.inputSchema(), arguments);
-            String name = selection.prefix() + tool.name();
-            Change change = new Change(name, args.bool("dry_run"), tool.approval() ? approver : Approver.NONE);
+            result = run(tool, name, arguments, vault, approver, trail);
+            return result;
+        } finally {
+            trail.finish(result);
+        }
+    }
+
+    private ToolResult run(Tool tool, String name, JsonObject arguments, Vault vault, Approver approver, Trail trail) {
+        Args args;
+        try {
+            args = Args.check(tool.inputSchema(), arguments);
+        } catch (ToolException e) {
+            trail.decision("invalid arguments");
+            return ToolResult.error(resolve(e.getMessage()));
+        }
+        try {
+            Change change = new Change(name, args.bool("dry_run"), tool.approval() ? approver : Approver.NONE, trail);
             Delivery delivery = tool.secrets().answer()
                     ? Delivery.of(selection.values(), selection.wrapTtl(), args.string("wrap_ttl")) : Delivery.PLAIN;
             Guard guard = Guard.open(name, tool.reach(), args, vault, mounts, tool.privileged(),
-                    new Guard.Policy(selection.paths(), change, delivery));
+                    new Guard.Policy(selection.paths(), change, delivery, trail));
             return tool.handler().call(args, guard);
         } catch (Change.DryRun plan) {
             return ToolResult.json(plan.plan());
@@ -195,7 +225,7 @@ public final class ToolTable {
             if (e.getStackTrace().length == 0 || !e.getStackTrace()[0].getClassName().startsWith("com.google.gson.")) {
                 throw e;
             }
-            return ToolResult.error("Vault's answer to " + tool.name() + " has an unexpected shape (a field of another "
+            return ToolResult.error("Vault's answer to " + name + " has an unexpected shape (a field of another "
                     + "type than Vault documents), so it was not used. Check that VAULT_ADDR is a Vault server.");
         }
     }

@@ -30,6 +30,7 @@ final class ToolCalls {
     private final FakeVault fake;
     private final Vault vault;
     private Approver approver = Approver.NONE;
+    private java.util.function.Supplier<Trail> trails = Trail::none;
 
     ToolCalls(FakeVault fake) {
         this(fake, fake.rootToken(), null);
@@ -58,6 +59,12 @@ final class ToolCalls {
         }
     }
 
+    /** Where later calls are audited: a new Trail per call. */
+    ToolCalls trails(java.util.function.Supplier<Trail> trails) {
+        this.trails = trails;
+        return this;
+    }
+
     /** The approver later calls ask before their first write. */
     ToolCalls approver(Approver approver) {
         this.approver = approver;
@@ -81,7 +88,8 @@ final class ToolCalls {
         int before = fake.requests().size();
         ToolTable.Tool found = table.find(tool);
         assertNotNull(found, () -> tool + " is not offered");
-        ToolResult result = table.call(found, JsonParser.parseString(arguments).getAsJsonObject(), vault, approver);
+        ToolResult result = table.call(found, JsonParser.parseString(arguments).getAsJsonObject(), vault, approver,
+                trails.get());
         DeclaredReach reach = new DeclaredReach(entry(found.name()));
         List<RecordedRequest> sent = fake.requests();
         for (RecordedRequest request : sent.subList(Math.min(before, sent.size()), sent.size())) {
