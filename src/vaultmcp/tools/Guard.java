@@ -252,8 +252,14 @@ public final class Guard {
         if (request.query() != null && args.has(request.queryArg())) {
             query = request.query() + "=" + URLEncoder.encode(args.string(request.queryArg()), StandardCharsets.UTF_8);
         }
-        VaultResponse answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping);
-        trail.vault(method, path, answer);
+        VaultResponse answer;
+        try {
+            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping);
+        } catch (VaultException e) {
+            trail.vault(method, path, e.status());
+            throw e;
+        }
+        trail.vault(method, path, answer.status(), answer.body());
         if (request.mount() != null && isNewOrAny(request.mount())) {
             known.forget(mount(request.mount()).path());
         }

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.vault.VaultPath;
-import vaultmcp.vault.VaultResponse;
 
 /**
  * One tool call's audit record, filled in as the call goes: the tool and its arguments (secret ones
@@ -60,15 +59,20 @@ public final class Trail {
         this.approval = approval;
     }
 
-    void vault(String method, VaultPath path, VaultResponse answer) {
+    /** A request that got no answer (status 0: Vault unreachable, too slow, or its answer unreadable). */
+    void vault(String method, VaultPath path, int status) {
+        vault(method, path, status, null);
+    }
+
+    void vault(String method, VaultPath path, int status, JsonObject body) {
         if (sink == null) {
             return;
         }
         JsonObject request = new JsonObject();
         request.addProperty("method", method);
         request.addProperty("path", path.toString());
-        request.addProperty("status", answer.status());
-        JsonElement id = answer.body() == null ? null : answer.body().get("request_id");
+        request.addProperty("status", status);
+        JsonElement id = body == null ? null : body.get("request_id");
         if (id != null && id.isJsonPrimitive()) {
             request.add("request_id", id);
         }
