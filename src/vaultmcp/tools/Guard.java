@@ -83,7 +83,7 @@ public final class Guard {
             String name = placeholder.getKey();
             String value = args.string(name);
             if (value != null && !value.isEmpty()) {
-                guard.segments.put(name, parse(name, value, placeholder.getValue()));
+                guard.segments.put(name, Reach.segments(name, value, placeholder.getValue()));
             } else if (placeholder.getValue() == Kind.PATH) {
                 guard.segments.put(name, VaultPath.of());
             }
@@ -136,23 +136,10 @@ public final class Guard {
         return request.condition() == null || request.condition().equals("kv" + kvVersion(request.mount()));
     }
 
-    /**
-     * Refuses a request whose logical path ({@link Scope}) the operator's rules refuse; a listing is checked as
-     * its folder.
-     */
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
-        if (rules.isEmpty() || request.mount() == null) {
-            return;
-        }
-        String logical = Scope.logical(reach.mounts().get(request.mount()), request.condition(),
-                mount(request.mount()).path().toString(), path.toString());
-        boolean listing = request.method().equals("LIST");
-        String folder = logical + "/";
-        String refusal = listing ? (rules.shows(folder) ? null : rules.refusal(folder)) : rules.refusal(logical);
-        if (refusal != null) {
-            trail.decision("refused by path rules");
-            throw new ToolException(tool + " may not reach \"" + logical + (listing ? "/" : "")
-                    + "\": it is refused by " + refusal + ". Nothing was sent to Vault.");
+        if (!rules.isEmpty() && request.mount() != null) {
+            Scope.check(rules, trail, tool, reach.mounts().get(request.mount()), request,
+                    mount(request.mount()).path().toString(), path.toString());
         }
     }
 
@@ -306,31 +293,5 @@ public final class Guard {
             throw new ToolException("Invalid arguments: \"" + argument + "\" must name a mount, such as \"secret\".");
         }
         return mount;
-    }
-
-    /** One argument as the segments it fills; each kind has its own rule. */
-    private static VaultPath parse(String name, String value, Kind kind) throws ToolException {
-        try {
-            if (kind == Kind.NAME && value.contains("/")) {
-                throw new IllegalArgumentException("must be a single name, without \"/\"");
-            }
-            VaultPath path = VaultPath.of().append(value);
-            if (kind == Kind.MOUNT || kind == Kind.NAME) {
-                for (String segment : path.toString().split("/")) {
-                    if (segment.isBlank()) {
-                        throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
-                                + (kind == Kind.MOUNT ? "mount, such as \"secret\"."
-                                        : "single item, not only spaces."));
-                    }
-                }
-            }
-            if (path.isEmpty() && kind != Kind.PATH) {
-                throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
-                        + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "secret, such as \"app/config\"."));
-            }
-            return path;
-        } catch (IllegalArgumentException e) {
-            throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import vaultmcp.vault.VaultPath;
 
 /**
  * A tool's declared reach: the {@code vault} field of its manifest entry, which lists every
@@ -165,6 +166,32 @@ final class Reach {
         check(kind == Kind.MOUNT || !mounts.containsKey(argument), tool,
                 "mount " + argument + " used as a path in " + text);
         return new Part(kind, argument);
+    }
+
+    /** One argument as the segments it fills; each kind has its own rule. */
+    static VaultPath segments(String name, String value, Kind kind) throws ToolException {
+        try {
+            if (kind == Kind.NAME && value.contains("/")) {
+                throw new IllegalArgumentException("must be a single name, without \"/\"");
+            }
+            VaultPath path = VaultPath.of().append(value);
+            if (kind == Kind.MOUNT || kind == Kind.NAME) {
+                for (String segment : path.toString().split("/")) {
+                    if (segment.isBlank()) {
+                        throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
+                                + (kind == Kind.MOUNT ? "mount, such as \"secret\"."
+                                        : "single item, not only spaces."));
+                    }
+                }
+            }
+            if (path.isEmpty() && kind != Kind.PATH) {
+                throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
+                        + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "secret, such as \"app/config\"."));
+            }
+            return path;
+        } catch (IllegalArgumentException e) {
+            throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
+        }
     }
 
     private static String inner(String placeholder) {

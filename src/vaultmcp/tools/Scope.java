@@ -1,5 +1,7 @@
 package vaultmcp.tools;
 
+import vaultmcp.config.PathRules;
+
 /**
  * The logical path of a request, which the operator's path rules are matched against: the Vault
  * path, except that on KV v2 the {@code data/} or {@code metadata/} after the mount is left out
@@ -31,5 +33,22 @@ final class Scope {
         };
         String logical = renamed.isEmpty() ? tail.replaceFirst("^/", "") : renamed + tail;
         return logical.isEmpty() ? mount : mount + "/" + logical;
+    }
+
+    /**
+     * Refuses {@code request} when the operator's rules refuse its logical path; a listing is checked
+     * as the folder it lists. The refusal names the rule, and is recorded in {@code trail}.
+     */
+    static void check(PathRules rules, Trail trail, String tool, String type, Reach.Request request, String mount,
+            String path) throws ToolException {
+        String logical = logical(type, request.condition(), mount, path);
+        boolean listing = request.method().equals("LIST");
+        String folder = logical + "/";
+        String refusal = listing ? (rules.shows(folder) ? null : rules.refusal(folder)) : rules.refusal(logical);
+        if (refusal != null) {
+            trail.decision("refused by path rules");
+            throw new ToolException(tool + " may not reach \"" + (listing ? folder : logical)
+                    + "\": it is refused by " + refusal + ". Nothing was sent to Vault.");
+        }
     }
 }
