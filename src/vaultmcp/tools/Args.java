@@ -1,5 +1,6 @@
 package vaultmcp.tools;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
@@ -22,8 +23,8 @@ public final class Args {
 
     static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "description", "properties", "required",
             "additionalProperties", "default", "enum", "minLength", "maxLength", "minimum", "maximum",
-            "pattern", "title");
-    private static final Set<String> TYPES = Set.of("string", "boolean", "integer", "object");
+            "pattern", "title", "items", "minItems", "maxItems");
+    private static final Set<String> TYPES = Set.of("string", "boolean", "integer", "object", "array");
     private static final String UNPAIRED = "contains an unpaired UTF-16 surrogate";
 
     private final JsonObject values;
@@ -117,13 +118,20 @@ public final class Args {
                     return "must be at most " + property.get("maximum");
                 }
                 return null;
-            default: // "object": a map of string values, the only object shape the tools take
+            case "array":
+                return checkArray(property, value);
+            default: // "object": a map of string values (or null, where the schema says so)
                 if (!value.isJsonObject()) {
                     return "must be an object";
                 }
+                boolean nulls = property.has("additionalProperties")
+                        && property.getAsJsonObject("additionalProperties").get("type").isJsonArray();
                 for (var entry : value.getAsJsonObject().entrySet()) {
                     if (unpaired(entry.getKey())) {
                         return UNPAIRED;
+                    }
+                    if (nulls && entry.getValue().isJsonNull()) {
+                        continue;
                     }
                     if (!isString(entry.getValue()) || entry.getValue().getAsString().length() > MAX_STRING) {
                         return "must map names to strings (\"" + shorten(entry.getKey()) + "\" does not)";
@@ -134,6 +142,25 @@ public final class Args {
                 }
                 return null;
         }
+    }
+
+    /** A list of items of one type, its length within minItems and maxItems, each item checked by {@code items}. */
+    private static String checkArray(JsonObject property, JsonElement value) {
+        if (!value.isJsonArray()) {
+            return "must be a list";
+        }
+        int size = value.getAsJsonArray().size();
+        int min = property.has("minItems") ? property.get("minItems").getAsInt() : 0;
+        if (size < min || size > property.get("maxItems").getAsInt()) {
+            return "must hold " + min + " to " + property.get("maxItems") + " items";
+        }
+        for (int i = 0; i < size; i++) {
+            String problem = checkValue(property.getAsJsonObject("items"), value.getAsJsonArray().get(i));
+            if (problem != null) {
+                return "item " + (i + 1) + " " + problem;
+            }
+        }
+        return null;
     }
 
     /**
@@ -153,6 +180,22 @@ public final class Args {
             require(tool, property.has("type") && TYPES.contains(property.get("type").getAsString()),
                     name + ": unsupported type");
             require(tool, property.has("description"), name + ": needs a description");
+            boolean array = property.get("type").getAsString().equals("array");
+            require(tool, array || !property.has("items") && !property.has("minItems") && !property.has("maxItems"),
+                    "unsupported schema keyword " + (property.has("items") ? "items" : "minItems/maxItems")
+                    + " on a " + property.get("type").getAsString());
+            if (array) {
+                JsonObject items = property.has("items") ? property.getAsJsonObject("items") : new JsonObject();
+                require(tool, property.has("maxItems") && items.has("type")
+                        && Set.of("string", "integer").contains(items.get("type").getAsString())
+                        && SCHEMA_KEYWORDS.containsAll(items.keySet()), name + ": a list needs maxItems and "
+                        + "items of type string or integer");
+            }
+            if (property.get("type").getAsString().equals("object") && property.has("additionalProperties")) {
+                String values = property.getAsJsonObject("additionalProperties").get("type").toString();
+                require(tool, values.equals("\"string\"") || values.equals("[\"string\",\"null\"]"),
+                        name + ": object values must be strings, or strings and null");
+            }
             if (property.has("default")) {
                 require(tool, checkValue(property, property.get("default")) == null,
                         name + ": default violates its own schema");
@@ -182,6 +225,15 @@ public final class Args {
     /** An integer argument, or null when absent. */
     public Long integer(String name) {
         return values.has(name) ? integer(values.get(name)).longValueExact() : null;
+    }
+
+    /** An argument as the JSON it was given (after the schema check), or null when absent. */
+    public JsonElement raw(String name) {
+        return values.get(name);
+    }
+
+    public JsonArray array(String name) {
+        return values.has(name) ? values.getAsJsonArray(name) : null;
     }
 
     public JsonObject object(String name) {

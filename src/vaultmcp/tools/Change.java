@@ -37,12 +37,18 @@ final class Change {
     private final Approver approver;
     private final Trail trail;
     private boolean approved;
+    private String caution = "";
 
     Change(String tool, boolean dryRun, Approver approver, Trail trail) {
         this.tool = tool;
         this.dryRun = dryRun;
         this.approver = approver;
         this.trail = trail;
+    }
+
+    /** Adds a warning to the summary the human approves and to the dry run's plan. */
+    void caution(String text) {
+        caution += " " + text;
     }
 
     /** Called before each write; returns when it may be sent. */
@@ -65,7 +71,7 @@ final class Change {
             plan.add("writes", writes);
             plan.add("may_follow", declared);
             plan.addProperty("note", "Nothing was written. The first write is shown; the tool declares the writes in "
-                    + "may_follow, which it makes only as the answers to earlier ones require.");
+                    + "may_follow, which it makes only as the answers to earlier ones require." + caution);
             trail.decision("dry run");
             throw new DryRun(plan);
         }
@@ -73,7 +79,8 @@ final class Change {
         fields.forEach(f -> names.add(f.getAsString()));
         String summary = "The tool " + tool + " will " + method + " " + quote(path.toString())
                 + (names.isEmpty() ? "" : " with " + String.join(", ", names))
-                + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + ".";
+                + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + "."
+                + caution;
         try {
             approver.approve(summary);
         } catch (ToolException e) {

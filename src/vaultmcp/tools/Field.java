@@ -15,4 +15,9 @@ final class Field {
     static long number(JsonElement e) {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsLong() : 0;
     }
+
+    /** A boolean; false when absent or not a boolean. */
+    static boolean bool(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && e.getAsBoolean();
+    }
 }

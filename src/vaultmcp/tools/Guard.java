@@ -133,7 +133,8 @@ public final class Guard {
                 return false;
             }
         }
-        return request.condition() == null || request.condition().equals("kv" + kvVersion(request.mount()));
+        return request.condition() == null || request.condition().equals("global")
+                || request.condition().equals("kv" + kvVersion(request.mount()));
     }
 
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
@@ -160,6 +161,11 @@ public final class Guard {
         return send("DELETE", template, null);
     }
 
+    /** A JSON merge patch (Vault's PATCH, sent as application/merge-patch+json). */
+    public VaultResponse patch(String template, JsonObject body) throws ToolException, VaultException {
+        return send("PATCH", template, body);
+    }
+
     /** A read whose answer is the secret itself: Vault wraps it when the call's delivery says so. */
     public VaultResponse getSecret(String template) throws ToolException, VaultException {
         return secret("GET", template, null);
@@ -168,6 +174,16 @@ public final class Guard {
     /** A write whose answer is secret material (an issued private key), wrapped when the delivery says so. */
     public VaultResponse postSecret(String template, JsonObject body) throws ToolException, VaultException {
         return secret("POST", template, body);
+    }
+
+    /** A warning for the human who approves this call's change (and for its dry run). */
+    public void caution(String text) {
+        change.caution(text);
+    }
+
+    /** The path rule that refuses {@code path} as given, or null (for tools whose paths are data, not requests). */
+    public String refusal(String path) {
+        return rules.refusal(path);
     }
 
     /** Whether secret values are to be replaced by markers in this call's result. */
@@ -225,7 +241,8 @@ public final class Guard {
         }
         resolve();
         VaultPath path = path(request);
-        if (request.condition() != null && !request.condition().equals("kv" + kvVersion(request.mount()))) {
+        boolean global = "global".equals(request.condition());
+        if (request.condition() != null && !global && !request.condition().equals("kv" + kvVersion(request.mount()))) {
             throw new Undeclared(tool + " asked for " + method + " " + template + " on a KV version "
                     + kvVersion(request.mount()) + " mount, declared for " + request.condition() + " only");
         }
@@ -241,7 +258,7 @@ public final class Guard {
         }
         VaultResponse answer;
         try {
-            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping);
+            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping, global);
         } catch (VaultException e) {
             trail.vault(method, path, e.status());
             throw e;

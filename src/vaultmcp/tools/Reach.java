@@ -21,7 +21,8 @@ import vaultmcp.vault.VaultPath;
  * <pre>
  * request   = [condition " "] method " " template ["?" name "={" argument "}"]
  * condition = "kv1" | "kv2"          only when the template's mount is of that KV version
- * method    = GET | LIST | POST | DELETE
+ *           | "global"               sent without X-Vault-Namespace (root-only endpoints such as sys/health)
+ * method    = GET | LIST | POST | PATCH | DELETE
  * segment   = literal                a fixed segment
  *           | "{" argument "}"       a mount (named in "mounts") or a name: exactly one segment
  *           | "{" argument "*}"      a path below the mount: zero or more segments ("+": one or more)
@@ -34,7 +35,7 @@ import vaultmcp.vault.VaultPath;
  * input schema lacks.
  */
 final class Reach {
-    static final Set<String> METHODS = Set.of("GET", "LIST", "POST", "DELETE");
+    static final Set<String> METHODS = Set.of("GET", "LIST", "POST", "PATCH", "DELETE");
     static final Set<String> MOUNT_TYPES = Set.of("kv", "pki", "new", "any");
     /** Mounts no tool may create or delete: Vault's own. */
     static final Set<String> SYSTEM_MOUNTS = Set.of("sys", "auth", "identity", "cubbyhole");
@@ -47,7 +48,7 @@ final class Reach {
     record Request(String text, String condition, String method, List<Part> parts, String mount, String query,
             String queryArg) {
         boolean writes() {
-            return method.equals("POST") || method.equals("DELETE");
+            return !method.equals("GET") && !method.equals("LIST");
         }
     }
 
@@ -142,7 +143,8 @@ final class Reach {
             }
             parts.add(part);
         }
-        check(condition == null || condition.matches("kv[12]") && mount != null && "kv".equals(mounts.get(mount)), tool,
+        check(condition == null || condition.equals("global")
+                || condition.matches("kv[12]") && mount != null && "kv".equals(mounts.get(mount)), tool,
                 "a kv1/kv2 condition needs a kv mount in " + text);
         return new Request(text, condition, method, List.copyOf(parts), mount, query, queryArg);
     }

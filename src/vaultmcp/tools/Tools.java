@@ -16,6 +16,9 @@ public final class Tools {
         new PkiTools().register(handlers);
         new PkiIssuerTools().register(handlers);
         new PkiWriteTools().register(handlers);
+        new KvVersionTools().register(handlers);
+        new SysInfoTools().register(handlers);
+        new PolicyTools().register(handlers);
         return handlers;
     }
 }

@@ -14,9 +14,12 @@ public record Vault(VaultClient client, Secret token) {
         return client.send(token, method, path, query, body);
     }
 
-    /** A request whose answer Vault wraps for {@code wrapTtl} seconds (no wrapping when null). */
-    public VaultResponse send(String method, VaultPath path, String query, JsonObject body, Long wrapTtl)
-            throws VaultException {
-        return client.send(token, method, path, query, body, wrapTtl);
+    /**
+     * A request whose answer Vault wraps for {@code wrapTtl} seconds (no wrapping when null);
+     * {@code global}: sent without the namespace (root-only endpoints refuse namespaced requests).
+     */
+    public VaultResponse send(String method, VaultPath path, String query, JsonObject body, Long wrapTtl,
+            boolean global) throws VaultException {
+        return client.send(token, method, path, query, body, wrapTtl, global);
     }
 }

@@ -65,15 +65,15 @@ public final class VaultClient {
      */
     public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body)
             throws VaultException {
-        return send(token, method, path, query, body, null);
+        return send(token, method, path, query, body, null, false);
     }
 
     /**
      * As above; with {@code wrapTtl} (seconds) Vault answers with a single-use wrapping token instead
-     * of the data (response wrapping, {@code X-Vault-Wrap-TTL}).
+     * of the data (response wrapping, {@code X-Vault-Wrap-TTL}); {@code global} leaves out the namespace.
      */
-    public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body, Long wrapTtl)
-            throws VaultException {
+    public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body, Long wrapTtl,
+            boolean global) throws VaultException {
         URI uri = URI.create(address + "/v1/" + path.encoded() + (query == null ? "" : "?" + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -82,12 +82,14 @@ public final class VaultClient {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(StrictJson.write(body), StandardCharsets.UTF_8));
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            // Vault takes a PATCH only as a JSON merge patch (415 otherwise).
+            String type = method.equals("PATCH") ? "application/merge-patch+json" : "application/json";
+            request.header("Content-Type", type);
         }
         if (token != null) {
             request.header("X-Vault-Token", token.reveal());
         }
-        if (namespace != null) {
+        if (namespace != null && !global) {
             request.header("X-Vault-Namespace", namespace);
         }
         if (wrapTtl != null) {

@@ -56,13 +56,20 @@ class AuthorityTest {
 
     @Test
     void toolsetsAndToolNamesSelectTheToolsAndTheirUnion() throws ConfigException {
-        assertEquals(List.of("list_secrets", "read_secret"), offered(selection(false, Set.of("kv"), Set.of(), "", PathRules.none())));
-        assertEquals(List.of("list_secrets", "read_secret", "write_secret", "delete_secret"),
-                offered(selection(true, Set.of("kv"), Set.of(), "", PathRules.none())));
+        assertEquals(List.of("list_secrets", "read_secret", "read_secret_metadata"),
+                offered(selection(false, Set.of("kv"), Set.of(), "", PathRules.none())));
+        assertEquals(List.of("list_secrets", "read_secret", "write_secret", "delete_secret", "read_secret_metadata",
+                "write_secret_metadata", "patch_secret", "delete_secret_versions", "undelete_secret_versions",
+                "destroy_secret_versions"), offered(selection(true, Set.of("kv"), Set.of(), "", PathRules.none())));
+        assertEquals(List.of("list_policies", "read_policy", "list_auth_methods", "read_auth_method"),
+                offered(selection(false, Set.of("policy"), Set.of(), "", PathRules.none())), "policy is off by default");
+        assertFalse(offered(Selection.defaults(true)).contains("read_policy"));
         assertEquals(List.of("list_mounts"), offered(selection(false, null, Set.of("list_mounts"), "", PathRules.none())));
         assertEquals(List.of("list_mounts", "list_pki_issuers", "read_pki_issuer", "list_pki_roles", "read_pki_role"),
                 offered(selection(false, Set.of("pki"), Set.of("list_mounts"), "", PathRules.none())));
-        assertEquals(offered(Selection.defaults(true)), offered(selection(true, Set.of("all"), Set.of(), "", PathRules.none())));
+        List<String> all = offered(selection(true, Set.of("all"), Set.of(), "", PathRules.none()));
+        assertTrue(all.containsAll(offered(Selection.defaults(true))) && all.contains("read_policy"), all.toString());
+        assertEquals(offered(Selection.defaults(true)).size() + 4, all.size());
         assertEquals(offered(Selection.defaults(false)), offered(selection(false, Set.of("default"), Set.of(), "", PathRules.none())));
     }
 

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The manifest entries of the 9 privileged tools: flags, honest hints, schemas the server enforces. */
+/** The manifest entries of the privileged tools: flags, honest hints, schemas the server enforces. */
 class PrivilegedManifestTest {
     /** Expected {destructiveHint, idempotentHint} per privileged tool, and why. */
     private static final Map<String, boolean[]> HINTS = new LinkedHashMap<>();
@@ -25,6 +25,11 @@ class PrivilegedManifestTest {
         HINTS.put("create_pki_role", new boolean[] {true, true});         // replaces a role of the same name
         HINTS.put("delete_pki_role", new boolean[] {true, true});
         HINTS.put("issue_pki_certificate", new boolean[] {false, false}); // each call mints a new key and certificate
+        HINTS.put("write_secret_metadata", new boolean[] {true, true});   // lowering max_versions prunes versions
+        HINTS.put("patch_secret", new boolean[] {true, false});           // each call is a new KV v2 version
+        HINTS.put("delete_secret_versions", new boolean[] {true, true});
+        HINTS.put("undelete_secret_versions", new boolean[] {false, true});
+        HINTS.put("destroy_secret_versions", new boolean[] {true, true}); // irreversible
     }
 
     private static JsonObject entry(String name) {
@@ -45,7 +50,7 @@ class PrivilegedManifestTest {
             assertEquals(expected, tool.get("privileged").getAsBoolean(), tool.get("name").getAsString());
             privileged += expected ? 1 : 0;
         }
-        assertEquals(9, privileged);
+        assertEquals(HINTS.size(), privileged);
     }
 
     @Test

@@ -1,0 +1,161 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.Map;
+import java.util.TreeMap;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultResponse;
+
+/**
+ * The KV version 2 lifecycle: metadata (read and write), merge patches with check-and-set, and
+ * deleting, undeleting and destroying versions. Each refuses a KV version 1 mount by name.
+ */
+final class KvVersionTools {
+
+    void register(Map<String, ToolHandler> handlers) {
+        handlers.put("read_secret_metadata", this::readMetadata);
+        handlers.put("write_secret_metadata", this::writeMetadata);
+        handlers.put("patch_secret", this::patch);
+        handlers.put("delete_secret_versions", (args, vault) -> versions(args, vault, "delete", "deleted"));
+        handlers.put("undelete_secret_versions", (args, vault) -> versions(args, vault, "undelete", "undeleted"));
+        handlers.put("destroy_secret_versions", (args, vault) -> versions(args, vault, "destroy", "destroyed"));
+    }
+
+    private ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject data = metadata(vault);
+        if (data == null) {
+            throw new ToolException("There is no secret " + where(vault)
+                    + ". Call {tool:list_secrets} to see what exists.");
+        }
+        JsonObject out = located(vault);
+        for (String field : new String[] {"current_version", "oldest_version", "max_versions"}) {
+            out.addProperty(field, Field.number(data.get(field)));
+        }
+        out.addProperty("cas_required", Field.bool(data.get("cas_required")));
+        for (String field : new String[] {"delete_version_after", "created_time", "updated_time"}) {
+            out.addProperty(field, Field.text(data.get(field)));
+        }
+        out.add("custom_metadata", data.get("custom_metadata") instanceof JsonObject c ? c : new JsonObject());
+        Map<Long, JsonObject> sorted = new TreeMap<>();
+        if (data.get("versions") instanceof JsonObject versions) {
+            for (var entry : versions.entrySet()) {
+                JsonObject v = entry.getValue().getAsJsonObject();
+                JsonObject version = new JsonObject();
+                version.addProperty("version", Long.parseLong(entry.getKey()));
+                version.addProperty("created_time", Field.text(v.get("created_time")));
+                version.addProperty("deletion_time", Field.text(v.get("deletion_time")));
+                version.addProperty("destroyed", Field.bool(v.get("destroyed")));
+                sorted.put(Long.parseLong(entry.getKey()), version);
+            }
+        }
+        JsonArray versions = new JsonArray();
+        sorted.values().forEach(versions::add);
+        out.add("versions", versions);
+        return ToolResult.json(out);
+    }
+
+    private ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject body = new JsonObject();
+        JsonArray updated = new JsonArray();
+        for (String field : new String[] {"max_versions", "cas_required", "delete_version_after", "custom_metadata"}) {
+            if (args.has(field)) {
+                body.add(field, args.raw(field));
+                updated.add(field);
+            }
+        }
+        if (body.size() == 0) {
+            throw new ToolException("Invalid arguments: give at least one of max_versions, cas_required, "
+                    + "delete_version_after, custom_metadata.");
+        }
+        JsonObject current = metadata(vault);
+        long kept = current == null ? 0 : Field.number(current.get("max_versions"));
+        Long wanted = args.integer("max_versions");
+        if (current != null && wanted != null && wanted > 0 && (kept == 0 || wanted < kept)) {
+            vault.caution("Lowering max_versions to " + wanted + " makes Vault prune the oldest versions beyond "
+                    + wanted + " (the secret has " + Field.number(current.get("current_version")) + ").");
+        }
+        vault.post("{mount}/metadata/{path+}", body).ok();
+        JsonObject out = located(vault);
+        out.add("updated", updated);
+        return ToolResult.json(out);
+    }
+
+    private ToolResult patch(Args args, Guard vault) throws ToolException, VaultException {
+        version2(vault, "patch_secret");
+        JsonObject changes = args.object("data");
+        if (changes.size() == 0) {
+            throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
+        }
+        for (int attempt = 1; ; attempt++) {
+            VaultResponse current = vault.get("{mount}/data/{path+}");
+            JsonObject read = current.dataOrEmpty();
+            if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
+                current.ok();
+                throw new ToolException("There is no secret " + where(vault) + " (or its latest version is deleted); "
+                        + "patch_secret changes an existing one. Use {tool:write_secret} to create it.");
+            }
+            JsonObject body = new JsonObject();
+            body.add("data", changes);
+            JsonObject options = new JsonObject();
+            options.addProperty("cas", Field.number(metadata.get("version")));
+            body.add("options", options);
+            VaultResponse answer = vault.patch("{mount}/data/{path+}", body);
+            if (!answer.casMismatch()) {
+                JsonObject out = located(vault);
+                out.addProperty("kv_version", 2);
+                out.addProperty("version", Field.number(answer.data().get("version")));
+                JsonArray set = new JsonArray();
+                JsonArray deleted = new JsonArray();
+                changes.entrySet().forEach(e -> (e.getValue().isJsonNull() ? deleted : set).add(e.getKey()));
+                out.add("keys_set", set);
+                out.add("keys_deleted", deleted);
+                return ToolResult.json(out);
+            }
+            if (attempt == KvWriteTools.ATTEMPTS) {
+                throw new ToolException("Secret " + where(vault) + " was changed by someone else during each of "
+                        + KvWriteTools.ATTEMPTS + " attempts; nothing was written. Try again.");
+            }
+        }
+    }
+
+    private ToolResult versions(Args args, Guard vault, String action, String done)
+            throws ToolException, VaultException {
+        version2(vault, action + "_secret_versions");
+        if (action.equals("destroy")) {
+            vault.caution("Destroyed versions cannot be recovered.");
+        }
+        JsonObject body = new JsonObject();
+        body.add("versions", args.array("versions"));
+        vault.post("{mount}/" + action + "/{path+}", body).ok();
+        JsonObject out = located(vault);
+        out.add("versions", args.array("versions"));
+        out.addProperty("action", done);
+        return ToolResult.json(out);
+    }
+
+    /** The secret's metadata, or null when there is none; KV v1 is refused. */
+    private static JsonObject metadata(Guard vault) throws ToolException, VaultException {
+        version2(vault, "this tool");
+        VaultResponse answer = vault.get("{mount}/metadata/{path+}");
+        return answer.notFound() ? null : answer.data();
+    }
+
+    private static void version2(Guard vault, String tool) throws ToolException, VaultException {
+        if (vault.kvVersion("mount") != 2) {
+            throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, which keeps no versions "
+                    + "or metadata; " + tool + " needs KV version 2.");
+        }
+    }
+
+    private static String where(Guard vault) {
+        return "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
+    }
+
+    private static JsonObject located(Guard vault) {
+        JsonObject out = new JsonObject();
+        out.addProperty("mount", vault.named("mount"));
+        out.addProperty("path", vault.named("path"));
+        return out;
+    }
+}

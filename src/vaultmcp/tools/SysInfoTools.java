@@ -1,0 +1,129 @@
+package vaultmcp.tools;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
+
+/** The caller's token, what it may do, and the health of the cluster. */
+final class SysInfoTools {
+    /** The fields of lookup-self passed on; never {@code id}, which is the token itself. */
+    private static final String[] TOKEN_FIELDS = {"display_name", "policies", "ttl", "expire_time", "renewable",
+        "entity_id", "accessor", "type", "creation_time", "explicit_max_ttl", "num_uses", "orphan", "path", "meta"};
+    /** sys/health answers these statuses with data: they are states, not failures. */
+    private static final Map<Integer, String> STATES = Map.of(200, "active", 429, "standby",
+            472, "disaster recovery secondary", 473, "performance standby", 501, "uninitialized", 503, "sealed");
+
+    void register(Map<String, ToolHandler> handlers) {
+        handlers.put("lookup_self", this::lookupSelf);
+        handlers.put("check_capabilities", this::checkCapabilities);
+        handlers.put("read_cluster_health", this::health);
+    }
+
+    private ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject data = vault.get("auth/token/lookup-self").data();
+        JsonObject out = new JsonObject();
+        for (String field : TOKEN_FIELDS) {
+            JsonElement value = data.get(field);
+            if (value != null && !value.isJsonNull()) {
+                out.add(field, value);
+            }
+        }
+        if (!out.has("policies")) {
+            out.add("policies", new JsonArray());
+        }
+        return ToolResult.json(out);
+    }
+
+    private ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
+        List<String> asked = new ArrayList<>();
+        JsonArray results = new JsonArray();
+        for (JsonElement item : args.array("paths")) {
+            String path = checked(item.getAsString());
+            JsonObject result = new JsonObject();
+            result.addProperty("path", path);
+            result.add("capabilities", new JsonArray());
+            String refusal = vault.refusal(path);
+            if (refusal != null) {
+                result.addProperty("refused_by", refusal);
+            } else {
+                asked.add(path);
+            }
+            results.add(result);
+        }
+        if (!asked.isEmpty()) {
+            JsonObject body = new JsonObject();
+            JsonArray paths = new JsonArray();
+            asked.forEach(paths::add);
+            body.add("paths", paths);
+            JsonObject data = vault.post("sys/capabilities-self", body).data();
+            for (JsonElement element : results) {
+                JsonObject result = element.getAsJsonObject();
+                JsonElement caps = data.get(result.get("path").getAsString());
+                if (caps == null && asked.size() == 1 && asked.contains(result.get("path").getAsString())) {
+                    caps = data.get("capabilities");
+                }
+                if (caps instanceof JsonArray list) {
+                    result.add("capabilities", list);
+                }
+            }
+        }
+        JsonObject out = new JsonObject();
+        out.add("capabilities", results);
+        return ToolResult.json(out);
+    }
+
+    /** A path as Vault names it, validated like every path; refused with a clear error otherwise. */
+    private static String checked(String path) throws ToolException {
+        try {
+            VaultPath parsed = VaultPath.of().append(path);
+            if (parsed.isEmpty()) {
+                throw new IllegalArgumentException("it names no path");
+            }
+            return parsed.toString();
+        } catch (IllegalArgumentException e) {
+            throw new ToolException("Invalid arguments: \"paths\": \"" + Change.quote(path).replace("\"", "")
+                    + "\": " + e.getMessage() + ".");
+        }
+    }
+
+    private ToolResult health(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse health = vault.get("sys/health");
+        String state = STATES.get(health.status());
+        if (state == null) {
+            health.ok();
+        }
+        JsonObject h = health.body() == null ? new JsonObject() : health.body();
+        JsonObject out = new JsonObject();
+        out.addProperty("status", health.status());
+        out.addProperty("state", state == null ? "unknown" : state);
+        for (String field : new String[] {"initialized", "sealed", "standby"}) {
+            out.addProperty(field, Field.bool(h.get(field)));
+        }
+        out.addProperty("version", Field.text(h.get("version")));
+        out.addProperty("cluster_name", Field.text(h.get("cluster_name")));
+        VaultResponse seal = vault.get("sys/seal-status");
+        if (seal.status() == 200 && seal.body() != null) {
+            JsonObject s = new JsonObject();
+            s.addProperty("type", Field.text(seal.body().get("type")));
+            for (String field : new String[] {"t", "n", "progress"}) {
+                s.addProperty(field, Field.number(seal.body().get(field)));
+            }
+            out.add("seal", s);
+        }
+        VaultResponse leader = vault.get("sys/leader");
+        if (leader.status() == 200 && leader.body() != null) {
+            JsonObject l = new JsonObject();
+            l.addProperty("ha_enabled", Field.bool(leader.body().get("ha_enabled")));
+            l.addProperty("is_self", Field.bool(leader.body().get("is_self")));
+            l.addProperty("leader_address", Field.text(leader.body().get("leader_address")));
+            out.add("leader", l);
+        }
+        return ToolResult.json(out);
+    }
+}
