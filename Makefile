@@ -28,7 +28,7 @@ UNIT_TESTS := --include-classname '^.*Test$$'
 IT_TESTS   := --include-classname '^.*IT$$'
 ALL_TESTS  := --include-classname '^(.*Test|.*IT)$$'
 
-.PHONY: help deps jar run test unit it conformance e2e dev-vault clean
+.PHONY: help deps jar run test unit it conformance e2e dev-vault demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ e2e: $(JAR) build/test-classes.stamp ## run the end-to-end tests: the jar agains
 
 dev-vault: ## start a Vault dev server on 127.0.0.1 (built first if needed), print VAULT_ADDR and VAULT_TOKEN; Ctrl-C stops it
 	scripts/dev-vault.sh
+
+demo: $(JAR) ## first run: a seeded Vault dev server, a scripted MCP session through the jar, client snippets to paste; Ctrl-C stops it
+	scripts/demo.sh
 
 clean: ## remove build outputs (keeps lib/ and the Vault dev server in build/vault-dev: both are slow to fetch)
 	if [ -d build ]; then find build -mindepth 1 -maxdepth 1 ! -name vault-dev -exec rm -rf {} +; fi
