@@ -90,8 +90,10 @@ final class KvVersionTools {
         for (int attempt = 1; ; attempt++) {
             VaultResponse current = vault.get("{mount}/data/{path+}");
             JsonObject read = current.dataOrEmpty();
-            if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
+            if (current.status() != 404) {
                 current.ok();
+            }
+            if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
                 throw new ToolException("There is no secret " + where(vault) + " (or its latest version is deleted); "
                         + "patch_secret changes an existing one. Use {tool:write_secret} to create it.");
             }
