@@ -38,10 +38,7 @@ public final class Guard {
     private final Vault vault;
     private final Mounts known;
     private final boolean fresh;
-    private final PathRules rules;
-    private final Change change;
-    private final Delivery delivery;
-    private final Trail trail;
+    private final Policy policy;
     private Long wrapping;
     private boolean resolved;
     private final Map<String, VaultPath> segments = new HashMap<>();
@@ -58,24 +55,13 @@ public final class Guard {
         this.vault = vault;
         this.known = known;
         this.fresh = fresh;
-        this.rules = policy.rules();
-        this.change = policy.change();
-        this.delivery = policy.delivery();
-        this.trail = policy.trail();
+        this.policy = policy;
     }
 
     /**
      * Checks every argument that fills a segment, before anything is sent; {@code fresh} makes the
-     * mount types be asked anew instead of taken from the cache.
+     * mount types be asked anew instead of taken from the cache; {@code policy} is the operator's.
      */
-    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh)
-            throws ToolException {
-        return open(tool, reach, args, vault, known, fresh,
-                new Policy(PathRules.none(), new Change(tool, false, Approver.NONE, Trail.none()), Delivery.PLAIN,
-                        Trail.none()));
-    }
-
-    /** As above, under the operator's {@code policy}. */
     static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy)
             throws ToolException {
         Guard guard = new Guard(tool, reach, args, vault, known, fresh, policy);
@@ -116,9 +102,9 @@ public final class Guard {
         }
     }
 
-    /** Whether a listing may show the logical path {@code path} (a folder ends in "/"), by the path rules. */
+    /** Whether a listing may show the logical path {@code path} (a folder ends in "/"), by the path policy.rules(). */
     public boolean shows(String path) {
-        return rules.shows(path);
+        return policy.rules().shows(path);
     }
 
     private boolean fillable(Reach.Request request) throws ToolException, VaultException {
@@ -138,8 +124,8 @@ public final class Guard {
     }
 
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
-        if (!rules.isEmpty() && request.mount() != null) {
-            Scope.check(rules, trail, tool, reach.mounts().get(request.mount()), request,
+        if (!policy.rules().isEmpty() && request.mount() != null) {
+            Scope.check(policy.rules(), policy.trail(), tool, reach.mounts().get(request.mount()), request,
                     mount(request.mount()).path().toString(), path.toString());
         }
     }
@@ -166,39 +152,34 @@ public final class Guard {
         return send("PATCH", template, body);
     }
 
-    /** A read whose answer is the secret itself: Vault wraps it when the call's delivery says so. */
-    public VaultResponse getSecret(String template) throws ToolException, VaultException {
-        return secret("GET", template, null);
-    }
-
-    /** A write whose answer is secret material (an issued private key), wrapped when the delivery says so. */
-    public VaultResponse postSecret(String template, JsonObject body) throws ToolException, VaultException {
-        return secret("POST", template, body);
-    }
-
-    /** A warning for the human who approves this call's change (and for its dry run). */
-    public void caution(String text) {
-        change.caution(text);
-    }
-
-    /** The path rule that refuses {@code path} as given, or null (for tools whose paths are data, not requests). */
-    public String refusal(String path) {
-        return rules.refusal(path);
-    }
-
-    /** Whether secret values are to be replaced by markers in this call's result. */
-    public boolean redacting() {
-        return delivery.redact();
-    }
-
-    private VaultResponse secret(String method, String template, JsonObject body) throws ToolException, VaultException {
-        wrapping = delivery.wrapTtl();
+    /**
+     * A request whose answer is secret material (a secret's data, an issued private key): Vault
+     * wraps it when the call's delivery says so.
+     */
+    public VaultResponse secret(String method, String template, JsonObject body) throws ToolException, VaultException {
+        wrapping = policy.delivery().wrapTtl();
         try {
             return send(method, template, body);
         } finally {
             wrapping = null;
         }
     }
+
+    /** A warning for the human who approves this call's change (and for its dry run). */
+    public void caution(String text) {
+        policy.change().caution(text);
+    }
+
+    /** The path rule that refuses {@code path} as given, or null (for tools whose paths are data, not requests). */
+    public String refusal(String path) {
+        return policy.rules().refusal(path);
+    }
+
+    /** Whether secret values are to be replaced by markers in this call's result. */
+    public boolean redacting() {
+        return policy.delivery().redact();
+    }
+
 
     /** The KV version (1 or 2) of a resolved {@code kv} mount argument. */
     public int kvVersion(String argument) throws ToolException, VaultException {
@@ -248,9 +229,9 @@ public final class Guard {
         }
         allowed(request, path);
         if (request.writes()) {
-            change.before(method, path, body, reach.requests().stream().filter(Reach.Request::writes)
+            policy.change().before(method, path, body, reach.requests().stream().filter(Reach.Request::writes)
                     .map(Reach.Request::text).toList());
-            trail.beforeWrite();
+            policy.trail().beforeWrite();
         }
         String query = method.equals("LIST") ? "list=true" : null;
         if (request.query() != null && args.has(request.queryArg())) {
@@ -260,10 +241,10 @@ public final class Guard {
         try {
             answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping, global);
         } catch (VaultException e) {
-            trail.vault(method, path, e.status());
+            policy.trail().vault(method, path, e.status());
             throw e;
         }
-        trail.vault(method, path, answer.status(), answer.body());
+        policy.trail().vault(method, path, answer.status(), answer.body());
         if (request.mount() != null && isNewOrAny(request.mount())) {
             known.forget(mount(request.mount()).path());
         }

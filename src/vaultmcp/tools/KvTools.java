@@ -47,8 +47,8 @@ final class KvTools {
                     + "which keeps no versions; leave out \"version\".");
         }
         String where = "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
-        VaultResponse answer = version == 2 ? vault.getSecret("{mount}/data/{path+}?version={version}")
-                : vault.getSecret("{mount}/{path+}");
+        VaultResponse answer = version == 2 ? vault.secret("GET", "{mount}/data/{path+}?version={version}", null)
+                : vault.secret("GET", "{mount}/{path+}", null);
         JsonObject data = answer.dataOrEmpty();
         if (answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             boolean destroyed = metadata.has("destroyed") && metadata.get("destroyed").getAsBoolean();

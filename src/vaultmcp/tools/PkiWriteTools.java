@@ -66,7 +66,7 @@ final class PkiWriteTools {
                 body.addProperty(list, joined);
             }
         }
-        VaultResponse answer = vault.postSecret("{mount}/issue/{role_name}", body);
+        VaultResponse answer = vault.secret("POST", "{mount}/issue/{role_name}", body);
         if (answer.unknownRole()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles, "

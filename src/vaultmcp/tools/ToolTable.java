@@ -174,20 +174,9 @@ public final class ToolTable {
      * declared reach (privileged tools look mount types up afresh), the handler run. Invalid
      * arguments and Vault's refusals become isError results the model can act on. A request the
      * tool does not declare ({@link Guard.Undeclared}) is a bug and propagates. {@code approver}
-     * is asked before the first write of a privileged tool whose entry does not say {@code approval: false}.
+     * is asked before the first write of a privileged tool whose entry does not say {@code approval: false};
+     * {@code trail} records the call.
      */
-    public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver) {
-        return call(tool, arguments, vault, approver, Trail.none());
-    }
-
-    /** Records in {@code trail} a call of the tool named {@code name} that was refused before it began. */
-    public void refused(JsonElement name, Trail trail, String decision) {
-        trail.decision(decision);
-        trail.tool(name != null && name.isJsonPrimitive() ? name.getAsString() : "?", new JsonObject(), List.of());
-        trail.finish(ToolResult.error("refused"));
-    }
-
-    /** As above, recording the call in {@code trail}. */
     public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver, Trail trail) {
         String name = selection.prefix() + tool.name();
         trail.tool(name, arguments, tool.secrets().arguments());
@@ -198,6 +187,13 @@ public final class ToolTable {
         } finally {
             trail.finish(result);
         }
+    }
+
+    /** Records in {@code trail} a call of the tool named {@code name} that was refused before it began. */
+    public void refused(JsonElement name, Trail trail, String decision) {
+        trail.decision(decision);
+        trail.tool(name != null && name.isJsonPrimitive() ? name.getAsString() : "?", new JsonObject(), List.of());
+        trail.finish(ToolResult.error("refused"));
     }
 
     private ToolResult run(Tool tool, String name, JsonObject arguments, Vault vault, Approver approver, Trail trail) {

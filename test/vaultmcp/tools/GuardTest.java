@@ -20,6 +20,8 @@ import vaultmcp.vault.RecordedRequest;
 
 /** The guard: each mount argument must be a mount of its declared engine, and nothing else is sent. */
 class GuardTest {
+    private static final Guard.Policy PLAIN = new Guard.Policy(vaultmcp.config.PathRules.none(),
+            new Change("t", false, Approver.NONE, Trail.none()), Delivery.PLAIN, Trail.none());
     private FakeVault fake;
     private ToolCalls tools;
 
@@ -94,7 +96,7 @@ class GuardTest {
             ToolException e = assertThrows(ToolException.class, () -> Guard.open("read_pki_role",
                     reach("{\"mounts\":{\"mount\":\"pki\"},\"requests\":[\"GET {mount}/roles/{role_name}\"]}"),
                     Args.check(schema(), JsonParser.parseString("{\"mount\":\"pki\",\"role_name\":\"" + hostile + "\"}")
-                            .getAsJsonObject()), null, null, false));
+                            .getAsJsonObject()), null, null, false, PLAIN));
             assertTrue(e.getMessage().startsWith("Invalid arguments: \"role_name\""), e.getMessage());
         }
     }
@@ -153,7 +155,7 @@ class GuardTest {
     private Guard assertDoesNotThrowOpen(Reach reach) {
         try {
             return Guard.open("read_pki_role", reach, Args.check(schema(),
-                    JsonParser.parseString("{\"mount\":\"pki\",\"role_name\":\"web\"}").getAsJsonObject()), null, null, false);
+                    JsonParser.parseString("{\"mount\":\"pki\",\"role_name\":\"web\"}").getAsJsonObject()), null, null, false, PLAIN);
         } catch (ToolException e) {
             throw new AssertionError(e);
         }
