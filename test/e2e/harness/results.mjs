@@ -1,6 +1,7 @@
 // Checks on a tools/call result shared by the suites.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** A successful result: structuredContent, and the same JSON as the first text block. Returns the JSON. */
 export function structured(result) {
@@ -37,6 +38,12 @@ export function signedBy(child, parent) {
   return c.checkIssued(p) && c.verify(p.publicKey);
 }
 
+// The tools the jar offers by default (toolsets kv, pki, sys), read from the manifest the jar bundles.
+const MANIFEST = JSON.parse(readFileSync(new URL('../../../src/vaultmcp/tools/tools.json', import.meta.url), 'utf8')).tools
+  .filter((t) => ['kv', 'pki', 'sys'].includes(t.toolset));
+export const DEFAULT_READ_TOOLS = MANIFEST.filter((t) => !t.privileged).map((t) => t.name).sort();
+export const DEFAULT_PRIVILEGED_TOOLS = MANIFEST.filter((t) => t.privileged).map((t) => t.name).sort();
+// The Go server's tools (the drop-in set).
 export const READ_TOOLS = ['list_mounts', 'list_pki_issuers', 'list_pki_roles', 'list_secrets', 'read_pki_issuer',
   'read_pki_role', 'read_secret'];
 export const PRIVILEGED_TOOLS = ['create_mount', 'create_pki_issuer', 'create_pki_role', 'delete_mount', 'delete_pki_role',

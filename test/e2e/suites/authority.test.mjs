@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setUpData } from '../harness/fixture.mjs';
 import { runJar, startServer } from '../harness/mcp.mjs';
-import { PRIVILEGED_TOOLS, READ_TOOLS, structured, toolError } from '../harness/results.mjs';
+import { DEFAULT_PRIVILEGED_TOOLS, DEFAULT_READ_TOOLS, PRIVILEGED_TOOLS, structured, toolError } from '../harness/results.mjs';
 import { TRANSPORTS } from '../harness/transports.mjs';
 import { startDevVault } from '../harness/vault.mjs';
 
-const ALL_TOOLS = [...READ_TOOLS, ...PRIVILEGED_TOOLS].sort();
+const ALL_TOOLS = [...DEFAULT_READ_TOOLS, ...DEFAULT_PRIVILEGED_TOOLS].sort();
 const PKI_READ_TOOLS = ['list_pki_issuers', 'list_pki_roles', 'read_pki_issuer', 'read_pki_role'];
 const NOT_REACHED = 'may not reach';
 const NOT_APPROVED = 'not approved';
@@ -103,16 +103,18 @@ for (const mode of TRANSPORTS) {
   }
 
   describe(`toolsets and tool names over ${mode}`, () => {
-    test('MCP_TOOLSETS=kv offers only list_secrets and read_secret; the others are unknown to tools/call', () =>
+    test('MCP_TOOLSETS=kv offers only the KV read tools; the others are unknown to tools/call', () =>
       withPeer({ env: { MCP_TOOLSETS: 'kv' } }, async (peer) => {
-        assert.deepEqual(names(peer), ['list_secrets', 'read_secret']);
+        assert.deepEqual(names(peer), ['list_secrets', 'read_secret', 'read_secret_metadata']);
         assert.deepEqual(structured(await peer.call('read_secret', { mount: 'kv1', path: 'app/db' })).data, facts.kv1.secrets['app/db']);
         for (const tool of ['list_mounts', 'read_pki_role', 'write_secret', 'create_mount']) await unknownTool(peer, tool);
       }));
 
-    test('MCP_TOOLSETS=kv with operations on adds write_secret and delete_secret, and nothing else', () =>
+    test('MCP_TOOLSETS=kv with operations on adds the KV tools that change Vault, and nothing else', () =>
       withPeer({ operations: true, env: { MCP_TOOLSETS: 'kv' } }, async (peer) => {
-        assert.deepEqual(names(peer), ['delete_secret', 'list_secrets', 'read_secret', 'write_secret']);
+        assert.deepEqual(names(peer), ['delete_secret', 'delete_secret_versions', 'destroy_secret_versions', 'list_secrets',
+          'patch_secret', 'read_secret', 'read_secret_metadata', 'undelete_secret_versions', 'write_secret',
+          'write_secret_metadata']);
         await unknownTool(peer, 'create_mount', { type: 'kv', path: m('toolsets') });
         await unknownTool(peer, 'issue_pki_certificate', { mount: 'pki-int', role_name: 'web', common_name: 'a.example.com' });
         assert.equal((await mountOf(m('toolsets'))).status, 400, 'no mount was made');
@@ -544,7 +546,7 @@ for (const mode of TRANSPORTS) {
           async (out) => assert.equal((await vault.api.get(`${pki}/cert/${out.serial_number}`)).status, 200, 'Vault has it')],
         ['delete_pki_role', { mount: pki, role_name: 'svc' }, async () => assert.equal((await vault.api.get(`${pki}/roles/svc`)).status, 404)],
       ];
-      assert.deepEqual(steps.map(([tool]) => tool).sort(), [...PRIVILEGED_TOOLS].sort(), 'every privileged tool is tried');
+      assert.deepEqual(steps.map(([tool]) => tool).sort(), [...PRIVILEGED_TOOLS].sort(), 'every Go server privileged tool is tried');
       for (const [tool, args, check] of steps) {
         const asked = ask.seen.length;
         if (tool === 'write_secret') await vault.api.eventually('POST', `${mount}/data/warm-up`, { data: { a: 'b' } });

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { setUpData } from '../harness/fixture.mjs';
 import { startBarrierProxy } from '../harness/barrier-proxy.mjs';
 import { startServer } from '../harness/mcp.mjs';
-import { PERMISSION_DENIED, PRIVILEGED_TOOLS, READ_TOOLS, certificate, signedBy, structured, toolError } from '../harness/results.mjs';
+import { DEFAULT_PRIVILEGED_TOOLS, DEFAULT_READ_TOOLS, PERMISSION_DENIED, certificate, signedBy, structured, toolError } from '../harness/results.mjs';
 import { TRANSPORTS } from '../harness/transports.mjs';
 import { startDevVault } from '../harness/vault.mjs';
 
@@ -34,9 +34,9 @@ for (const mode of TRANSPORTS) {
 
     const mountOf = async (path) => (await api.get(`sys/mounts/${path}`));
 
-    test('tools/list offers all 16 tools; the privileged ones are not read-only and say whether they destroy', () => {
-      assert.deepEqual(peer.tools.map((t) => t.name).sort(), [...READ_TOOLS, ...PRIVILEGED_TOOLS].sort());
-      for (const tool of peer.tools.filter((t) => PRIVILEGED_TOOLS.includes(t.name))) {
+    test('tools/list offers every tool of the default toolsets; the privileged ones are not read-only and say whether they destroy', () => {
+      assert.deepEqual(peer.tools.map((t) => t.name).sort(), [...DEFAULT_READ_TOOLS, ...DEFAULT_PRIVILEGED_TOOLS].sort());
+      for (const tool of peer.tools.filter((t) => DEFAULT_PRIVILEGED_TOOLS.includes(t.name))) {
         assert.equal(tool.annotations?.readOnlyHint, false, tool.name);
         assert.equal(typeof tool.annotations?.destructiveHint, 'boolean', tool.name);
         assert.equal(tool.inputSchema.additionalProperties, false, tool.name);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setUpData } from '../harness/fixture.mjs';
 import { startServer } from '../harness/mcp.mjs';
-import { READ_TOOLS, signedBy, structured } from '../harness/results.mjs';
+import { DEFAULT_READ_TOOLS, READ_TOOLS, signedBy, structured } from '../harness/results.mjs';
 import { TRANSPORTS } from '../harness/transports.mjs';
 import { startDevVault } from '../harness/vault.mjs';
 
@@ -33,8 +33,9 @@ for (const mode of TRANSPORTS) {
       assert.equal(peer.capabilities.tools?.listChanged, false);
     });
 
-    test('tools/list offers exactly the 7 read-only tools, each read-only with closed input and an output schema', () => {
-      assert.deepEqual(peer.tools.map((t) => t.name).sort(), READ_TOOLS);
+    test('tools/list offers exactly the read-only tools (the Go server\'s 7 among them), each read-only with closed input and an output schema', () => {
+      assert.deepEqual(peer.tools.map((t) => t.name).sort(), DEFAULT_READ_TOOLS);
+      assert.ok(READ_TOOLS.every((t) => DEFAULT_READ_TOOLS.includes(t)));
       for (const tool of peer.tools) {
         assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
         assert.equal(tool.inputSchema.additionalProperties, false, tool.name);

@@ -101,4 +101,19 @@ class ReachTest {
     private static RecordedRequest request(String method, String rawPath, String query) {
         return new RecordedRequest(method, rawPath, rawPath, query, Map.of(), "");
     }
+
+    /** A tool named in a description must be a {tool:name} reference, or MCP_TOOL_PREFIX would leave it bare. */
+    @Test
+    void everyToolNamedInTheManifestIsAReference() {
+        List<String> names = new java.util.ArrayList<>();
+        ToolTable.bundledManifest().forEach(e -> names.add(e.getAsJsonObject().get("name").getAsString()));
+        java.util.regex.Pattern bare = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_:])(" + String.join("|", names)
+                + ")(?![A-Za-z0-9_])");
+        for (JsonElement element : ToolTable.bundledManifest()) {
+            JsonObject entry = element.getAsJsonObject().deepCopy();
+            entry.remove("name");
+            java.util.regex.Matcher m = bare.matcher(entry.toString());
+            assertTrue(!m.find(), () -> element.getAsJsonObject().get("name") + " names " + m.group() + " without {tool:...}");
+        }
+    }
 }
