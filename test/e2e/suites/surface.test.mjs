@@ -297,11 +297,17 @@ for (const mode of TRANSPORTS) {
       assert.equal(ask.seen.length, 3);
       assert.match(ask.seen[2].message, /prune/);
       assert.equal((await metadataOf(mount, 'ask')).max_versions, 2);
+      // Vault prunes on the next write of the secret: then only the two newest versions are kept.
+      assert.equal(structured(await asking.call('patch_secret', { mount, path: 'ask', data: { n: 'x' } })).version, 5);
+      assert.equal(ask.seen.length, 4);
+      const pruned = structured(await asking.call('read_secret_metadata', { mount, path: 'ask' }));
+      assert.deepEqual(pruned.versions.map((v) => v.version), [4, 5]);
+      assert.deepEqual(Object.keys((await metadataOf(mount, 'ask')).versions).map(Number), [4, 5]);
 
       // Raising it again prunes nothing: no such caution.
       structured(await asking.call('write_secret_metadata', { mount, path: 'ask', max_versions: 20 }));
-      assert.equal(ask.seen.length, 4);
-      assert.doesNotMatch(ask.seen[3].message, /prune/);
+      assert.equal(ask.seen.length, 5);
+      assert.doesNotMatch(ask.seen[4].message, /prune/);
     });
 
     test('on a KV version 1 mount, patch_secret and the metadata and version tools are errors naming KV version 2', async () => {
