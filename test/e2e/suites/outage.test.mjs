@@ -29,7 +29,7 @@ for (const mode of TRANSPORTS) {
 
     const readConfig = () => peer.call('read_secret', { mount: 'kv2', path: 'app/config' });
 
-    test('a sealed Vault is an error with Vault\'s message on every call, and after unsealing the calls succeed again', async () => {
+    test('a sealed Vault is an error with Vault\'s message on every call (read_cluster_health reports it as sealed), and after unsealing the calls succeed again', async () => {
       assert.deepEqual(structured(await readConfig()).data, facts.kv2.configVersions[2]);
       await vault.api.must('PUT', 'sys/seal');
       assert.equal((await vault.api.get('sys/seal-status')).body.sealed, true);
@@ -37,6 +37,13 @@ for (const mode of TRANSPORTS) {
       toolError(await readConfig(), 'Vault is sealed');
       toolError(await peer.call('list_mounts'), 'Vault is sealed');
       toolError(await peer.call('list_secrets', { mount: 'kv1' }), 'Vault is sealed');
+
+      // read_cluster_health reports a sealed Vault as data (sys/health answers 503), not as an error.
+      const sealed = structured(await peer.call('read_cluster_health'));
+      assert.deepEqual([sealed.status, sealed.state, sealed.sealed], [503, 'sealed', true]);
+      assert.equal(sealed.initialized, true);
+      assert.match(sealed.version, /^1\.\d+\.\d+/);
+      assert.deepEqual(sealed.seal, { type: 'shamir', t: 1, n: 1, progress: 0 }, 'sys/seal-status still answers');
 
       const unsealed = await vault.api.must('PUT', 'sys/unseal', { key: vault.unsealKey });
       assert.equal(unsealed.body.sealed, false);
@@ -48,6 +55,7 @@ for (const mode of TRANSPORTS) {
       }
       assert.deepEqual(structured(await readConfig()).data, facts.kv2.configVersions[2]);
       assert.deepEqual(structured(await peer.call('list_secrets', { mount: 'kv1' })).keys, ['app/', 'top']);
+      assert.deepEqual(structured(await peer.call('read_cluster_health')).state, 'active');
     });
 
     test('a stopped Vault is a "connection refused" error, and the server still answers', async () => {
