@@ -23,7 +23,7 @@ final class KvVersionTools {
     }
 
     private ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject data = metadata(vault);
+        JsonObject data = metadata(vault, "read_secret_metadata");
         if (data == null) {
             throw new ToolException("There is no secret " + where(vault)
                     + ". Call {tool:list_secrets} to see what exists.");
@@ -68,12 +68,12 @@ final class KvVersionTools {
             throw new ToolException("Invalid arguments: give at least one of max_versions, cas_required, "
                     + "delete_version_after, custom_metadata.");
         }
-        JsonObject current = metadata(vault);
+        JsonObject current = metadata(vault, "write_secret_metadata");
         long kept = current == null ? 0 : Field.number(current.get("max_versions"));
         Long wanted = args.integer("max_versions");
         if (current != null && wanted != null && wanted > 0 && (kept == 0 || wanted < kept)) {
-            vault.caution("Lowering max_versions to " + wanted + " makes Vault prune the oldest versions beyond "
-                    + wanted + " (the secret has " + Field.number(current.get("current_version")) + ").");
+            vault.caution("Lowering max_versions to " + wanted + " makes Vault prune, at the next write, the "
+                    + "versions beyond " + wanted + " (it has " + Field.number(current.get("current_version")) + ").");
         }
         vault.post("{mount}/metadata/{path+}", body).ok();
         JsonObject out = located(vault);
@@ -137,8 +137,8 @@ final class KvVersionTools {
     }
 
     /** The secret's metadata, or null when there is none; KV v1 is refused. */
-    private static JsonObject metadata(Guard vault) throws ToolException, VaultException {
-        version2(vault, "this tool");
+    private static JsonObject metadata(Guard vault, String tool) throws ToolException, VaultException {
+        version2(vault, tool);
         VaultResponse answer = vault.get("{mount}/metadata/{path+}");
         return answer.notFound() ? null : answer.data();
     }
