@@ -2,7 +2,6 @@ package vaultmcp.mcp;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonArray;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +15,7 @@ import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.tools.Approver;
 import vaultmcp.tools.ToolException;
+import vaultmcp.tools.ToolTable;
 
 /**
  * Human approval before a change, by MCP elicitation (a form with one required boolean,
@@ -30,6 +30,8 @@ final class Approvals {
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;
+    /** One required boolean with no default (tools.json "shared"): a prefilled form cannot approve by itself. */
+    private final JsonObject form = ToolTable.shared("approval_form");
 
     Approvals(Approval mode, Duration timeout, int maxWaiting) {
         this.mode = mode;
@@ -65,7 +67,7 @@ final class Approvals {
                 params.addProperty("mode", "form");
             }
             params.addProperty("message", summary + " Approve it?");
-            params.add("requestedSchema", form());
+            params.add("requestedSchema", form.deepCopy());
             JsonObject request = JsonRpc.notification("elicitation/create", params);
             request.addProperty("id", id);
             notify.accept(request);
@@ -103,23 +105,6 @@ final class Approvals {
                 throw refused("the approval request failed");
             }
         }
-    }
-
-    /** One required boolean, with no default: a prefilled form cannot approve by itself. */
-    private static JsonObject form() {
-        JsonObject approve = new JsonObject();
-        approve.addProperty("type", "boolean");
-        approve.addProperty("title", "Approve this change");
-        approve.addProperty("description", "true lets the change described above go ahead");
-        JsonObject properties = new JsonObject();
-        properties.add("approve", approve);
-        JsonArray required = new JsonArray();
-        required.add("approve");
-        JsonObject form = new JsonObject();
-        form.addProperty("type", "object");
-        form.add("properties", properties);
-        form.add("required", required);
-        return form;
     }
 
     private static void verdict(JsonObject response) throws ToolException {

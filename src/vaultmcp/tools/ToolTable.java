@@ -32,17 +32,6 @@ import vaultmcp.vault.VaultException;
 public final class ToolTable {
     private static final Set<String> ENTRY_KEYS = Set.of("name", "title", "description", "toolset", "privileged",
             "vault", "approval", "secrets", "annotations", "inputSchema", "outputSchema");
-    /** Every privileged tool takes dry_run; its answer is then the plan (see {@link Change}). */
-    private static final String DRY_RUN = "{\"type\":\"boolean\",\"default\":false,\"description\":"
-            + "\"true: make only the reads the tool needs and report the first write it would make "
-            + "(method, path, field names; never values); nothing is written and no approval is asked.\"}";
-    /** Every tool whose answer holds secrets takes wrap_ttl (see {@link Delivery}). */
-    private static final String WRAP_TTL = "{\"type\":\"string\",\"maxLength\":16,\"description\":\"Have Vault "
-            + "wrap the answer for this long (e.g. \\\"5m\\\"; 1s to 24h): the secret then reaches only the user, "
-            + "behind a single-use token; the model sees its accessor and TTL.\"}";
-    private static final String PLAN = "{\"type\":\"object\",\"properties\":{\"dry_run\":{\"type\":\"boolean\"},"
-            + "\"writes\":{\"type\":\"array\"},\"may_follow\":{\"type\":\"array\"},\"note\":{\"type\":\"string\"}},"
-            + "\"required\":[\"dry_run\",\"writes\"]}";
     /** How descriptions and messages name a tool, so that the name gets MCP_TOOL_PREFIX: {@code {tool:list_mounts}}. */
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
 
@@ -72,6 +61,8 @@ public final class ToolTable {
 
     private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection) {
         this.selection = selection;
+        // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
+        JsonObject shared = bundled().getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
@@ -107,11 +98,11 @@ public final class ToolTable {
                 definition.remove(internal);
             }
             if (privileged) {
-                definition.getAsJsonObject("inputSchema").getAsJsonObject("properties").add("dry_run", parse(DRY_RUN));
+                definition.getAsJsonObject("inputSchema").getAsJsonObject("properties").add("dry_run", shared.get("dry_run").deepCopy());
                 JsonObject output = new JsonObject();
                 JsonArray either = new JsonArray();
                 either.add(definition.remove("outputSchema"));
-                either.add(parse(PLAN));
+                either.add(shared.get("plan").deepCopy());
                 output.addProperty("type", "object");
                 output.add("anyOf", either);
                 definition.add("outputSchema", output);
@@ -120,7 +111,7 @@ public final class ToolTable {
             Secrets secrets = Secrets.of(name, entry.getAsJsonObject("secrets"), entry.getAsJsonObject("inputSchema"));
             if (secrets.answer()) {
                 JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
-                properties.add("wrap_ttl", parse(WRAP_TTL));
+                properties.add("wrap_ttl", shared.get("wrap_ttl").deepCopy());
                 definition.addProperty("description", definition.get("description").getAsString() + " "
                         + Secrets.describe(selection.values()));
             }
@@ -153,9 +144,18 @@ public final class ToolTable {
 
     /** Reads the manifest bundled in the jar. */
     public static JsonArray bundledManifest() {
+        return bundled().getAsJsonArray("tools");
+    }
+
+    /** The schema fragments several tools share, and the approval form (tools.json "shared"). */
+    public static JsonObject shared(String name) {
+        return bundled().getAsJsonObject("shared").getAsJsonObject(name);
+    }
+
+    private static JsonObject bundled() {
         try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
             check(in != null, "tools.json is missing from the jar");
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonArray("tools");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
         }
