@@ -261,10 +261,14 @@ public final class FakeVault implements AutoCloseable {
             case "POST", "PUT" -> op = Op.WRITE;
             case "DELETE" -> op = Op.DELETE;
             case "PATCH" -> {
+                // Go's mime.ParseMediaType: the type before any parameters, lower-cased; none is a 400.
                 String type = first(headers, "content-type");
-                if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/merge-patch+json")) {
-                    return Reply.errors(415, "PATCH requires Content-Type of application/merge-patch+json, provided "
-                            + (type == null ? "" : type));
+                String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+                if (media.isEmpty()) {
+                    return Reply.errors(400, "mime: no media type");
+                }
+                if (!media.equals("application/merge-patch+json")) {
+                    return Reply.errors(415, "PATCH requires Content-Type of application/merge-patch+json, provided " + media);
                 }
                 op = Op.PATCH;
             }
