@@ -14,14 +14,10 @@ import vaultmcp.vault.Call.Op;
 
 /**
  * FakeVault's system side: the mount table and routing, the dedicated handlers (sys/health,
- * sys/seal-status, sys/seal, sys/unseal), and the sys/ and auth/token/ engines (mounts, tune,
+ * sys/seal-status, sys/leader in {@link FakeHealth}; sys/seal, sys/unseal), and the sys/ and auth/token/ engines (mounts, tune,
  * sys/internal/ui/mounts, ACL policies, token create and lookup-self).
  */
 final class FakeSys {
-    private static final String VERSION = "1.21.1";
-    private static final String CLUSTER_NAME = "vault-cluster-fake0001";
-    private static final String CLUSTER_ID = UUID.randomUUID().toString();
-
     private final FakeAcl acl;
     private final Map<String, Mount> mounts = new LinkedHashMap<>();
     private final Mount tokenMount;
@@ -65,30 +61,13 @@ final class FakeSys {
                     Map<String, List<String>> headers, byte[] body) {
         switch (path) {
             case "sys/health" -> {
-                if (!method.equals("GET") && !method.equals("HEAD")) {
-                    return Reply.errors(405);
-                }
-                JsonObject h = new JsonObject();
-                h.addProperty("initialized", true);
-                h.addProperty("sealed", vault.sealed());
-                h.addProperty("standby", vault.sealed());
-                h.addProperty("performance_standby", false);
-                h.addProperty("replication_performance_mode", "disabled");
-                h.addProperty("replication_dr_mode", "disabled");
-                h.addProperty("server_time_utc", System.currentTimeMillis() / 1000);
-                h.addProperty("version", VERSION);
-                h.addProperty("enterprise", false);
-                if (!vault.sealed()) {
-                    h.addProperty("cluster_name", CLUSTER_NAME);
-                    h.addProperty("cluster_id", CLUSTER_ID);
-                }
-                h.addProperty("echo_duration_ms", 0);
-                h.addProperty("clock_skew_ms", 0);
-                h.addProperty("replication_primary_canary_age_ms", 0);
-                return Reply.json(vault.sealed() ? 503 : 200, h, true);
+                return FakeHealth.health(vault.role(), vault.sealed(), method, query);
             }
             case "sys/seal-status" -> {
-                return Reply.json(200, sealStatus(vault.sealed()), true);
+                return Reply.json(200, FakeHealth.sealStatus(vault.role(), vault.sealed()), true);
+            }
+            case "sys/leader" -> {
+                return FakeHealth.leader(vault.role(), method, vault.address());
             }
             case "sys/unseal" -> {
                 JsonObject data = body.length == 0 ? new JsonObject() : FakeVault.parseObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
@@ -103,7 +82,7 @@ final class FakeSys {
                     return Reply.errors(400, "'key' must be a valid hex or base64 string");
                 }
                 vault.sealed(false);
-                return Reply.json(200, sealStatus(false), true);
+                return Reply.json(200, FakeHealth.sealStatus(vault.role(), false), true);
             }
             case "sys/seal" -> {
                 if (!method.equals("PUT") && !method.equals("POST")) {
@@ -123,25 +102,6 @@ final class FakeSys {
                 return null;
             }
         }
-    }
-
-    private static JsonObject sealStatus(boolean sealed) {
-        JsonObject s = new JsonObject();
-        s.addProperty("type", "shamir");
-        s.addProperty("initialized", true);
-        s.addProperty("sealed", sealed);
-        s.addProperty("t", 1);
-        s.addProperty("n", 1);
-        s.addProperty("progress", 0);
-        s.addProperty("nonce", "");
-        s.addProperty("version", VERSION);
-        s.addProperty("build_date", "2025-01-29T13:57:37Z");
-        s.addProperty("migration", false);
-        s.addProperty("cluster_name", CLUSTER_NAME);
-        s.addProperty("cluster_id", CLUSTER_ID);
-        s.addProperty("recovery_seal", false);
-        s.addProperty("storage_type", "inmem");
-        return s;
     }
 
     // ---- sys/ engine

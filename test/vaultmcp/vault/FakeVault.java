@@ -52,7 +52,27 @@ public final class FakeVault implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private volatile boolean sealed;
+    private volatile Role role = Role.ACTIVE;
     private int policyCount;
+
+    /**
+     * What the node says it is in sys/health, sys/seal-status and sys/leader (only there; every
+     * other endpoint answers as an active node). ACTIVE is a dev server: active, HA not enabled.
+     */
+    public enum Role {
+        /** Active, HA disabled (a dev server): health 200, sys/leader ha_enabled false. */
+        ACTIVE,
+        /** Active node of an HA cluster: health 200, sys/leader ha_enabled and is_self true. */
+        HA_ACTIVE,
+        /** HA standby: health 429 (200 with standbyok), sys/leader names another node. */
+        STANDBY,
+        /** Performance standby (Enterprise): health 473 (200 with perfstandbyok). */
+        PERFORMANCE_STANDBY,
+        /** Disaster-recovery secondary (Enterprise): health 472, replication_dr_mode "secondary". */
+        DR_SECONDARY,
+        /** Not initialized: health 501, initialized false and sealed true. */
+        UNINITIALIZED
+    }
 
     public FakeVault() throws IOException {
         this(DEFAULT_ROOT_TOKEN);
@@ -110,6 +130,15 @@ public final class FakeVault implements AutoCloseable {
 
     boolean sealed() {
         return sealed;
+    }
+
+    /** Makes sys/health, sys/seal-status and sys/leader report {@code role}; see {@link Role}. */
+    public void role(Role role) {
+        this.role = role;
+    }
+
+    Role role() {
+        return role;
     }
 
     void sealed(boolean value) {
@@ -217,7 +246,8 @@ public final class FakeVault implements AutoCloseable {
         h.set("Content-Type", reply.contentType());
         reply.headers().forEach(h::set);
         byte[] body = reply.body();
-        boolean empty = body == null || body.length == 0 || method.equals("HEAD");
+        // Go's net/http sends no body with a 204 or 304 (sys/health?activecode=204).
+        boolean empty = body == null || body.length == 0 || method.equals("HEAD") || reply.status() == 204 || reply.status() == 304;
         exchange.sendResponseHeaders(reply.status(), empty ? -1 : body.length);
         if (!empty) {
             exchange.getResponseBody().write(body);
