@@ -198,6 +198,15 @@ public final class FakeVault implements AutoCloseable {
         call("POST", "sys/mounts/" + path, "{\"type\":\"" + type + "\"}");
     }
 
+    /**
+     * Enables an auth method ({@code POST sys/auth/<path>}), e.g. {@code enableAuth("userpass", "userpass")}:
+     * it shows in sys/auth, sys/mounts/auth/<path>/tune and sys/internal/ui/mounts; its own
+     * endpoints (login and so on) answer "unsupported path".
+     */
+    public void enableAuth(String path, String type) {
+        call("POST", "sys/auth/" + path, "{\"type\":\"" + type + "\"}");
+    }
+
     // ---- the pipeline
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -345,6 +354,7 @@ public final class FakeVault implements AutoCloseable {
             if (token == null) {
                 return Reply.errors(403, Reply.multierror("permission denied", "invalid token"));
             }
+            acl.use(token);
             if (!acl.allows(token, path, capabilities(op))) {
                 return Reply.multi(403, "permission denied");
             }
