@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,9 +34,12 @@ final class FakeAcl {
 
     record Rule(String pattern, Set<String> capabilities) {}
 
-    /** A token; {@code ttl} 0 means it never expires (root). */
+    /**
+     * A token; {@code ttl} 0 means it never expires (root). {@code usesLeft} counts down from
+     * num_uses (0: unlimited); the use that brings it to 0 is the token's last.
+     */
     record Token(String id, String accessor, List<String> policies, String displayName, String path, long creationTime,
-                 long ttl, String issueTime) {
+                 long ttl, String issueTime, Map<String, String> meta, long explicitMaxTtl, AtomicInteger usesLeft) {
         boolean root() {
             return policies.contains("root");
         }
@@ -47,11 +52,12 @@ final class FakeAcl {
     FakeAcl(String rootToken) {
         putPolicy("default", DEFAULT_POLICY);
         tokens.put(rootToken, new Token(rootToken, UUID.randomUUID().toString(), List.of("root"), "root",
-                "auth/token/root", System.currentTimeMillis() / 1000, 0, FakeKv2.now()));
+                "auth/token/root", System.currentTimeMillis() / 1000, 0, FakeKv2.now(), null, 0, new AtomicInteger()));
     }
 
-    /** Stores a policy; returns an error message when the text has no parsable rule. */
+    /** Stores a policy (Vault lower-cases policy names); returns an error message when the text has no parsable rule. */
     String putPolicy(String name, String hcl) {
+        name = name.toLowerCase(java.util.Locale.ROOT);
         List<Rule> rules = parse(hcl);
         if (rules.isEmpty() && !hcl.isBlank()) {
             return "failed to parse policy: no path rule found";
@@ -62,7 +68,7 @@ final class FakeAcl {
     }
 
     String policyText(String name) {
-        return policyText.get(name);
+        return policyText.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     Set<String> policyNames() {
@@ -70,20 +76,49 @@ final class FakeAcl {
     }
 
     void deletePolicy(String name) {
-        policies.remove(name);
-        policyText.remove(name);
+        policies.remove(name.toLowerCase(java.util.Locale.ROOT));
+        policyText.remove(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     Token createToken(List<String> policyNames, String displayName, long ttl) {
+        return createToken(policyNames, displayName, ttl, null, 0, 0);
+    }
+
+    Token createToken(List<String> policyNames, String displayName, long ttl, Map<String, String> meta, long explicitMaxTtl, int numUses) {
         String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
         Token t = new Token(id, UUID.randomUUID().toString(), List.copyOf(policyNames), displayName,
-                "auth/token/create", System.currentTimeMillis() / 1000, ttl, FakeKv2.now());
+                "auth/token/create", System.currentTimeMillis() / 1000, ttl, FakeKv2.now(), meta, explicitMaxTtl,
+                new AtomicInteger(numUses));
         tokens.put(id, t);
         return t;
     }
 
     Token token(String id) {
         return id == null ? null : tokens.get(id);
+    }
+
+    /**
+     * Counts one use of a token created with num_uses, as Vault does before the ACL check (a
+     * refused request uses it up too). The last use revokes it; during that request the token
+     * shows num_uses -1, as Vault's does.
+     */
+    void use(Token token) {
+        if (token.usesLeft().get() > 0 && token.usesLeft().decrementAndGet() == 0) {
+            token.usesLeft().set(-1);
+            tokens.remove(token.id());
+        }
+    }
+
+    /**
+     * What sys/capabilities-self reports for {@code path}: ["root"] for a root token, else the
+     * granted capabilities sorted by name, or ["deny"] when denied or none is granted.
+     */
+    List<String> reportedCapabilities(Token token, String path) {
+        if (token.root()) {
+            return List.of("root");
+        }
+        Set<String> caps = capabilities(token, path.startsWith("/") ? path.substring(1) : path);
+        return caps.isEmpty() ? List.of("deny") : List.copyOf(new TreeSet<>(caps));
     }
 
     static List<Rule> parse(String hcl) {

@@ -13,8 +13,10 @@ import vaultmcp.vault.Call.Op;
 
 /**
  * KV version 2 (vault-api.md 3.5): versions with check-and-set, soft delete (a read then answers
- * 404 WITH the envelope and the version's metadata), undelete, destroy, metadata, pruning past
- * max_versions, and the invalid-path 404 with a warning for paths without data/ or metadata/.
+ * 404 WITH the envelope and the version's metadata), undelete, destroy, metadata (written fields
+ * decoded and checked as Vault does; delete_version_after gives new versions a deletion time),
+ * JSON merge PATCH, pruning past max_versions (on the next write, as Vault does), and the
+ * invalid-path 404 with a warning for paths without data/ or metadata/.
  */
 final class FakeKv2 implements Mount.Engine {
     private static final String INVALID_PATH = "Invalid path for a versioned K/V secrets engine. See the API docs for the "
@@ -35,18 +37,19 @@ final class FakeKv2 implements Mount.Engine {
         String updated = created;
         int current;
         int oldest;
-        int maxVersions;
+        /** Vault keeps it as a uint32: -1 is stored as 4294967295. */
+        long maxVersions;
         boolean casRequired;
-        String deleteAfter = "0s";
+        long deleteAfter;
         JsonObject customMetadata;
         JsonObject lastUpdatedBy;
         final TreeMap<Integer, Version> versions = new TreeMap<>();
     }
 
     private final TreeMap<String, Key> keys = new TreeMap<>();
-    private int maxVersions;
+    private long maxVersions;
     private boolean casRequired;
-    private String deleteAfter = "0s";
+    private long deleteAfter;
 
     FakeKv2() {}
 
@@ -116,14 +119,15 @@ final class FakeKv2 implements Mount.Engine {
     private Reply config(Call call) {
         if (call.op() == Op.WRITE) {
             JsonObject d = call.data();
-            if (d.has("max_versions")) {
-                maxVersions = d.get("max_versions").getAsInt();
-            }
-            if (d.has("cas_required")) {
-                casRequired = d.get("cas_required").getAsBoolean();
-            }
-            if (d.has("delete_version_after")) {
-                deleteAfter = d.get("delete_version_after").getAsString();
+            try {
+                long max = d.has("max_versions") ? WeakFields.integer("max_versions", d.get("max_versions")) : maxVersions;
+                boolean cas = d.has("cas_required") ? WeakFields.bool("cas_required", d.get("cas_required")) : casRequired;
+                long after = d.has("delete_version_after") ? WeakFields.durationSeconds("delete_version_after", d.get("delete_version_after")) : deleteAfter;
+                maxVersions = max;
+                casRequired = cas;
+                deleteAfter = after;
+            } catch (WeakFields.Bad b) {
+                return Reply.errors(400, b.getMessage());
             }
             return Reply.noContent();
         }
@@ -132,7 +136,7 @@ final class FakeKv2 implements Mount.Engine {
         }
         JsonObject d = new JsonObject();
         d.addProperty("cas_required", casRequired);
-        d.addProperty("delete_version_after", deleteAfter);
+        d.addProperty("delete_version_after", WeakFields.goDuration(deleteAfter));
         d.addProperty("max_versions", maxVersions);
         return call.ok(d);
     }
@@ -155,7 +159,7 @@ final class FakeKv2 implements Mount.Engine {
             return Reply.notFound();
         }
         JsonObject body = new JsonObject();
-        boolean gone = v.destroyed || !v.deletionTime.isEmpty();
+        boolean gone = v.destroyed || deleted(v);
         body.add("data", gone ? JsonNull.INSTANCE : v.data.deepCopy());
         body.add("metadata", versionMetadata(key, number, v));
         if (gone) {
@@ -170,67 +174,120 @@ final class FakeKv2 implements Mount.Engine {
             return Reply.errors(400, "no data provided");
         }
         Key key = keys.get(path);
-        JsonElement cas = call.data().get("options") instanceof JsonObject o ? o.get("cas") : null;
-        int current = key == null ? 0 : key.current;
-        if (cas != null && !cas.isJsonNull()) {
-            if (cas.getAsInt() != current) {
-                return Reply.errors(400, "check-and-set parameter did not match the current version");
-            }
-        } else if (casRequired || key != null && key.casRequired) {
-            return Reply.errors(400, "check-and-set parameter required for this call");
+        Reply refused = checkAndSet(call, key);
+        if (refused != null) {
+            return refused;
         }
         key = keys.computeIfAbsent(path, p -> new Key());
         int number = addVersion(key, value, call);
         return call.ok(versionMetadata(key, number, key.versions.get(number)));
     }
 
+    /** options.cas against the key's current version, and cas_required (the mount's or the key's); null when it may go on. */
+    private Reply checkAndSet(Call call, Key key) {
+        JsonElement cas = call.data().get("options") instanceof JsonObject o ? o.get("cas") : null;
+        int current = key == null ? 0 : key.current;
+        if (cas != null && !cas.isJsonNull()) {
+            long wanted;
+            try {
+                wanted = WeakFields.integer("cas", cas);
+            } catch (WeakFields.Bad b) {
+                return Reply.errors(400, "error parsing check-and-set parameter");
+            }
+            if (wanted != current) {
+                return Reply.errors(400, "check-and-set parameter did not match the current version");
+            }
+        } else if (casRequired || key != null && key.casRequired) {
+            return Reply.errors(400, "check-and-set parameter required for this call");
+        }
+        return null;
+    }
+
+    /** Whether a version is deleted: a deletion time that has come (delete_version_after sets one in the future). */
+    private static boolean deleted(Version v) {
+        return !v.deletionTime.isEmpty() && !Instant.parse(v.deletionTime).isAfter(Instant.now());
+    }
+
+    /** The key's delete_version_after, capped by the mount's (either 0: the other applies). */
+    private long deleteAfter(Key key) {
+        if (key.deleteAfter == 0) {
+            return deleteAfter;
+        }
+        return deleteAfter > 0 && key.deleteAfter > deleteAfter ? deleteAfter : key.deleteAfter;
+    }
+
     private int addVersion(Key key, JsonObject value, Call call) {
         Version v = new Version();
         v.data = value.deepCopy();
+        long after = deleteAfter(key);
+        if (after > 0) {
+            v.deletionTime = format(Instant.parse(v.created).plusSeconds(after));
+        }
         v.createdBy = actor(call, key.current == 0 ? "create" : "update");
         key.lastUpdatedBy = v.createdBy;
         key.current++;
         key.versions.put(key.current, v);
         key.updated = v.created;
-        int max = key.maxVersions > 0 ? key.maxVersions : maxVersions > 0 ? maxVersions : 10;
+        long max = key.maxVersions > 0 ? key.maxVersions : maxVersions > 0 ? maxVersions : 10;
         if (key.current - key.oldest >= max) {
-            key.oldest = key.current - max + 1;
+            key.oldest = (int) (key.current - max + 1);
             key.versions.headMap(key.oldest).clear();
         }
         return key.current;
     }
 
+    /**
+     * PATCH data/<path>: "data" is a JSON merge patch (RFC 7386: null removes a key, objects merge
+     * key by key) on the current version, written as a new version under the same check-and-set
+     * rules as a write. A missing secret is a bare 404; a deleted or destroyed current version is
+     * a 404 whose data is that version's metadata.
+     */
     private Reply patch(Call call, String path) {
-        Key key = keys.get(path);
-        if (key == null || key.current == 0) {
-            return new Reply(404, "application/json", null, Map.of());
-        }
-        Version latest = key.versions.get(key.current);
-        if (latest.destroyed || !latest.deletionTime.isEmpty()) {
-            JsonObject body = new JsonObject();
-            body.add("data", JsonNull.INSTANCE);
-            body.add("metadata", versionMetadata(key, key.current, latest));
-            return Reply.json(404, Reply.envelope(body, null, null, "", 0), false);
-        }
-        if (!(call.data().get("data") instanceof JsonObject changes)) {
+        JsonElement given = call.data().get("data");
+        if (given == null) {
             return Reply.errors(400, "no data provided");
         }
-        JsonObject merged = latest.data.deepCopy();
-        changes.entrySet().forEach(e -> {
-            if (e.getValue().isJsonNull()) {
-                merged.remove(e.getKey());
-            } else {
-                merged.add(e.getKey(), e.getValue());
-            }
-        });
+        if (!given.isJsonNull() && !given.isJsonObject()) {
+            return Reply.errors(400, "Field validation failed: error converting input for field \"data\": '' expected a map, got '"
+                    + (given.isJsonArray() ? "slice" : given.getAsJsonPrimitive().isBoolean() ? "bool" : "string") + "'");
+        }
+        Key key = keys.get(path);
+        Version latest = key == null ? null : key.versions.get(key.current);
+        if (latest == null) {
+            return new Reply(404, "application/json", null, Map.of());
+        }
+        if (latest.destroyed || deleted(latest)) {
+            return Reply.json(404, Reply.envelope(versionMetadata(key, key.current, latest), null, null, "", 0), false);
+        }
+        Reply refused = checkAndSet(call, key);
+        if (refused != null) {
+            return refused;
+        }
+        JsonObject merged = mergePatch(latest.data, given.isJsonNull() ? new JsonObject() : given.getAsJsonObject());
         int number = addVersion(key, merged, call);
         return call.ok(versionMetadata(key, number, key.versions.get(number)));
+    }
+
+    /** RFC 7386 JSON merge patch of an object. */
+    static JsonObject mergePatch(JsonObject target, JsonObject patch) {
+        JsonObject out = target.deepCopy();
+        patch.entrySet().forEach(e -> {
+            JsonElement v = e.getValue();
+            if (v.isJsonNull()) {
+                out.remove(e.getKey());
+            } else if (v instanceof JsonObject o) {
+                out.add(e.getKey(), mergePatch(out.get(e.getKey()) instanceof JsonObject t ? t : new JsonObject(), o));
+            } else {
+                out.add(e.getKey(), v.deepCopy());
+            }
+        });
+        return out;
     }
 
     private Reply softDelete(Call call, String path) {
         Key key = keys.get(path);
         Version v = key == null ? null : key.versions.get(key.current);
-        if (v != null && !v.destroyed && v.deletionTime.isEmpty()) {
+        if (v != null && !v.destroyed && !deleted(v)) {
             v.deletionTime = now();
             v.deletedBy = actor(call, "delete");
             key.lastUpdatedBy = v.deletedBy;
@@ -260,16 +317,11 @@ final class FakeKv2 implements Mount.Engine {
     }
 
     private Reply versions(Call call, String action, String path) {
-        List<Integer> numbers = new ArrayList<>();
-        JsonElement list = call.data().get("versions");
-        if (list instanceof JsonArray a) {
-            a.forEach(e -> numbers.add(e.getAsInt()));
-        } else if (list != null && list.isJsonPrimitive()) {
-            for (String s : list.getAsString().split(",")) {
-                if (!s.isBlank()) {
-                    numbers.add(Integer.parseInt(s.strip()));
-                }
-            }
+        List<Long> numbers;
+        try {
+            numbers = WeakFields.integers("versions", call.data().get("versions"));
+        } catch (WeakFields.Bad b) {
+            return Reply.errors(400, b.getMessage());
         }
         if (numbers.isEmpty()) {
             return Reply.errors(400, action.equals("destroy") ? "no version number provided" : "No version number provided");
@@ -278,20 +330,22 @@ final class FakeKv2 implements Mount.Engine {
         if (key == null) {
             return Reply.noContent();
         }
-        for (int n : numbers) {
-            Version v = key.versions.get(n);
+        for (long n : numbers) {
+            Version v = n < 1 || n > Integer.MAX_VALUE ? null : key.versions.get((int) n);
             if (v == null || v.destroyed) {
                 continue;
             }
             switch (action) {
                 case "delete" -> {
-                    if (v.deletionTime.isEmpty()) {
+                    if (!deleted(v)) {
                         v.deletionTime = now();
                         v.deletedBy = actor(call, "delete");
                     }
                 }
                 case "undelete" -> {
-                    v.deletionTime = "";
+                    // The version is scheduled again: delete_version_after from now, if set.
+                    long after = deleteAfter(key);
+                    v.deletionTime = after > 0 ? format(Instant.now().plusSeconds(after)) : "";
                     v.deletedBy = null;
                 }
                 default -> {
@@ -314,25 +368,7 @@ final class FakeKv2 implements Mount.Engine {
                 return key == null ? Reply.notFound() : call.ok(keyMetadata(key));
             }
             case WRITE, PATCH -> {
-                Key key = keys.get(path);
-                if (key == null && call.op() == Op.PATCH) {
-                    return new Reply(404, "application/json", null, Map.of());
-                }
-                key = keys.computeIfAbsent(path, p -> new Key());
-                JsonObject d = call.data();
-                if (d.has("max_versions")) {
-                    key.maxVersions = d.get("max_versions").getAsInt();
-                }
-                if (d.has("cas_required")) {
-                    key.casRequired = d.get("cas_required").getAsBoolean();
-                }
-                if (d.has("delete_version_after")) {
-                    key.deleteAfter = d.get("delete_version_after").getAsString();
-                }
-                if (d.get("custom_metadata") instanceof JsonObject custom) {
-                    key.customMetadata = FakeSys.sorted(custom);
-                }
-                return Reply.noContent();
+                return writeMetadata(call, path);
             }
             case DELETE -> {
                 keys.remove(path);
@@ -344,10 +380,95 @@ final class FakeKv2 implements Mount.Engine {
         }
     }
 
+    /**
+     * POST (or PATCH, of an existing key) metadata/<path>: max_versions, cas_required,
+     * delete_version_after, custom_metadata, decoded weakly; a value that does not convert or
+     * custom_metadata out of Vault's limits is a 400 and changes nothing. A body with none of the
+     * four fields is a 204 that creates nothing. Lowering max_versions prunes on the next write.
+     */
+    private Reply writeMetadata(Call call, String path) {
+        Key existing = keys.get(path);
+        if (existing == null && call.op() == Op.PATCH) {
+            return new Reply(404, "application/json", null, Map.of());
+        }
+        JsonObject d = call.data();
+        Long max = null;
+        Boolean cas = null;
+        Long after = null;
+        Map<String, String> custom = null;
+        boolean customGiven = d.has("custom_metadata");
+        try {
+            if (d.has("max_versions")) {
+                max = WeakFields.integer("max_versions", d.get("max_versions")) & 0xFFFF_FFFFL;
+            }
+            if (d.has("cas_required")) {
+                cas = WeakFields.bool("cas_required", d.get("cas_required"));
+            }
+            if (d.has("delete_version_after") && !d.get("delete_version_after").isJsonNull()) {
+                after = WeakFields.durationSeconds("delete_version_after", d.get("delete_version_after"));
+            }
+            if (customGiven) {
+                custom = WeakFields.stringMap("custom_metadata", d.get("custom_metadata"));
+            }
+        } catch (WeakFields.Bad b) {
+            return Reply.errors(400, b.getMessage());
+        }
+        List<String> problems = customMetadataProblems(custom);
+        if (!problems.isEmpty()) {
+            return Reply.multi(400, problems.toArray(String[]::new));
+        }
+        if (max == null && cas == null && after == null && !customGiven) {
+            return Reply.noContent();
+        }
+        Key key = keys.computeIfAbsent(path, p -> new Key());
+        if (max != null) {
+            key.maxVersions = max;
+        }
+        if (cas != null) {
+            key.casRequired = cas;
+        }
+        if (after != null) {
+            key.deleteAfter = after;
+        }
+        if (customGiven) {
+            JsonObject o = null;
+            if (custom != null) {
+                o = new JsonObject();
+                custom.forEach(o::addProperty);
+            }
+            key.customMetadata = o;
+        }
+        return Reply.noContent();
+    }
+
+    /** The KV plugin's limits on custom_metadata: 64 keys, keys of 1..128 bytes, values of 1..512 bytes. */
+    static List<String> customMetadataProblems(Map<String, String> custom) {
+        List<String> out = new ArrayList<>();
+        if (custom == null) {
+            return out;
+        }
+        String prefix = "custom_metadata validation failed: ";
+        if (custom.size() > 64) {
+            out.add(prefix + "payload must contain at most 64 keys, provided " + custom.size());
+            return out;
+        }
+        custom.forEach((k, v) -> {
+            int kl = k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            int vl = v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (kl == 0 || kl > 128) {
+                out.add(prefix + "length of key \"" + k + "\" is " + kl + " but must be 0 < len(key) <= 128");
+            }
+            if (vl == 0 || vl > 512) {
+                out.add(prefix + "length of value for key \"" + k + "\" is " + vl + " but must be 0 < len(value) <= 512");
+            }
+        });
+        return out;
+    }
+
     private Reply subkeys(Call call, String path) {
         Key key = keys.get(path);
         Version v = key == null ? null : key.versions.get(key.current);
-        if (v == null || v.data == null || !v.deletionTime.isEmpty()) {
+        if (v == null || v.data == null || deleted(v)) {
             return Reply.notFound();
         }
         JsonObject d = new JsonObject();
@@ -378,7 +499,7 @@ final class FakeKv2 implements Mount.Engine {
         d.addProperty("created_time", key.created);
         d.addProperty("current_version", key.current);
         d.add("custom_metadata", key.customMetadata == null ? JsonNull.INSTANCE : key.customMetadata.deepCopy());
-        d.addProperty("delete_version_after", key.deleteAfter);
+        d.addProperty("delete_version_after", WeakFields.goDuration(key.deleteAfter));
         d.add("last_updated_by", key.lastUpdatedBy == null ? JsonNull.INSTANCE : key.lastUpdatedBy.deepCopy());
         d.addProperty("max_versions", key.maxVersions);
         d.addProperty("oldest_version", key.oldest);
@@ -399,7 +520,11 @@ final class FakeKv2 implements Mount.Engine {
 
     /** RFC 3339 UTC with nanoseconds, trailing zeros dropped, as Go prints time.Time. */
     static String now() {
-        String s = Instant.now().toString();
+        return format(Instant.now());
+    }
+
+    static String format(Instant instant) {
+        String s = instant.toString();
         if (s.contains(".")) {
             s = s.substring(0, s.length() - 1).replaceAll("0+$", "");
             s = (s.endsWith(".") ? s.substring(0, s.length() - 1) : s) + "Z";

@@ -9,22 +9,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 import vaultmcp.vault.Call.Op;
 
 /**
- * FakeVault's system side: the mount table and routing, the dedicated handlers (sys/health,
- * sys/seal-status, sys/seal, sys/unseal), and the sys/ and auth/token/ engines (mounts, tune,
- * sys/internal/ui/mounts, ACL policies, token create and lookup-self).
+ * FakeVault's system side: the secret engine and auth method tables and routing, the dedicated
+ * handlers (sys/health, sys/seal-status, sys/leader in {@link FakeHealth}; sys/seal, sys/unseal),
+ * and the sys/ engine (mounts, auth methods, tune, sys/internal/ui/mounts, ACL policies,
+ * capabilities-self). The auth/token/ engine is {@link FakeToken}.
  */
 final class FakeSys {
-    private static final String VERSION = "1.21.1";
-    private static final String CLUSTER_NAME = "vault-cluster-fake0001";
-    private static final String CLUSTER_ID = UUID.randomUUID().toString();
+    private static final java.util.Set<String> TOKEN_TYPES = java.util.Set.of("default-service", "default-batch", "service", "batch");
 
     private final FakeAcl acl;
     private final Map<String, Mount> mounts = new LinkedHashMap<>();
-    private final Mount tokenMount;
+    /** Auth methods by their full path ("auth/token/"); sys/auth shows them without "auth/". */
+    private final Map<String, Mount> auths = new LinkedHashMap<>();
 
     FakeSys(FakeAcl acl) {
         this.acl = acl;
@@ -37,8 +36,9 @@ final class FakeSys {
         Mount sys = new Mount("sys/", "system", "system endpoints used for control, policy and debugging", null, false, this::system);
         sys.extraConfig.add("passthrough_request_headers", Reply.strings("Accept"));
         mounts.put("sys/", sys);
-        tokenMount = new Mount("auth/token/", "token", "token based credentials", null, false, this::token);
+        Mount tokenMount = new Mount("auth/token/", "token", "token based credentials", null, false, new FakeToken(acl));
         tokenMount.extraConfig.addProperty("token_type", "default-service");
+        auths.put(tokenMount.path(), tokenMount);
     }
 
     private static JsonObject version(String v) {
@@ -50,8 +50,8 @@ final class FakeSys {
     /** The mount serving {@code path}: the longest mount path that prefixes it, or null. */
     Mount route(String path) {
         String p = path.endsWith("/") ? path : path + "/";
-        Mount best = tokenMount.path().length() <= p.length() && p.startsWith(tokenMount.path()) ? tokenMount : null;
-        for (Mount m : mounts.values()) {
+        Mount best = null;
+        for (Mount m : (Iterable<Mount>) java.util.stream.Stream.concat(mounts.values().stream(), auths.values().stream())::iterator) {
             if (p.startsWith(m.path()) && (best == null || m.path().length() > best.path().length())) {
                 best = m;
             }
@@ -65,30 +65,13 @@ final class FakeSys {
                     Map<String, List<String>> headers, byte[] body) {
         switch (path) {
             case "sys/health" -> {
-                if (!method.equals("GET") && !method.equals("HEAD")) {
-                    return Reply.errors(405);
-                }
-                JsonObject h = new JsonObject();
-                h.addProperty("initialized", true);
-                h.addProperty("sealed", vault.sealed());
-                h.addProperty("standby", vault.sealed());
-                h.addProperty("performance_standby", false);
-                h.addProperty("replication_performance_mode", "disabled");
-                h.addProperty("replication_dr_mode", "disabled");
-                h.addProperty("server_time_utc", System.currentTimeMillis() / 1000);
-                h.addProperty("version", VERSION);
-                h.addProperty("enterprise", false);
-                if (!vault.sealed()) {
-                    h.addProperty("cluster_name", CLUSTER_NAME);
-                    h.addProperty("cluster_id", CLUSTER_ID);
-                }
-                h.addProperty("echo_duration_ms", 0);
-                h.addProperty("clock_skew_ms", 0);
-                h.addProperty("replication_primary_canary_age_ms", 0);
-                return Reply.json(vault.sealed() ? 503 : 200, h, true);
+                return FakeHealth.health(vault.role(), vault.sealed(), method, query);
             }
             case "sys/seal-status" -> {
-                return Reply.json(200, sealStatus(vault.sealed()), true);
+                return Reply.json(200, FakeHealth.sealStatus(vault.role(), vault.sealed()), true);
+            }
+            case "sys/leader" -> {
+                return FakeHealth.leader(vault.role(), method, vault.address());
             }
             case "sys/unseal" -> {
                 JsonObject data = body.length == 0 ? new JsonObject() : FakeVault.parseObject(new String(body, java.nio.charset.StandardCharsets.UTF_8));
@@ -103,7 +86,7 @@ final class FakeSys {
                     return Reply.errors(400, "'key' must be a valid hex or base64 string");
                 }
                 vault.sealed(false);
-                return Reply.json(200, sealStatus(false), true);
+                return Reply.json(200, FakeHealth.sealStatus(vault.role(), false), true);
             }
             case "sys/seal" -> {
                 if (!method.equals("PUT") && !method.equals("POST")) {
@@ -125,25 +108,6 @@ final class FakeSys {
         }
     }
 
-    private static JsonObject sealStatus(boolean sealed) {
-        JsonObject s = new JsonObject();
-        s.addProperty("type", "shamir");
-        s.addProperty("initialized", true);
-        s.addProperty("sealed", sealed);
-        s.addProperty("t", 1);
-        s.addProperty("n", 1);
-        s.addProperty("progress", 0);
-        s.addProperty("nonce", "");
-        s.addProperty("version", VERSION);
-        s.addProperty("build_date", "2025-01-29T13:57:37Z");
-        s.addProperty("migration", false);
-        s.addProperty("cluster_name", CLUSTER_NAME);
-        s.addProperty("cluster_id", CLUSTER_ID);
-        s.addProperty("recovery_seal", false);
-        s.addProperty("storage_type", "inmem");
-        return s;
-    }
-
     // ---- sys/ engine
 
     private Reply system(Call call) {
@@ -163,11 +127,32 @@ final class FakeSys {
             }
             return mount(call, rest.endsWith("/") ? rest : rest + "/");
         }
+        if (p.equals("auth")) {
+            if (call.op() != Op.READ) {
+                return Reply.unsupportedOperation();
+            }
+            JsonObject table = new JsonObject();
+            auths.values().forEach(m -> table.add(shown(m), m.entry(false)));
+            return injected(table);
+        }
+        if (p.startsWith("auth/")) {
+            String rest = p.substring("auth/".length());
+            if (rest.endsWith("/tune")) {
+                return tune(call, "auth/" + rest.substring(0, rest.length() - "/tune".length()) + "/");
+            }
+            return authMethod(call, rest.endsWith("/") ? rest : rest + "/");
+        }
+        if (p.equals("capabilities-self")) {
+            return capabilitiesSelf(call);
+        }
         if (p.equals("internal/ui/mounts")) {
             return visibleMounts(call);
         }
         if (p.startsWith("internal/ui/mounts/")) {
             return preflight(call, p.substring("internal/ui/mounts/".length()));
+        }
+        if (p.equals("policies/acl")) {
+            return Reply.unsupportedOperation(); // listing needs LIST (or ?list=true)
         }
         if (p.equals("policies/acl/") && call.op() == Op.LIST) {
             TreeSet<String> names = new TreeSet<>(acl.policyNames());
@@ -181,6 +166,11 @@ final class FakeSys {
         return Reply.unsupportedPath();
     }
 
+    /** A mount's path as its table shows it: auth methods without "auth/". */
+    private static String shown(Mount m) {
+        return m.path().startsWith("auth/") ? m.path().substring("auth/".length()) : m.path();
+    }
+
     /** sys/mounts answers repeat data's keys at the top level (vault-api.md 2.1). */
     private static Reply injected(JsonObject data) {
         JsonObject body = new JsonObject();
@@ -189,10 +179,11 @@ final class FakeSys {
         return Reply.json(200, body, true);
     }
 
+    /** sys/mounts/<path>; sys/mounts/auth/<path> reads an auth method's entry but mounts nothing. */
     private Reply mount(Call call, String path) {
         switch (call.op()) {
             case READ -> {
-                Mount m = mounts.get(path);
+                Mount m = path.startsWith("auth/") ? auths.get(path) : mounts.get(path);
                 return m == null ? Reply.errors(400, "No secret engine mount at " + path) : injected(m.entry(false));
             }
             case DELETE -> {
@@ -215,13 +206,13 @@ final class FakeSys {
         if (type == null || type.isEmpty()) {
             return Reply.errors(400, "backend type must be specified as a string");
         }
+        if (path.startsWith("auth/")) {
+            return Reply.errors(400, "cannot mount \"" + path + "\"");
+        }
         for (Mount m : mounts.values()) {
             if (path.startsWith(m.path()) || m.path().startsWith(path)) {
                 return Reply.errors(400, "path is already in use at " + m.path());
             }
-        }
-        if (path.startsWith("auth/")) {
-            return Reply.errors(400, "path is already in use at auth/");
         }
         JsonObject options = call.data().get("options") instanceof JsonObject o ? o.deepCopy() : new JsonObject();
         Mount.Engine engine;
@@ -247,20 +238,77 @@ final class FakeSys {
         } else {
             engine = c -> Reply.unsupportedPath();
         }
-        Mount m = new Mount(path, type, call.string("description", ""), options, call.data().has("local")
-                && call.data().get("local").getAsBoolean(), engine);
+        mounts.put(path, configured(call, new Mount(path, type, call.string("description", ""), options, call.data().has("local")
+                && call.data().get("local").getAsBoolean(), engine)));
+        return Reply.noContent();
+    }
+
+    private static Mount configured(Call call, Mount m) {
         if (call.data().get("config") instanceof JsonObject config) {
             m.defaultTtl = seconds(config.get("default_lease_ttl"), 0);
             m.maxTtl = seconds(config.get("max_lease_ttl"), 0);
         }
-        mounts.put(path, m);
+        return m;
+    }
+
+    /** sys/auth/<path> ({@code path} ends in "/", without "auth/"): read, enable or disable an auth method. */
+    private Reply authMethod(Call call, String path) {
+        switch (call.op()) {
+            case READ -> {
+                Mount m = auths.get("auth/" + path);
+                return m == null ? Reply.errors(400, "No auth engine at " + path) : injected(m.entry(false));
+            }
+            case WRITE -> {
+                return enableAuth(call, path);
+            }
+            case DELETE -> {
+                if (path.equals("token/")) {
+                    return Reply.errors(400, "token credential backend cannot be disabled");
+                }
+                auths.remove("auth/" + path);
+                return Reply.noContent();
+            }
+            default -> {
+                return Reply.unsupportedOperation();
+            }
+        }
+    }
+
+    private Reply enableAuth(Call call, String path) {
+        String type = call.string("type");
+        if (type == null || type.isEmpty()) {
+            return Reply.errors(400, "backend type must be specified as a string");
+        }
+        String full = "auth/" + path;
+        for (Mount m : auths.values()) {
+            if (full.startsWith(m.path()) || m.path().startsWith(full)) {
+                return Reply.errors(400, "path is already in use at " + shown(m));
+            }
+        }
+        if (type.equals("token")) {
+            return Reply.errors(400, "token credential backend cannot be instantiated");
+        }
+        if (!Mount.AUTH_PLUGINS.contains(type)) {
+            return Reply.errors(400, "plugin not found in the catalog: " + type);
+        }
+        JsonObject options = call.data().get("options") instanceof JsonObject o ? o.deepCopy() : new JsonObject();
+        Mount m = new Mount(full, type, call.string("description", ""), options,
+                call.data().has("local") && call.data().get("local").getAsBoolean(), c -> Reply.unsupportedPath());
+        m.extraConfig.addProperty("token_type", "default-service");
+        auths.put(full, configured(call, m));
         return Reply.noContent();
     }
 
+    /** sys/mounts/<path>/tune, sys/mounts/auth/<path>/tune and sys/auth/<path>/tune ({@code path} ends in "/"). */
     private Reply tune(Call call, String path) {
-        Mount m = mounts.get(path);
+        if (call.op() != Op.READ && call.op() != Op.WRITE) {
+            return Reply.unsupportedOperation();
+        }
+        boolean auth = path.startsWith("auth/");
+        Mount m = auth ? auths.get(path) : mounts.get(path);
         if (m == null) {
-            return Reply.errors(400, "cannot fetch mount entry: no mount entry found at " + path);
+            return Reply.errors(400, call.op() == Op.READ ? "cannot fetch sysview for path \"" + path + "\""
+                    : "tune of path \"" + path + "\" failed: no mount entry found");
         }
         if (call.op() == Op.READ) {
             JsonObject d = new JsonObject();
@@ -271,16 +319,39 @@ final class FakeSys {
             if (m.options != null && m.options.size() > 0) {
                 d.add("options", m.options.deepCopy()); // Go omits an empty map here
             }
-            return injected(d);
-        }
-        if (call.op() != Op.WRITE) {
-            return Reply.unsupportedOperation();
+            for (String k : List.of("listing_visibility", "token_type")) {
+                if (m.extraConfig.has(k)) {
+                    d.add(k, m.extraConfig.get(k).deepCopy());
+                }
+            }
+            return injected(sorted(d));
         }
         JsonObject d = call.data();
+        String visibility = d.has("listing_visibility") ? d.get("listing_visibility").getAsString() : null;
+        if (visibility != null && !List.of("", "hidden", "unauth").contains(visibility)) {
+            return Reply.errors(400, "invalid listing_visibility " + visibility);
+        }
+        String tokenType = d.has("token_type") ? d.get("token_type").getAsString() : null;
+        if (tokenType != null && !auth) {
+            return Reply.errors(400, "'token_type' can only be modified on auth mounts");
+        }
+        if (tokenType != null && !TOKEN_TYPES.contains(tokenType)) {
+            return Reply.errors(400, "invalid value for 'token_type'");
+        }
         m.defaultTtl = seconds(d.get("default_lease_ttl"), m.defaultTtl);
         m.maxTtl = seconds(d.get("max_lease_ttl"), m.maxTtl);
         if (d.has("description")) {
             m.description = d.get("description").getAsString();
+        }
+        if (visibility != null) {
+            if (visibility.isEmpty()) {
+                m.extraConfig.remove("listing_visibility");
+            } else {
+                m.extraConfig.addProperty("listing_visibility", visibility);
+            }
+        }
+        if (tokenType != null) {
+            m.extraConfig.addProperty("token_type", tokenType);
         }
         if (d.get("options") instanceof JsonObject o && o.has("version") && m.type().equals("kv")) {
             String want = o.get("version").getAsString();
@@ -300,15 +371,98 @@ final class FakeSys {
         return Reply.noContent();
     }
 
-    /** sys/internal/ui/mounts/<path>: the longest-prefix mount entry plus "path", if the token may use it. */
+    /**
+     * sys/capabilities-self {"paths": [...]} (or the deprecated "path"; either an array or a
+     * comma-separated string): a key per path holding its sorted capabilities (["root"] for a
+     * root token, ["deny"] when none), plus "capabilities" when exactly one path was given; the
+     * keys repeat at the top level as in sys/mounts. The pipeline already checked that the token
+     * may update sys/capabilities-self (the default policy grants it).
+     */
+    private Reply capabilitiesSelf(Call call) {
+        if (call.op() != Op.WRITE) {
+            return Reply.unsupportedOperation();
+        }
+        List<String> paths = new ArrayList<>();
+        for (String field : List.of("paths", "path")) {
+            String problem = commaStrings(call.data().get(field), paths);
+            if (problem != null) {
+                return Reply.errors(400, "Field validation failed: error converting input for field \"" + field + "\": " + problem);
+            }
+            if (!paths.isEmpty()) {
+                break;
+            }
+        }
+        if (paths.isEmpty()) {
+            return Reply.errors(400, "paths must be supplied");
+        }
+        if (paths.contains("")) {
+            return Reply.multi(400, "missing path");
+        }
+        JsonObject data = new JsonObject();
+        for (String path : paths) {
+            data.add(path, Reply.strings(acl.reportedCapabilities(call.token(), path).toArray(String[]::new)));
+        }
+        if (paths.size() == 1) {
+            data.add("capabilities", data.get(paths.get(0)).deepCopy());
+        }
+        return injected(sorted(data));
+    }
+
+    /**
+     * Vault's TypeCommaStringSlice, weakly typed: a string split at commas, or an array whose
+     * numbers and booleans become strings ("1"/"0" for booleans), each trimmed. Returns the
+     * decoding error text for objects and nested arrays, as mapstructure words it.
+     */
+    static String commaStrings(JsonElement raw, List<String> out) {
+        if (raw == null || raw.isJsonNull()) {
+            return null;
+        }
+        if (raw.isJsonPrimitive()) {
+            String s = raw.getAsString();
+            if (!s.isEmpty()) {
+                for (String part : s.split(",", -1)) {
+                    out.add(part.strip());
+                }
+            }
+            return null;
+        }
+        JsonArray items = raw.isJsonArray() ? raw.getAsJsonArray() : Reply.strings();
+        if (raw.isJsonObject()) {
+            items.add(raw);
+        }
+        for (int i = 0; i < items.size(); i++) {
+            JsonElement e = items.get(i);
+            if (e.isJsonNull()) {
+                out.add("");
+            } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
+                out.add(e.getAsBoolean() ? "1" : "0");
+            } else if (e.isJsonPrimitive()) {
+                out.add(e.getAsString().strip());
+            } else {
+                return "1 error(s) decoding:\n\n* '[" + i + "]' expected type 'string', got unconvertible type '"
+                        + (e.isJsonObject() ? "map[string]interface {}" : "[]interface {}") + "', value: '" + WeakFields.goValue(e) + "'";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * sys/internal/ui/mounts/<path>: the longest-prefix mount entry plus "path", if the token may use it.
+     * KNOWN DIVERGENCE: for an auth method (auth/token, auth/userpass/...) a real 1.21.1 server
+     * answers 200 with the method's entry and "path": "token/" (no "auth/"), also to a token with
+     * only the default policy; this fake refuses those with 403, because the server's mount lookup
+     * (src/vaultmcp/tools/Mounts.java) and test/vaultmcp/tools/GuardTest still rely on it. Once
+     * they handle auth paths, drop the {@code isAuth} refusal (the answer below is then Vault's).
+     */
     private Reply preflight(Call call, String path) {
         String p = path.endsWith("/") ? path : path + "/";
         Mount m = route(p);
-        if (m == null || m == tokenMount || call.token() == null || !acl.hasMountAccess(call.token(), m.path())) {
+        boolean isAuth = m != null && m.path().startsWith("auth/");
+        if (m == null || isAuth || call.token() == null || !acl.hasMountAccess(call.token(), m.path())) {
             return Reply.errors(403, "preflight capability check returned 403, please ensure client's policies grant access to path \"" + p + "\"");
         }
         JsonObject data = m.entry(true);
-        data.addProperty("path", m.path());
+        data.addProperty("path", shown(m));
         return Reply.json(200, Reply.envelope(sorted(data), null, null, "", 0), true);
     }
 
@@ -322,17 +476,18 @@ final class FakeSys {
         if (call.token() != null) {
             mounts.values().stream().filter(m -> acl.hasMountAccess(call.token(), m.path()))
                     .forEach(m -> secret.add(m.path(), m.entry(true)));
-            if (acl.hasMountAccess(call.token(), tokenMount.path())) {
-                auth.add("token/", tokenMount.entry(true));
-            }
+            auths.values().stream().filter(m -> acl.hasMountAccess(call.token(), m.path()))
+                    .forEach(m -> auth.add(shown(m), m.entry(true)));
         }
         JsonObject data = new JsonObject();
-        data.add("auth", auth);
+        data.add("auth", sorted(auth));
         data.add("secret", secret);
         return Reply.json(200, Reply.envelope(data, null, null, "", 0), true);
     }
 
-    private Reply policy(Call call, String name) {
+    /** sys/policies/acl/<name>; Vault lower-cases the name (and a write then warns "policy name was converted to <name>"). */
+    private Reply policy(Call call, String given) {
+        String name = given.toLowerCase(java.util.Locale.ROOT);
         switch (call.op()) {
             case READ -> {
                 String text = name.equals("root") ? "" : acl.policyText(name);
@@ -353,7 +508,13 @@ final class FakeSys {
                     return Reply.errors(400, "cannot update \"root\" policy");
                 }
                 String problem = acl.putPolicy(name, text);
-                return problem == null ? Reply.noContent() : Reply.errors(400, problem);
+                if (problem != null) {
+                    return Reply.errors(400, problem);
+                }
+                if (!name.equals(given)) {
+                    return Reply.json(200, Reply.envelope(null, Reply.strings("policy name was converted to " + name), null, "system", 0), true);
+                }
+                return Reply.noContent();
             }
             case DELETE -> {
                 if (name.equals("root") || name.equals("default")) {
@@ -364,78 +525,6 @@ final class FakeSys {
             }
             default -> {
                 return Reply.unsupportedOperation();
-            }
-        }
-    }
-
-    // ---- auth/token/ engine
-
-    private Reply token(Call call) {
-        switch (call.path()) {
-            case "lookup-self" -> {
-                if (call.op() != Op.READ && call.op() != Op.WRITE) {
-                    return Reply.unsupportedOperation();
-                }
-                FakeAcl.Token t = call.token();
-                JsonObject d = new JsonObject();
-                d.addProperty("accessor", t.accessor());
-                d.addProperty("creation_time", t.creationTime());
-                long expires = t.creationTime() + t.ttl();
-                d.addProperty("creation_ttl", t.ttl());
-                d.addProperty("display_name", t.displayName());
-                d.addProperty("entity_id", "");
-                if (t.ttl() == 0) {
-                    d.add("expire_time", JsonNull.INSTANCE);
-                } else {
-                    d.addProperty("expire_time", java.time.Instant.ofEpochSecond(expires).toString());
-                }
-                d.addProperty("explicit_max_ttl", 0);
-                d.addProperty("id", t.id());
-                d.addProperty("issue_time", t.issueTime());
-                d.add("meta", JsonNull.INSTANCE);
-                d.addProperty("num_uses", 0);
-                d.addProperty("orphan", t.root());
-                d.addProperty("path", t.path());
-                d.add("policies", Reply.strings(t.policies().toArray(String[]::new)));
-                d.addProperty("renewable", t.ttl() != 0);
-                d.addProperty("ttl", t.ttl() == 0 ? 0 : Math.max(0, expires - System.currentTimeMillis() / 1000));
-                d.addProperty("type", "service");
-                return call.ok(d);
-            }
-            case "create" -> {
-                if (call.op() != Op.WRITE) {
-                    return Reply.unsupportedOperation();
-                }
-                TreeSet<String> policies = new TreeSet<>();
-                if (call.data().get("policies") instanceof JsonArray a) {
-                    a.forEach(e -> policies.add(e.getAsString()));
-                }
-                boolean noDefault = call.data().has("no_default_policy") && call.data().get("no_default_policy").getAsBoolean();
-                if (!noDefault) {
-                    policies.add("default");
-                }
-                if (policies.contains("root") && !call.token().root()) {
-                    return Reply.errors(400, "root tokens may not be created without parent token being root");
-                }
-                long ttl = seconds(call.data().get("ttl"), Mount.SYSTEM_DEFAULT_TTL);
-                FakeAcl.Token t = acl.createToken(List.copyOf(policies), "token", ttl);
-                JsonObject auth = new JsonObject();
-                auth.addProperty("client_token", t.id());
-                auth.addProperty("accessor", t.accessor());
-                auth.add("policies", Reply.strings(policies.toArray(String[]::new)));
-                auth.add("token_policies", Reply.strings(policies.toArray(String[]::new)));
-                auth.add("metadata", JsonNull.INSTANCE);
-                auth.addProperty("lease_duration", ttl);
-                auth.addProperty("renewable", true);
-                auth.addProperty("entity_id", "");
-                auth.addProperty("token_type", "service");
-                auth.addProperty("orphan", false);
-                auth.add("mfa_requirement", JsonNull.INSTANCE);
-                auth.addProperty("num_uses", 0);
-                return Reply.json(200, Reply.envelope(null, null, auth, "token", 0), true);
-            }
-            default -> {
-                return Reply.unsupportedPath();
             }
         }
     }

@@ -29,8 +29,9 @@ import vaultmcp.vault.Call.Op;
 
 /**
  * A loopback fake of HashiCorp Vault's HTTP API for tests: a dev server's answers (statuses,
- * envelopes, error strings; reference vault-api.md sections 2, 3 and 5) for sys/mounts,
- * sys/internal/ui/mounts, tokens and ACL policies, KV v1, KV v2 and PKI, plus hooks to seal it,
+ * envelopes, error strings; reference vault-api.md sections 2, 3 and 5) for sys/mounts, sys/auth,
+ * sys/internal/ui/mounts, sys/health, sys/seal-status, sys/leader, sys/capabilities-self, tokens
+ * and ACL policies, KV v1, KV v2 and PKI, plus hooks to seal it, report another node role,
  * make it misbehave ({@link Fault}), record what it received and stop it. Requests run through
  * the same ordered pipeline as a real server (section 1), so the first failing check decides the
  * status. It trusts nothing it receives and binds 127.0.0.1 on a port chosen at run time. Shapes
@@ -52,7 +53,27 @@ public final class FakeVault implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
     private volatile boolean sealed;
+    private volatile Role role = Role.ACTIVE;
     private int policyCount;
+
+    /**
+     * What the node says it is in sys/health, sys/seal-status and sys/leader (only there; every
+     * other endpoint answers as an active node). ACTIVE is a dev server: active, HA not enabled.
+     */
+    public enum Role {
+        /** Active, HA disabled (a dev server): health 200, sys/leader ha_enabled false. */
+        ACTIVE,
+        /** Active node of an HA cluster: health 200, sys/leader ha_enabled and is_self true. */
+        HA_ACTIVE,
+        /** HA standby: health 429 (200 with standbyok), sys/leader names another node. */
+        STANDBY,
+        /** Performance standby (Enterprise): health 473 (200 with perfstandbyok). */
+        PERFORMANCE_STANDBY,
+        /** Disaster-recovery secondary (Enterprise): health 472, replication_dr_mode "secondary". */
+        DR_SECONDARY,
+        /** Not initialized: health 501, initialized false and sealed true. */
+        UNINITIALIZED
+    }
 
     public FakeVault() throws IOException {
         this(DEFAULT_ROOT_TOKEN);
@@ -112,6 +133,15 @@ public final class FakeVault implements AutoCloseable {
         return sealed;
     }
 
+    /** Makes sys/health, sys/seal-status and sys/leader report {@code role}; see {@link Role}. */
+    public void role(Role role) {
+        this.role = role;
+    }
+
+    Role role() {
+        return role;
+    }
+
     void sealed(boolean value) {
         sealed = value;
     }
@@ -169,6 +199,15 @@ public final class FakeVault implements AutoCloseable {
         call("POST", "sys/mounts/" + path, "{\"type\":\"" + type + "\"}");
     }
 
+    /**
+     * Enables an auth method ({@code POST sys/auth/<path>}), e.g. {@code enableAuth("userpass", "userpass")}:
+     * it shows in sys/auth, sys/mounts/auth/<path>/tune and sys/internal/ui/mounts; its own
+     * endpoints (login and so on) answer "unsupported path".
+     */
+    public void enableAuth(String path, String type) {
+        call("POST", "sys/auth/" + path, "{\"type\":\"" + type + "\"}");
+    }
+
     // ---- the pipeline
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -217,7 +256,8 @@ public final class FakeVault implements AutoCloseable {
         h.set("Content-Type", reply.contentType());
         reply.headers().forEach(h::set);
         byte[] body = reply.body();
-        boolean empty = body == null || body.length == 0 || method.equals("HEAD");
+        // Go's net/http sends no body with a 204 or 304 (sys/health?activecode=204).
+        boolean empty = body == null || body.length == 0 || method.equals("HEAD") || reply.status() == 204 || reply.status() == 304;
         exchange.sendResponseHeaders(reply.status(), empty ? -1 : body.length);
         if (!empty) {
             exchange.getResponseBody().write(body);
@@ -261,10 +301,14 @@ public final class FakeVault implements AutoCloseable {
             case "POST", "PUT" -> op = Op.WRITE;
             case "DELETE" -> op = Op.DELETE;
             case "PATCH" -> {
+                // Go's mime.ParseMediaType: the type before any parameters, lower-cased; none is a 400.
                 String type = first(headers, "content-type");
-                if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/merge-patch+json")) {
-                    return Reply.errors(415, "PATCH requires Content-Type of application/merge-patch+json, provided "
-                            + (type == null ? "" : type));
+                String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+                if (media.isEmpty()) {
+                    return Reply.errors(400, "mime: no media type");
+                }
+                if (!media.equals("application/merge-patch+json")) {
+                    return Reply.errors(415, "PATCH requires Content-Type of application/merge-patch+json, provided " + media);
                 }
                 op = Op.PATCH;
             }
@@ -311,6 +355,7 @@ public final class FakeVault implements AutoCloseable {
             if (token == null) {
                 return Reply.errors(403, Reply.multierror("permission denied", "invalid token"));
             }
+            acl.use(token);
             if (!acl.allows(token, path, capabilities(op))) {
                 return Reply.multi(403, "permission denied");
             }

@@ -11,6 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Mount {
     static final long SYSTEM_DEFAULT_TTL = 2_764_800; // 768h, a dev server's default and max
+    /** The builtin auth methods sys/auth/<path> can enable (the token method is always there, once). */
+    static final java.util.Set<String> AUTH_PLUGINS = java.util.Set.of("alicloud", "approle", "aws", "azure", "cert", "cf",
+            "gcp", "github", "jwt", "kerberos", "kubernetes", "ldap", "oci", "oidc", "okta", "radius", "userpass");
     private static final java.util.Set<String> PLUGINS = java.util.Set.of("kv", "pki", "transit");
 
     private final String path;
@@ -70,7 +73,7 @@ final class Mount {
         config.addProperty("max_lease_ttl", effective ? effectiveMaxTtl() : maxTtl);
         extraConfig.entrySet().forEach(x -> config.add(x.getKey(), x.getValue().deepCopy()));
         e.add("config", FakeSys.sorted(config));
-        if (PLUGINS.contains(type)) {
+        if (PLUGINS.contains(type) || AUTH_PLUGINS.contains(type)) {
             e.addProperty("deprecation_status", "supported"); // only engines that are builtin plugins have one
         }
         e.addProperty("description", description);
