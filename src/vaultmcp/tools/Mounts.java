@@ -139,6 +139,8 @@ final class Mounts {
         if (preflight.status() == 200) {
             JsonObject entry = preflight.data();
             String at = Field.text(entry.get("path"));
+            // For an auth method Vault names the path without "auth/" ("token/" for auth/token).
+            at = name.startsWith("auth/") && !at.isEmpty() && !at.startsWith("auth/") ? "auth/" + at : at;
             return new Lookup(entry, at.isEmpty() || at.equals(name + "/") ? null : at, true, List.of());
         }
         if (preflight.status() != 403 && preflight.status() != 404) {

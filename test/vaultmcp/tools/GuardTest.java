@@ -50,8 +50,8 @@ class GuardTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "read_pki_role|{\"mount\":\"secret/data/team\",\"role_name\":\"db\"}|lies inside the mount \"secret/\"",
-        "list_pki_roles|{\"mount\":\"auth/token\"}|There is no mount \"auth/token\"",
-        "delete_pki_role|{\"mount\":\"auth/token\",\"role_name\":\"default\"}|There is no mount \"auth/token\"",
+        "list_pki_roles|{\"mount\":\"auth/token\"}|The mount \"auth/token\" is a token secrets engine, not a PKI engine",
+        "delete_pki_role|{\"mount\":\"auth/token\",\"role_name\":\"default\"}|is a token secrets engine",
         "delete_pki_role|{\"mount\":\"secret/metadata/team\",\"role_name\":\"db\"}|lies inside the mount \"secret/\"",
         "delete_pki_role|{\"mount\":\"secret\",\"role_name\":\"db\"}|is a kv secrets engine, not a PKI engine",
         "issue_pki_certificate|{\"mount\":\"ssh\",\"role_name\":\"r\",\"common_name\":\"a.example.com\"}|"

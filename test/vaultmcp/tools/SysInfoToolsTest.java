@@ -67,4 +67,31 @@ class SysInfoToolsTest {
         assertTrue(tools.error("read_policy", "{\"name\":\"nope\"}").startsWith("There is no policy \"nope\""));
         assertNull(new ToolCalls(fake).table().find("list_policies"), "the policy toolset is off by default");
     }
+
+    @Test
+    void capabilitiesAreAskedForValidPathsTheRulesAllow() {
+        String token = fake.createToken("path \"secret/data/app/*\" { capabilities = [\"read\"] }");
+        ToolCalls limited = new ToolCalls(fake, token, null);
+        JsonObject out = limited.ok("check_capabilities", "{\"paths\":[\"secret/data/app/x\",\"secret/data/admin/x\"]}");
+        assertEquals("[\"read\"]", out.getAsJsonArray("capabilities").get(0).getAsJsonObject().get("capabilities").toString());
+        assertEquals("[\"deny\"]", out.getAsJsonArray("capabilities").get(1).getAsJsonObject().get("capabilities").toString());
+        assertTrue(limited.error("check_capabilities", "{\"paths\":[\"secret/../sys\"]}").startsWith("Invalid arguments: \"paths\""));
+        ToolCalls bounded = new ToolCalls(fake, new Selection(false, null, Set.of(), "", PathRules.parse("", "secret/data/admin/*")));
+        fake.clearRequests();
+        JsonObject refused = bounded.ok("check_capabilities", "{\"paths\":[\"secret/data/admin/x\"]}");
+        assertTrue(refused.getAsJsonArray("capabilities").get(0).getAsJsonObject().get("refused_by").getAsString()
+                .contains("MCP_DENIED_PATHS"));
+        assertTrue(bounded.sent("POST", "sys/capabilities-self").isEmpty(), "a refused path is not asked");
+    }
+
+    @Test
+    void authMethodsAreListedAndReadWithTheirTuneSettings() {
+        fake.enableAuth("userpass", "userpass");
+        String list = tools.ok("list_auth_methods", "{}").getAsJsonArray("methods").toString();
+        assertTrue(list.contains("\"path\":\"token/\"") && list.contains("\"path\":\"userpass/\""), list);
+        JsonObject userpass = tools.ok("read_auth_method", "{\"path\":\"userpass/\"}");
+        assertEquals("userpass", userpass.get("type").getAsString());
+        assertTrue(userpass.getAsJsonObject("tune").has("default_lease_ttl"), userpass.toString());
+        assertTrue(tools.error("read_auth_method", "{\"path\":\"nope\"}").startsWith("There is no auth method at \"nope/\""));
+    }
 }

@@ -448,17 +448,12 @@ final class FakeSys {
 
     /**
      * sys/internal/ui/mounts/<path>: the longest-prefix mount entry plus "path", if the token may use it.
-     * KNOWN DIVERGENCE: for an auth method (auth/token, auth/userpass/...) a real 1.21.1 server
-     * answers 200 with the method's entry and "path": "token/" (no "auth/"), also to a token with
-     * only the default policy; this fake refuses those with 403, because the server's mount lookup
-     * (src/vaultmcp/tools/Mounts.java) and test/vaultmcp/tools/GuardTest still rely on it. Once
-     * they handle auth paths, drop the {@code isAuth} refusal (the answer below is then Vault's).
+     * For an auth method (auth/token, auth/userpass/...) real Vault names the path without "auth/".
      */
     private Reply preflight(Call call, String path) {
         String p = path.endsWith("/") ? path : path + "/";
         Mount m = route(p);
-        boolean isAuth = m != null && m.path().startsWith("auth/");
-        if (m == null || isAuth || call.token() == null || !acl.hasMountAccess(call.token(), m.path())) {
+        if (m == null || call.token() == null || !acl.hasMountAccess(call.token(), m.path())) {
             return Reply.errors(403, "preflight capability check returned 403, please ensure client's policies grant access to path \"" + p + "\"");
         }
         JsonObject data = m.entry(true);
