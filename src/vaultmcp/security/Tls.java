@@ -171,34 +171,13 @@ public final class Tls {
         return Base64.getMimeDecoder().decode(body.trim());
     }
 
-    /**
-     * The AlgorithmIdentifier of the certificate's key (rsaEncryption, or ecPublicKey and curve), from its
-     * SubjectPublicKeyInfo.
-     */
+    /** The AlgorithmIdentifier (rsaEncryption, or ecPublicKey and curve): the first element of the key's SPKI. */
     private static byte[] algorithm(X509Certificate certificate) {
         byte[] spki = certificate.getPublicKey().getEncoded();
-        int start = read(spki, 0)[1];
-        return Arrays.copyOfRange(spki, start, read(spki, start)[2]);
-    }
-
-    /** One DER element at {@code at}: {tag, start of value, end of value}; lengths up to 3 bytes. */
-    private static int[] read(byte[] der, int at) {
-        int length = der[at + 1] & 0xff;
-        int start = at + 2;
-        if (length >= 0x80) {
-            int bytes = length - 0x80;
-            if (bytes < 1 || bytes > 3) {
-                throw new IllegalArgumentException("unsupported DER length");
-            }
-            length = 0;
-            for (int i = 0; i < bytes; i++) {
-                length = length << 8 | der[start++] & 0xff;
-            }
-        }
-        if (start + length > der.length) {
-            throw new IllegalArgumentException("truncated DER");
-        }
-        return new int[] {der[at] & 0xff, start, start + length};
+        // Past the outer SEQUENCE's tag and length (short or long form). An RSA or EC AlgorithmIdentifier is
+        // shorter than 128 bytes, so its own length is the one byte after its tag.
+        int start = spki[1] < 0 ? 2 + (spki[1] & 0x7f) : 2;
+        return Arrays.copyOfRange(spki, start, start + 2 + spki[start + 1]);
     }
 
     /** A DER element of {@code tag} holding the concatenated parts (shorter than 64 KiB). */
