@@ -124,17 +124,13 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             checkVersion(in); // the initialize POST negotiates the version in its body instead
         }
         HttpAuth.Caller caller = auth.identify(in);
-        Session session;
-        if (initialize) {
-            session = sessions.open(caller);
-            if (session == null) {
-                log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
-                throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
-            }
-        } else if (id == null) {
+        if (!initialize && id == null) {
             throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required; send initialize first");
-        } else {
-            session = sessions.find(id, caller);
+        }
+        Session session = initialize ? sessions.open(caller) : sessions.find(id, caller);
+        if (session == null) {
+            log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
+            throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
         }
         if (caller.anonymous() && "tools/call".equals(message.method())) {
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
