@@ -20,7 +20,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -38,7 +37,6 @@ import vaultmcp.config.ConfigException;
 public final class Tls {
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----",
             Pattern.DOTALL);
-    private static final byte[] VERSION_0 = HexFormat.of().parseHex("020100");
 
     private Tls() {}
 
@@ -119,7 +117,7 @@ public final class Tls {
                 case "PRIVATE KEY" -> der;
                 // PKCS#8 is SEQUENCE { version 0, algorithm, OCTET STRING { the PKCS#1 or SEC1 key } }.
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY" ->
-                        tlv(0x30, VERSION_0, algorithm(certificate), tlv(0x04, der));
+                        tlv(0x30, tlv(0x02, new byte[] {0}), algorithm(certificate), tlv(0x04, der));
                 default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + type + "\"");
             };
             key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
