@@ -53,10 +53,9 @@ public final class JsonRpc {
         if (tree.isJsonArray()) {
             throw invalid(JsonNull.INSTANCE, "batch requests are not supported; send one message at a time");
         }
-        if (!tree.isJsonObject()) {
+        if (!(tree instanceof JsonObject object)) {
             throw invalid(JsonNull.INSTANCE, "a message must be a JSON object");
         }
-        JsonObject object = tree.getAsJsonObject();
         JsonElement id = object.get("id");
         JsonElement echoId = validId(id) ? id : JsonNull.INSTANCE;
         if (!new JsonPrimitive("2.0").equals(object.get("jsonrpc"))) {
@@ -120,8 +119,7 @@ public final class JsonRpc {
     }
 
     private static boolean validId(JsonElement id) {
-        return id != null && id.isJsonPrimitive()
-                && (id.getAsJsonPrimitive().isString() || id.getAsJsonPrimitive().isNumber());
+        return id instanceof JsonPrimitive p && (p.isString() || p.isNumber());
     }
 
     private static Failure invalid(JsonElement id, String message) {
