@@ -49,16 +49,18 @@ public final class StrictJson {
         return WRITER.toJson(value);
     }
 
-    /** Serialises a tree compactly into {@code out}. */
+    /** The same, straight into {@code out}. */
     public static void write(JsonElement value, Appendable out) {
         WRITER.toJson(value, out);
     }
 
     private JsonElement read(JsonReader reader, int depth) throws IOException, JsonException {
         JsonToken token = reader.peek();
+        if ((token == JsonToken.BEGIN_OBJECT || token == JsonToken.BEGIN_ARRAY) && depth >= maxDepth) {
+            throw new JsonException("JSON nested deeper than " + maxDepth + " levels");
+        }
         switch (token) {
             case BEGIN_OBJECT:
-                checkDepth(depth);
                 JsonObject object = new JsonObject();
                 reader.beginObject();
                 while (reader.hasNext()) {
@@ -71,7 +73,6 @@ public final class StrictJson {
                 reader.endObject();
                 return object;
             case BEGIN_ARRAY:
-                checkDepth(depth);
                 JsonArray array = new JsonArray();
                 reader.beginArray();
                 while (reader.hasNext()) {
@@ -93,12 +94,6 @@ public final class StrictJson {
         }
     }
 
-    private void checkDepth(int depth) throws JsonException {
-        if (depth >= maxDepth) {
-            throw new JsonException("JSON nested deeper than " + maxDepth + " levels");
-        }
-    }
-
     private static String shorten(String s) {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
@@ -107,17 +102,13 @@ public final class StrictJson {
         if (message == null) {
             return "unreadable input";
         }
-        int end = message.indexOf('\n');
-        String line = end < 0 ? message : message.substring(0, end);
+        String line = message.lines().findFirst().orElse("");
         // Drop gson's advice to the programmer; keep the position.
         return line.replaceAll("Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON ", "")
                 .replaceAll("\\s*See https?://\\S+", "").trim();
     }
 
-    /**
-     * A JSON number that remembers the exact text it was read from (gson compares numbers by value, not with
-     * equals).
-     */
+    /** A JSON number that keeps the exact text it was read from; gson compares numbers by value, not with equals. */
     static final class ExactNumber extends Number {
         private static final long serialVersionUID = 1L;
         private final String text;

@@ -53,14 +53,12 @@ public final class JsonRpc {
         if (tree.isJsonArray()) {
             throw invalid(JsonNull.INSTANCE, "batch requests are not supported; send one message at a time");
         }
-        if (!tree.isJsonObject()) {
+        if (!(tree instanceof JsonObject object)) {
             throw invalid(JsonNull.INSTANCE, "a message must be a JSON object");
         }
-        JsonObject object = tree.getAsJsonObject();
         JsonElement id = object.get("id");
         JsonElement echoId = validId(id) ? id : JsonNull.INSTANCE;
-        JsonElement version = object.get("jsonrpc");
-        if (version == null || !version.equals(new JsonPrimitive("2.0"))) {
+        if (!new JsonPrimitive("2.0").equals(object.get("jsonrpc"))) {
             throw invalid(echoId, "\"jsonrpc\" must be \"2.0\"");
         }
         if (id != null && !validId(id)) {
@@ -91,9 +89,7 @@ public final class JsonRpc {
     }
 
     public static JsonObject result(JsonElement id, JsonElement result) {
-        JsonObject response = envelope(id);
-        response.add("result", result);
-        return response;
+        return response(id, "result", result);
     }
 
     public static JsonObject error(JsonElement id, RpcException e) {
@@ -103,9 +99,7 @@ public final class JsonRpc {
         if (e.data() != null) {
             error.add("data", e.data());
         }
-        JsonObject response = envelope(id);
-        response.add("error", error);
-        return response;
+        return response(id, "error", error);
     }
 
     public static JsonObject notification(String method, JsonObject params) {
@@ -116,16 +110,16 @@ public final class JsonRpc {
         return message;
     }
 
-    private static JsonObject envelope(JsonElement id) {
+    private static JsonObject response(JsonElement id, String member, JsonElement value) {
         JsonObject response = new JsonObject();
         response.addProperty("jsonrpc", "2.0");
         response.add("id", id == null ? JsonNull.INSTANCE : id);
+        response.add(member, value);
         return response;
     }
 
     private static boolean validId(JsonElement id) {
-        return id != null && id.isJsonPrimitive()
-                && (id.getAsJsonPrimitive().isString() || id.getAsJsonPrimitive().isNumber());
+        return id instanceof JsonPrimitive p && (p.isString() || p.isNumber());
     }
 
     private static Failure invalid(JsonElement id, String message) {
@@ -136,25 +130,18 @@ public final class JsonRpc {
         return new Failure(JsonNull.INSTANCE, new RpcException(RpcException.PARSE_ERROR, "Parse error: " + reason));
     }
 
-    /** A message that could not be accepted, with the id to answer it under. */
+    /** A message that could not be accepted, with the error response to send. */
     public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
-        private final transient JsonElement id;
-        private final RpcException error;
+        private final transient JsonObject response;
 
         Failure(JsonElement id, RpcException error) {
             super(error.getMessage(), null, false, false);
-            this.id = id;
-            this.error = error;
+            this.response = JsonRpc.error(id, error);
         }
 
-        public RpcException error() {
-            return error;
-        }
-
-        /** The response to send. */
         public JsonObject response() {
-            return JsonRpc.error(id, error);
+            return response;
         }
     }
 }

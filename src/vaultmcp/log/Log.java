@@ -50,10 +50,8 @@ public final class Log {
             return;
         }
         String line = Instant.now() + " " + level.toUpperCase() + " " + escape(message);
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
+        out.println(line); // one call, so lines from several threads never interleave
+        out.flush();
     }
 
     /** The text with every control character shown as its escape: a backslash, u and four hex digits. */

@@ -9,22 +9,13 @@ import vaultmcp.config.Config.CorsMode;
  * cross-site requests). Trusts only the operator's configuration; both headers come from the
  * caller and are compared, never resolved.
  */
-public final class OriginPolicy {
+public record OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode,
+        boolean tls) {
     private static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "[::1]");
 
-    private final boolean loopbackBind;
-    private final List<String> allowedHosts;
-    private final List<String> allowedOrigins;
-    private final CorsMode mode;
-    private final String scheme;
-
-    public OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode,
-            boolean tls) {
-        this.loopbackBind = loopbackBind;
-        this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-        this.allowedOrigins = List.copyOf(allowedOrigins);
-        this.mode = mode;
-        this.scheme = tls ? "https://" : "http://";
+    public OriginPolicy {
+        allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     /** The Host header: a loopback name when bound to loopback, else one the operator listed. Any port. */
@@ -42,7 +33,7 @@ public final class OriginPolicy {
      * the CORS mode decides.
      */
     public boolean originAllowed(String origin, String hostHeader) {
-        if (origin == null || origin.equalsIgnoreCase(scheme + hostHeader)) {
+        if (origin == null || origin.equalsIgnoreCase((tls ? "https://" : "http://") + hostHeader)) {
             return true;
         }
         return switch (mode) {

@@ -19,7 +19,6 @@ public final class RateLimiter {
         this.clock = clock;
     }
 
-    /** A fresh bucket for a new session. */
     public TokenBucket newSessionBucket() {
         return new TokenBucket(sessionRate.perSecond(), sessionRate.burst(), clock);
     }

@@ -20,7 +20,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -38,7 +37,6 @@ import vaultmcp.config.ConfigException;
 public final class Tls {
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----",
             Pattern.DOTALL);
-    private static final byte[] VERSION_0 = HexFormat.of().parseHex("020100");
 
     private Tls() {}
 
@@ -119,7 +117,7 @@ public final class Tls {
                 case "PRIVATE KEY" -> der;
                 // PKCS#8 is SEQUENCE { version 0, algorithm, OCTET STRING { the PKCS#1 or SEC1 key } }.
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY" ->
-                        tlv(0x30, VERSION_0, algorithm(certificate), tlv(0x04, der));
+                        tlv(0x30, tlv(0x02, new byte[] {0}), algorithm(certificate), tlv(0x04, der));
                 default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + type + "\"");
             };
             key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
@@ -171,34 +169,13 @@ public final class Tls {
         return Base64.getMimeDecoder().decode(body.trim());
     }
 
-    /**
-     * The AlgorithmIdentifier of the certificate's key (rsaEncryption, or ecPublicKey and curve), from its
-     * SubjectPublicKeyInfo.
-     */
+    /** The AlgorithmIdentifier (rsaEncryption, or ecPublicKey and curve): the first element of the key's SPKI. */
     private static byte[] algorithm(X509Certificate certificate) {
         byte[] spki = certificate.getPublicKey().getEncoded();
-        int start = read(spki, 0)[1];
-        return Arrays.copyOfRange(spki, start, read(spki, start)[2]);
-    }
-
-    /** One DER element at {@code at}: {tag, start of value, end of value}; lengths up to 3 bytes. */
-    private static int[] read(byte[] der, int at) {
-        int length = der[at + 1] & 0xff;
-        int start = at + 2;
-        if (length >= 0x80) {
-            int bytes = length - 0x80;
-            if (bytes < 1 || bytes > 3) {
-                throw new IllegalArgumentException("unsupported DER length");
-            }
-            length = 0;
-            for (int i = 0; i < bytes; i++) {
-                length = length << 8 | der[start++] & 0xff;
-            }
-        }
-        if (start + length > der.length) {
-            throw new IllegalArgumentException("truncated DER");
-        }
-        return new int[] {der[at] & 0xff, start, start + length};
+        // Past the outer SEQUENCE's tag and length (short or long form). An RSA or EC AlgorithmIdentifier is
+        // shorter than 128 bytes, so its own length is the one byte after its tag.
+        int start = spki[1] < 0 ? 2 + (spki[1] & 0x7f) : 2;
+        return Arrays.copyOfRange(spki, start, start + 2 + spki[start + 1]);
     }
 
     /** A DER element of {@code tag} holding the concatenated parts (shorter than 64 KiB). */

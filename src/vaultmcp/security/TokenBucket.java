@@ -26,7 +26,9 @@ public final class TokenBucket {
 
     /** Takes a token if one is there; returns 0 on success, else the milliseconds until one will be. */
     public synchronized long tryTake() {
-        refill();
+        long now = clock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - last) / NANOS * perSecond);
+        last = now;
         if (tokens >= 1) {
             tokens -= 1;
             return 0;
@@ -37,11 +39,5 @@ public final class TokenBucket {
     /** Gives back a token taken by {@link #tryTake()} for a request that was then refused elsewhere. */
     public synchronized void giveBack() {
         tokens = Math.min(burst, tokens + 1);
-    }
-
-    private void refill() {
-        long now = clock.getAsLong();
-        tokens = Math.min(burst, tokens + (now - last) / NANOS * perSecond);
-        last = now;
     }
 }

@@ -5,11 +5,9 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
@@ -28,32 +26,14 @@ import vaultmcp.security.RateLimited;
  * setting headers, the method, the media types and body, the protocol version, the caller, the
  * session. Nothing in a request can choose the Vault address, namespace or TLS settings.
  */
-final class HttpEndpoint implements HttpHandler {
+record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
+        HttpAuth auth, Log log) implements HttpHandler {
     private static final String ALLOW = "POST, DELETE, OPTIONS";
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
             "VAULT_NAMESPACE", "X-Vault-Namespace");
     private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, "
             + "MCP-Protocol-Version, Last-Event-ID";
-
-    private final String path;
-    private final McpServer server;
-    private final JsonRpc codec;
-    private final HttpSessions sessions;
-    private final OriginPolicy policy;
-    private final HttpAuth auth;
-    private final Log log;
-
-    HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
-            HttpAuth auth, Log log) {
-        this.path = path;
-        this.server = server;
-        this.codec = codec;
-        this.sessions = sessions;
-        this.policy = policy;
-        this.auth = auth;
-        this.log = log;
-    }
 
     @Override
     public void handle(HttpExchange exchange) {
@@ -144,26 +124,21 @@ final class HttpEndpoint implements HttpHandler {
             checkVersion(in); // the initialize POST negotiates the version in its body instead
         }
         HttpAuth.Caller caller = auth.identify(in);
-        Session session;
-        if (initialize) {
-            session = sessions.open(caller);
-            if (session == null) {
-                log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
-                throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
-            }
-        } else if (id == null) {
+        if (!initialize && id == null) {
             throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required; send initialize first");
-        } else {
-            session = sessions.find(id, caller);
+        }
+        Session session = initialize ? sessions.open(caller) : sessions.find(id, caller);
+        if (session == null) {
+            log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
+            throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
         }
         if (caller.anonymous() && "tools/call".equals(message.method())) {
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
                     + " (or the operator's bearer secret)");
         }
-        SseReply reply = new SseReply(exchange);
         JsonObject response;
         try {
-            response = server.handle(message, session, reply);
+            response = server.handle(message, session, notification -> event(exchange, notification));
         } catch (RateLimited e) {
             exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
             response = McpServer.rateLimited(message.id(), e);
@@ -173,12 +148,10 @@ final class HttpEndpoint implements HttpHandler {
         } else if (initialize) {
             sessions.close(session.id());
         }
-        if (reply.stream != null) {
-            reply.accept(response); // a stream starts only inside a request, so there is a response
-        } else if (response == null) {
-            send(exchange, 202, null);
+        if (exchange.getResponseCode() != -1) {
+            event(exchange, response); // a stream starts only inside a request, so there is a response
         } else {
-            send(exchange, 200, response);
+            send(exchange, response == null ? 202 : 200, response);
         }
     }
 
@@ -225,33 +198,19 @@ final class HttpEndpoint implements HttpHandler {
         exchange.getResponseBody().write(bytes);
     }
 
-    /**
-     * The answer as an SSE stream from the first notification on: the notifications as they come, then the
-     * response.
-     */
-    private static final class SseReply implements Consumer<JsonObject> {
-        private final HttpExchange exchange;
-        private OutputStream stream;
-
-        SseReply(HttpExchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        public void accept(JsonObject message) {
-            try {
-                if (stream == null) {
-                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-                    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-                    exchange.sendResponseHeaders(200, 0);
-                    stream = exchange.getResponseBody();
-                }
-                String event = "event: message\ndata: " + StrictJson.write(message) + "\n\n";
-                stream.write(event.getBytes(StandardCharsets.UTF_8));
-                stream.flush();
-            } catch (IOException e) {
-                // The client went away; the request still completes, its answer has nowhere to go.
+    /** Sends one message as an SSE event; the first one starts the stream (status 200) that carries the answer. */
+    private static void event(HttpExchange exchange, JsonObject message) {
+        try {
+            if (exchange.getResponseCode() == -1) {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                exchange.sendResponseHeaders(200, 0);
             }
+            String event = "event: message\ndata: " + StrictJson.write(message) + "\n\n";
+            exchange.getResponseBody().write(event.getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+        } catch (IOException e) {
+            // The client went away; the request still completes, its answer has nowhere to go.
         }
     }
 }

@@ -45,12 +45,10 @@ public final class HttpTransport implements AutoCloseable {
         property("sun.net.httpserver.nodelay", true);
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         this.tls = tlsContext != null;
-        if (tls) {
-            HttpsServer https = HttpsServer.create(address, Limits.HTTP_BACKLOG);
+        this.server = tls ? HttpsServer.create(address, Limits.HTTP_BACKLOG)
+                : HttpServer.create(address, Limits.HTTP_BACKLOG);
+        if (server instanceof HttpsServer https) {
             https.setHttpsConfigurator(Tls.configurator(tlsContext));
-            this.server = https;
-        } else {
-            this.server = HttpServer.create(address, Limits.HTTP_BACKLOG);
         }
         // A full queue refuses (the server then closes that connection) rather than grow without bound.
         this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 0, TimeUnit.SECONDS,
@@ -106,21 +104,16 @@ public final class HttpTransport implements AutoCloseable {
 
     /** Sets a jdk.httpserver property unless the operator already chose it with -D. */
     private static void property(String name, Object value) {
-        if (System.getProperty(name) == null) {
-            System.setProperty(name, String.valueOf(value));
-        }
+        System.getProperties().putIfAbsent(name, String.valueOf(value));
     }
 
     /** Liveness only: says nothing about the configuration or Vault. */
     private static void health(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!exchange.getRequestURI().getPath().equals("/health")) {
-                HttpEndpoint.send(exchange, 404, null);
-                return;
-            }
+            boolean exact = exchange.getRequestURI().getPath().equals("/health");
             JsonObject ok = new JsonObject();
             ok.addProperty("status", "ok");
-            HttpEndpoint.send(exchange, 200, ok);
+            HttpEndpoint.send(exchange, exact ? 200 : 404, exact ? ok : null);
         }
     }
 }
