@@ -2,8 +2,6 @@ package vaultmcp.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -38,10 +36,9 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
                 r.get("MCP_TOOLS", Authority::names),
                 r.get("MCP_TOOL_PREFIX", String::strip),
                 paths,
-                r.get("MCP_APPROVAL", v -> Approval.valueOf(upper(Values.oneOf(v, "ask", "require", "off")))),
+                r.get("MCP_APPROVAL", v -> Values.oneOf(v, Approval.values())),
                 r.get("MCP_APPROVAL_TIMEOUT", v -> within(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
-                r.get("MCP_SECRET_VALUES", v -> SecretValues.valueOf(
-                        upper(Values.oneOf(v, "plain", "wrap", "redact")))),
+                r.get("MCP_SECRET_VALUES", v -> Values.oneOf(v, SecretValues.values())),
                 r.get("MCP_WRAP_TTL", Authority::wrapTtl),
                 r.get("MCP_AUDIT_LOG", Values::writableFile),
                 r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile));
@@ -52,21 +49,15 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
         return within(v, Duration.ofSeconds(1), Duration.ofHours(24));
     }
 
-    private static String upper(String v) {
-        return v.toUpperCase(Locale.ROOT);
-    }
-
-    /** A comma-separated list of names, in order, without duplicates or empty items. */
+    /** A comma-separated list of names, without duplicates or empty items. */
     static Set<String> names(String v) {
-        Set<String> out = new LinkedHashSet<>();
         for (String item : Values.list(v)) {
             if (!item.matches("[a-z][a-z0-9_]{0,63}")) {
                 throw new IllegalArgumentException(
                         "\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
             }
-            out.add(item);
         }
-        return Set.copyOf(out);
+        return Set.copyOf(Values.list(v));
     }
 
     private static Duration within(String v, Duration least, Duration most) {

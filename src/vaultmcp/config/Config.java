@@ -119,13 +119,7 @@ public record Config(
             values.put(s.env(), v == null || v.isBlank() ? s.defaultValue() : v.trim());
         }
         Action action = readArgs(args, values, problems);
-        if (action == Action.HELP || action == Action.VERSION) {
-            // Asking for help must work even while the environment is wrong.
-            return new Config(action, null, null, null, false, null, null, null, null, null, 0, null,
-                    List.of(), List.of(), null, null, null, null, null, null, 0, null, "info", false, Authority.none());
-        }
         Reader r = new Reader(values, problems);
-
         URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
         Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http")
                 .equals("stdio") ? Transport.STDIO : Transport.HTTP);
@@ -150,8 +144,7 @@ public record Config(
                 r.get("MCP_ENDPOINT", Values::endpoint),
                 r.get("MCP_ALLOWED_ORIGINS", Values::list),
                 r.get("MCP_ALLOWED_HOSTS", Values::list),
-                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(
-                        Values.oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
+                r.get("MCP_CORS_MODE", v -> Values.oneOf(v, CorsMode.values())),
                 cert, key,
                 r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
                 r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
@@ -175,7 +168,8 @@ public record Config(
                         + "(the host names clients use to reach this server)");
             }
         }
-        if (!problems.isEmpty()) {
+        // Asking for help must work even while the environment is wrong.
+        if (!problems.isEmpty() && action != Action.HELP && action != Action.VERSION) {
             throw new ConfigException(problems);
         }
         return config;
@@ -225,8 +219,7 @@ public record Config(
                     values.put("MCP_AUDIT_LOG", i + 1 < args.length ? args[++i] : "");
                     continue;
                 }
-                case "stdio" -> { values.put("TRANSPORT_MODE", "stdio"); continue; }
-                case "streamable-http", "http" -> { values.put("TRANSPORT_MODE", "http"); continue; }
+                case "stdio", "streamable-http", "http" -> { values.put("TRANSPORT_MODE", arg); continue; }
                 default -> { }
             }
             int eq = arg.indexOf('=');

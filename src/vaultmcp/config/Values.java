@@ -12,7 +12,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.Config.Rate;
@@ -22,7 +24,9 @@ import vaultmcp.config.Config.Rate;
  * message that, prefixed by the variable's name, tells the operator what is expected.
  */
 final class Values {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|)");
+    private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS, "", ChronoUnit.SECONDS,
+            "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
 
     private Values() {}
 
@@ -54,19 +58,12 @@ final class Values {
     }
 
     static boolean isBoolean(String v) {
-        try {
-            bool(v);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return orNull(() -> bool(v)) != null;
     }
 
     static int integer(String v, int min, int max) {
-        BigInteger n;
-        try {
-            n = new BigInteger(v); // any length: a number too large for an int is out of range, not malformed
-        } catch (NumberFormatException e) {
+        BigInteger n = orNull(() -> new BigInteger(v)); // any length: too large for an int is out of range
+        if (n == null) {
             throw new IllegalArgumentException("must be a whole number");
         }
         if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
@@ -81,19 +78,9 @@ final class Values {
         if (!m.matches()) {
             throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
         }
-        ChronoUnit unit = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> ChronoUnit.MILLIS;
-            case "m" -> ChronoUnit.MINUTES;
-            case "h" -> ChronoUnit.HOURS;
-            default -> ChronoUnit.SECONDS;
-        };
-        Duration d;
-        try {
-            d = Duration.of(Long.parseLong(m.group(1)), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            d = ChronoUnit.FOREVER.getDuration(); // too long for a Duration: refused just below
-        }
-        if (d.compareTo(Limits.MAX_DURATION) > 0) {
+        // A number too long for a Duration gives null: refused as too long, like any other.
+        Duration d = orNull(() -> Duration.of(Long.parseLong(m.group(1)), UNITS.get(m.group(2))));
+        if (d == null || d.compareTo(Limits.MAX_DURATION) > 0) {
             throw new IllegalArgumentException("must be at most " + Limits.MAX_DURATION.toHours() + "h");
         }
         if (d.isZero()) {
@@ -104,12 +91,8 @@ final class Values {
 
     static Rate rate(String v) {
         String[] parts = v.split(":", -1);
-        Rate rate = null;
-        try {
-            rate = parts.length == 2 ? new Rate(Double.parseDouble(parts[0]), Integer.parseInt(parts[1])) : null;
-        } catch (NumberFormatException e) {
-            // refused just below
-        }
+        Rate rate = parts.length != 2 ? null
+                : orNull(() -> new Rate(Double.parseDouble(parts[0]), Integer.parseInt(parts[1])));
         if (rate == null || !(rate.perSecond() > 0) || rate.burst() < 1) {
             throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
         }
@@ -167,6 +150,12 @@ final class Values {
         return v;
     }
 
+    /** One of {@code choices}, written as its name in lower case. */
+    static <E extends Enum<E>> E oneOf(String v, E[] choices) {
+        List<String> names = Arrays.stream(choices).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        return choices[names.indexOf(oneOf(v, names.toArray(String[]::new)))];
+    }
+
     /** A credential sent as an HTTP header: empty for none, else visible ASCII only, so it cannot split the header. */
     static Secret token(String v) {
         if (v.isEmpty()) {
@@ -213,5 +202,14 @@ final class Values {
             throw new IllegalArgumentException(problem);
         }
         return v.isEmpty() ? null : Path.of(v);
+    }
+
+    /** The value {@code parse} gives, or null when it throws: the caller refuses null with its own message. */
+    private static <T> T orNull(Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }
