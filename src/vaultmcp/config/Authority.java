@@ -24,14 +24,10 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
                 SecretValues.PLAIN, Duration.ofMinutes(5), null, null);
     }
 
-    /** Reads the settings of authority, each problem named by its variable. */
     static Authority read(Config.Reader r) {
-        int known = r.problems().size();
         // Each list is checked on its own, so a bad glob is reported under its own variable.
-        r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, ""));
-        r.get("MCP_DENIED_PATHS", v -> PathRules.parse("", v));
-        PathRules paths = r.problems().size() > known ? PathRules.none()
-                : PathRules.parse(r.values().get("MCP_ALLOWED_PATHS"), r.values().get("MCP_DENIED_PATHS"));
+        String allow = r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, "").isEmpty() ? "" : v);
+        PathRules paths = r.get("MCP_DENIED_PATHS", v -> PathRules.parse(allow, v));
         return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS", Authority::names),
                 r.get("MCP_TOOLS", Authority::names),
                 r.get("MCP_TOOL_PREFIX", String::strip),

@@ -110,7 +110,6 @@ public record Config(
     /** The flags of the Go server's PR #79 for the toolset settings. */
     private static final Map<String, String> ALIASES = Map.of("--toolsets", "--mcp-toolsets", "--tools", "--mcp-tools");
 
-    /** Builds the configuration from the environment and the command line. */
     public static Config parse(Map<String, String> env, String[] args) throws ConfigException {
         List<String> problems = new ArrayList<>();
         Map<String, String> values = new HashMap<>();

@@ -23,11 +23,9 @@ public final class PathRules {
             }
             for (int i = 0; i < segments.size(); i++) {
                 String want = segments.get(i);
-                boolean last = i == segments.size() - 1;
-                if (prefix && last ? !parts[i].startsWith(want) : !want.equals("+") && !want.equals(parts[i])) {
-                    return false;
-                }
-                if (want.equals("+") && parts[i].isEmpty()) {
+                boolean fits = prefix && i == segments.size() - 1 ? parts[i].startsWith(want)
+                        : want.equals("+") ? !parts[i].isEmpty() : want.equals(parts[i]);
+                if (!fits) {
                     return false;
                 }
             }
@@ -67,11 +65,7 @@ public final class PathRules {
         return new PathRules(List.of(), List.of());
     }
 
-    /**
-     * Parses the two comma-separated lists.
-     *
-     * @throws IllegalArgumentException naming the rule that is not a glob of Vault's syntax
-     */
+    /** Parses the two comma-separated lists; IllegalArgumentException names a rule outside Vault's syntax. */
     public static PathRules parse(String allow, String deny) {
         return new PathRules(rules(allow), rules(deny));
     }
