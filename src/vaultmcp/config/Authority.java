@@ -48,20 +48,16 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     /** A comma-separated list of names, without duplicates or empty items. */
     static Set<String> names(String v) {
         for (String item : Values.list(v)) {
-            if (!item.matches("[a-z][a-z0-9_]{0,63}")) {
-                throw new IllegalArgumentException(
-                        "\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
-            }
+            Values.refuseIf(!item.matches("[a-z][a-z0-9_]{0,63}"),
+                    "\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
         }
         return Set.copyOf(Values.list(v));
     }
 
     private static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
-        if (d.compareTo(least) < 0 || d.compareTo(most) > 0) {
-            throw new IllegalArgumentException("must be between " + Values.describe(least) + " and "
-                    + Values.describe(most));
-        }
+        Values.refuseIf(d.compareTo(least) < 0 || d.compareTo(most) > 0,
+                "must be between " + Values.describe(least) + " and " + Values.describe(most));
         return d;
     }
 }

@@ -108,11 +108,9 @@ public final class PathRules {
         }
         for (String item : list.split(",")) {
             String glob = item.strip().replaceFirst("^/", "");
-            if (!GLOB.matcher(glob).matches() || glob.indexOf('*') >= 0 && glob.indexOf('*') != glob.length() - 1) {
-                throw new IllegalArgumentException("\"" + item.strip() + "\" is not a path glob (segments of letters, "
-                        + "digits and _.-~@:= ; no \".\" or \"..\" segment; \"+\" for one segment; "
-                        + "\"*\" only at the end)");
-            }
+            Values.refuseIf(!GLOB.matcher(glob).matches() || !glob.matches("[^*]*\\*?"),
+                    "\"" + item.strip() + "\" is not a path glob (segments of letters, digits and _.-~@:= ; "
+                    + "no \".\" or \"..\" segment; \"+\" for one segment; \"*\" only at the end)");
             boolean prefix = glob.endsWith("*");
             String body = prefix ? glob.substring(0, glob.length() - 1) : glob;
             out.add(new Rule(item.strip(), List.of(body.split("/", -1)), prefix));

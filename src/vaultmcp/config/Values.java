@@ -31,17 +31,11 @@ final class Values {
 
     static URI vaultAddress(String v) {
         URI uri = orNull(() -> URI.create(v));
-        if (uri == null) {
-            throw new IllegalArgumentException("not a URL");
-        }
+        refuseIf(uri == null, "not a URL");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("must start with http:// or https://");
-        }
-        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
-                || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("must be scheme://host[:port][/path] without user, query or fragment");
-        }
+        refuseIf(!scheme.equals("http") && !scheme.equals("https"), "must start with http:// or https://");
+        refuseIf(uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null, "must be scheme://host[:port][/path] without user, query or fragment");
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
         return URI.create(scheme + "://" + uri.getRawAuthority() + path);
     }
@@ -60,29 +54,21 @@ final class Values {
 
     static int integer(String v, int min, int max) {
         BigInteger n = orNull(() -> new BigInteger(v)); // any length: too large for an int is out of range
-        if (n == null) {
-            throw new IllegalArgumentException("must be a whole number");
-        }
-        if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new IllegalArgumentException("must be between " + min + " and " + max);
-        }
+        refuseIf(n == null, "must be a whole number");
+        refuseIf(n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0,
+                "must be between " + min + " and " + max);
         return n.intValue();
     }
 
     /** A duration as Vault writes them: 90, 90s, 15m, 2h; more than zero, at most {@link Limits#MAX_DURATION}. */
     static Duration duration(String v) {
         Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
-        }
+        refuseIf(!m.matches(), "must be a duration such as 30s, 5m or 1h");
         // A number too long for a Duration gives null: refused as too long, like any other.
         Duration d = orNull(() -> Duration.of(Long.parseLong(m.group(1)), UNITS.get(m.group(2))));
-        if (d == null || d.compareTo(Limits.MAX_DURATION) > 0) {
-            throw new IllegalArgumentException("must be at most " + Limits.MAX_DURATION.toHours() + "h");
-        }
-        if (d.isZero()) {
-            throw new IllegalArgumentException("must be more than zero");
-        }
+        refuseIf(d == null || d.compareTo(Limits.MAX_DURATION) > 0,
+                "must be at most " + Limits.MAX_DURATION.toHours() + "h");
+        refuseIf(d.isZero(), "must be more than zero");
         return d;
     }
 
@@ -90,21 +76,16 @@ final class Values {
         String[] parts = v.split(":", -1);
         Rate rate = parts.length != 2 ? null
                 : orNull(() -> new Rate(Double.parseDouble(parts[0]), Integer.parseInt(parts[1])));
-        if (rate == null || !(rate.perSecond() > 0) || rate.burst() < 1) {
-            throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
-        }
+        refuseIf(rate == null || !(rate.perSecond() > 0) || rate.burst() < 1,
+                "must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
         // Slower than the minimum, a refusal's retry hint would overflow; faster than the maximum is no limit.
-        if (!(rate.perSecond() >= Limits.MIN_RATE && rate.perSecond() <= Limits.MAX_RATE)) {
-            throw new IllegalArgumentException("the rate must be between " + Limits.MIN_RATE + " and "
-                    + Limits.MAX_RATE + " requests per second");
-        }
+        refuseIf(!(rate.perSecond() >= Limits.MIN_RATE && rate.perSecond() <= Limits.MAX_RATE),
+                "the rate must be between " + Limits.MIN_RATE + " and " + Limits.MAX_RATE + " requests per second");
         return rate;
     }
 
     static String host(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            throw new IllegalArgumentException("must be a host name or IP address");
-        }
+        refuseIf(v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+"), "must be a host name or IP address");
         return v;
     }
 
@@ -130,9 +111,8 @@ final class Values {
 
     static String endpoint(String v) {
         String path = v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
-        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health")) {
-            throw new IllegalArgumentException("must be a path such as /mcp (not /health)");
-        }
+        refuseIf(!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health"),
+                "must be a path such as /mcp (not /health)");
         return path;
     }
 
@@ -141,9 +121,7 @@ final class Values {
     }
 
     static String oneOf(String v, String... allowed) {
-        if (!Arrays.asList(allowed).contains(v)) {
-            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
-        }
+        refuseIf(!Arrays.asList(allowed).contains(v), "must be one of " + String.join(", ", allowed));
         return v;
     }
 
@@ -158,18 +136,15 @@ final class Values {
         if (v.isEmpty()) {
             return null;
         }
-        if (!v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
-            throw new IllegalArgumentException("must be at most " + Limits.MAX_TOKEN_CHARS
-                    + " visible ASCII characters: no spaces, line breaks or other control characters");
-        }
+        refuseIf(!v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}"),
+                "must be at most " + Limits.MAX_TOKEN_CHARS
+                        + " visible ASCII characters: no spaces, line breaks or other control characters");
         return new Secret(v);
     }
 
     /** A value sent as an HTTP header (X-Vault-Namespace): printable ASCII, so it cannot split the header. */
     static String headerValue(String v) {
-        if (!v.matches("[\\x20-\\x7e]*")) {
-            throw new IllegalArgumentException("must be printable ASCII: no line breaks or other control characters");
-        }
+        refuseIf(!v.matches("[\\x20-\\x7e]*"), "must be printable ASCII: no line breaks or other control characters");
         return v;
     }
 
@@ -195,10 +170,15 @@ final class Values {
 
     /** An optional path (empty: null) that must pass {@code check}. */
     private static Path path(String v, Predicate<Path> check, String problem) {
-        if (!v.isEmpty() && !check.test(Path.of(v))) {
-            throw new IllegalArgumentException(problem);
-        }
+        refuseIf(!v.isEmpty() && !check.test(Path.of(v)), problem);
         return v.isEmpty() ? null : Path.of(v);
+    }
+
+    /** Refuses the value, with {@code why} as the message, when it is {@code bad}. */
+    static void refuseIf(boolean bad, String why) {
+        if (bad) {
+            throw new IllegalArgumentException(why);
+        }
     }
 
     /** The value {@code parse} gives, or null when it throws: the caller refuses null with its own message. */
