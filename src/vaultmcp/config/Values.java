@@ -3,7 +3,6 @@ package vaultmcp.config;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.Config.Rate;
@@ -96,17 +95,9 @@ final class Values {
      */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) {
-            return true;
-        }
-        if (!h.matches("(\\d{1,3}\\.){3}\\d{1,3}") && !h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        boolean literal = h.matches("(\\d{1,3}\\.){3}\\d{1,3}") || h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?");
+        InetAddress address = literal ? orNull(() -> InetAddress.getByName(h)) : null; // a literal: no lookup happens
+        return h.equals("localhost") || address != null && address.isLoopbackAddress();
     }
 
     static String endpoint(String v) {
@@ -182,10 +173,10 @@ final class Values {
     }
 
     /** The value {@code parse} gives, or null when it throws: the caller refuses null with its own message. */
-    private static <T> T orNull(Supplier<T> parse) {
+    private static <T> T orNull(Callable<T> parse) {
         try {
-            return parse.get();
-        } catch (RuntimeException e) {
+            return parse.call();
+        } catch (Exception e) {
             return null;
         }
     }
