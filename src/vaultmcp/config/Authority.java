@@ -54,10 +54,11 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
         return Set.copyOf(Values.list(v));
     }
 
+    /** A duration from {@code least} to {@code most}, both whole seconds. */
     private static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
         Values.refuseIf(d.compareTo(least) < 0 || d.compareTo(most) > 0,
-                "must be between " + Values.describe(least) + " and " + Values.describe(most));
+                "must be between " + least.toSeconds() + "s and " + most.toSeconds() + "s");
         return d;
     }
 }

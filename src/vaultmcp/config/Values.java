@@ -150,11 +150,6 @@ final class Values {
                 "not a writable file (nor one that can be created)");
     }
 
-    /** A duration as an operator writes it: whole seconds as "30s", otherwise milliseconds. */
-    static String describe(Duration d) {
-        return d.toMillisPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-
     static Path directory(String v) {
         return path(v, Files::isDirectory, "not a directory");
     }
@@ -173,7 +168,7 @@ final class Values {
     }
 
     /** The value {@code parse} gives, or null when it throws: the caller refuses null with its own message. */
-    private static <T> T orNull(Callable<T> parse) {
+    static <T> T orNull(Callable<T> parse) {
         try {
             return parse.call();
         } catch (Exception e) {
