@@ -1,6 +1,6 @@
 package vaultmcp.config;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -41,11 +41,8 @@ public final class PathRules {
                 boolean fits = want.equals("+") || (prefix && last
                         ? parts[i].startsWith(want) || want.startsWith(parts[i])
                         : want.equals(parts[i]));
-                if (!fits) {
-                    return false;
-                }
-                if (prefix && last) {
-                    return true;
+                if (!fits || prefix && last) { // a prefix's last segment fitting is enough
+                    return fits;
                 }
             }
             return parts.length < segments.size() || prefix;
@@ -102,19 +99,17 @@ public final class PathRules {
     }
 
     private static List<Rule> rules(String list) {
-        List<Rule> out = new ArrayList<>();
-        if (list == null || list.isBlank()) {
-            return out;
-        }
-        for (String item : list.split(",")) {
-            String glob = item.strip().replaceFirst("^/", "");
-            Values.refuseIf(!GLOB.matcher(glob).matches() || !glob.matches("[^*]*\\*?"),
-                    "\"" + item.strip() + "\" is not a path glob (segments of letters, digits and _.-~@:= ; "
-                    + "no \".\" or \"..\" segment; \"+\" for one segment; \"*\" only at the end)");
-            boolean prefix = glob.endsWith("*");
-            String body = prefix ? glob.substring(0, glob.length() - 1) : glob;
-            out.add(new Rule(item.strip(), List.of(body.split("/", -1)), prefix));
-        }
-        return out;
+        return list == null || list.isBlank() ? List.of()
+                : Arrays.stream(list.split(",")).map(PathRules::rule).toList();
+    }
+
+    private static Rule rule(String item) {
+        String glob = item.strip().replaceFirst("^/", "");
+        Values.refuseIf(!GLOB.matcher(glob).matches() || !glob.matches("[^*]*\\*?"),
+                "\"" + item.strip() + "\" is not a path glob (segments of letters, digits and _.-~@:= ; "
+                + "no \".\" or \"..\" segment; \"+\" for one segment; \"*\" only at the end)");
+        boolean prefix = glob.endsWith("*");
+        String body = prefix ? glob.substring(0, glob.length() - 1) : glob;
+        return new Rule(item.strip(), List.of(body.split("/", -1)), prefix);
     }
 }
