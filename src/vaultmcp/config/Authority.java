@@ -2,8 +2,6 @@ package vaultmcp.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,22 +24,17 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
                 SecretValues.PLAIN, Duration.ofMinutes(5), null, null);
     }
 
-    /** Reads the settings of authority, each problem named by its variable. */
     static Authority read(Config.Reader r) {
-        int known = r.problems().size();
         // Each list is checked on its own, so a bad glob is reported under its own variable.
-        r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, ""));
-        r.get("MCP_DENIED_PATHS", v -> PathRules.parse("", v));
-        PathRules paths = r.problems().size() > known ? PathRules.none()
-                : PathRules.parse(r.values().get("MCP_ALLOWED_PATHS"), r.values().get("MCP_DENIED_PATHS"));
+        String allow = r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, "").isEmpty() ? "" : v);
+        PathRules paths = r.get("MCP_DENIED_PATHS", v -> PathRules.parse(allow, v));
         return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS", Authority::names),
                 r.get("MCP_TOOLS", Authority::names),
                 r.get("MCP_TOOL_PREFIX", String::strip),
                 paths,
-                r.get("MCP_APPROVAL", v -> Approval.valueOf(upper(Values.oneOf(v, "ask", "require", "off")))),
+                r.get("MCP_APPROVAL", v -> Values.oneOf(v, Approval.values())),
                 r.get("MCP_APPROVAL_TIMEOUT", v -> within(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
-                r.get("MCP_SECRET_VALUES", v -> SecretValues.valueOf(
-                        upper(Values.oneOf(v, "plain", "wrap", "redact")))),
+                r.get("MCP_SECRET_VALUES", v -> Values.oneOf(v, SecretValues.values())),
                 r.get("MCP_WRAP_TTL", Authority::wrapTtl),
                 r.get("MCP_AUDIT_LOG", Values::writableFile),
                 r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile));
@@ -52,29 +45,20 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
         return within(v, Duration.ofSeconds(1), Duration.ofHours(24));
     }
 
-    private static String upper(String v) {
-        return v.toUpperCase(Locale.ROOT);
-    }
-
-    /** A comma-separated list of names, in order, without duplicates or empty items. */
+    /** A comma-separated list of names, without duplicates or empty items. */
     static Set<String> names(String v) {
-        Set<String> out = new LinkedHashSet<>();
         for (String item : Values.list(v)) {
-            if (!item.matches("[a-z][a-z0-9_]{0,63}")) {
-                throw new IllegalArgumentException(
-                        "\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
-            }
-            out.add(item);
+            Values.refuseIf(!item.matches("[a-z][a-z0-9_]{0,63}"),
+                    "\"" + item + "\" is not a name (lower-case letters, digits, \"_\")");
         }
-        return Set.copyOf(out);
+        return Set.copyOf(Values.list(v));
     }
 
+    /** A duration from {@code least} to {@code most}, both whole seconds. */
     private static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
-        if (d.compareTo(least) < 0 || d.compareTo(most) > 0) {
-            throw new IllegalArgumentException("must be between " + Values.describe(least) + " and "
-                    + Values.describe(most));
-        }
+        Values.refuseIf(d.compareTo(least) < 0 || d.compareTo(most) > 0,
+                "must be between " + least.toSeconds() + "s and " + most.toSeconds() + "s");
         return d;
     }
 }

@@ -1,6 +1,5 @@
 package vaultmcp.config;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +109,6 @@ public record Config(
     /** The flags of the Go server's PR #79 for the toolset settings. */
     private static final Map<String, String> ALIASES = Map.of("--toolsets", "--mcp-toolsets", "--tools", "--mcp-tools");
 
-    /** Builds the configuration from the environment and the command line. */
     public static Config parse(Map<String, String> env, String[] args) throws ConfigException {
         List<String> problems = new ArrayList<>();
         Map<String, String> values = new HashMap<>();
@@ -119,13 +117,7 @@ public record Config(
             values.put(s.env(), v == null || v.isBlank() ? s.defaultValue() : v.trim());
         }
         Action action = readArgs(args, values, problems);
-        if (action == Action.HELP || action == Action.VERSION) {
-            // Asking for help must work even while the environment is wrong.
-            return new Config(action, null, null, null, false, null, null, null, null, null, 0, null,
-                    List.of(), List.of(), null, null, null, null, null, null, 0, null, "info", false, Authority.none());
-        }
         Reader r = new Reader(values, problems);
-
         URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
         Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http")
                 .equals("stdio") ? Transport.STDIO : Transport.HTTP);
@@ -150,8 +142,7 @@ public record Config(
                 r.get("MCP_ENDPOINT", Values::endpoint),
                 r.get("MCP_ALLOWED_ORIGINS", Values::list),
                 r.get("MCP_ALLOWED_HOSTS", Values::list),
-                r.get("MCP_CORS_MODE", v -> CorsMode.valueOf(
-                        Values.oneOf(v, "strict", "development", "disabled").toUpperCase(Locale.ROOT))),
+                r.get("MCP_CORS_MODE", v -> Values.oneOf(v, CorsMode.values())),
                 cert, key,
                 r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
                 r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
@@ -175,7 +166,8 @@ public record Config(
                         + "(the host names clients use to reach this server)");
             }
         }
-        if (!problems.isEmpty()) {
+        // Asking for help must work even while the environment is wrong.
+        if (!problems.isEmpty() && action != Action.HELP && action != Action.VERSION) {
             throw new ConfigException(problems);
         }
         return config;
@@ -190,7 +182,6 @@ public record Config(
         return Values.isLoopback(host);
     }
 
-    /** Help text listing every setting, generated from {@link #SETTINGS}. */
     public static String help() {
         StringBuilder out = new StringBuilder("""
                 Usage: java -jar vault-mcp-server.jar [stdio | streamable-http | http] [flags]
@@ -218,53 +209,52 @@ public record Config(
             switch (arg) {
                 case "--help", "-h" -> { return Action.HELP; }
                 case "--version" -> { return Action.VERSION; }
-                case "--print-tools-digest" -> { action = Action.TOOLS_DIGEST; continue; }
+                case "--print-tools-digest" -> action = Action.TOOLS_DIGEST;
                 case "--verify-audit" -> {
                     // The file to check is the audit log setting; the key comes from MCP_AUDIT_HMAC_KEY_FILE.
                     action = Action.VERIFY_AUDIT;
                     values.put("MCP_AUDIT_LOG", i + 1 < args.length ? args[++i] : "");
-                    continue;
                 }
-                case "stdio" -> { values.put("TRANSPORT_MODE", "stdio"); continue; }
-                case "streamable-http", "http" -> { values.put("TRANSPORT_MODE", "http"); continue; }
-                default -> { }
-            }
-            int eq = arg.indexOf('=');
-            String given = eq < 0 ? arg : arg.substring(0, eq);
-            String name = ALIASES.getOrDefault(given, given);
-            String value = eq < 0 ? null : arg.substring(eq + 1);
-            String next = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[i + 1] : null;
-            Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
-            if (setting == null && SETTINGS.stream().anyMatch(s -> s.credential() && s.flag().equals(name + "-file"))) {
-                problems.add(name + ": not accepted, a flag would show in ps; use " + name
-                        + "-file <path> or the environment");
-                i += value == null && next != null ? 1 : 0; // the value is the secret itself: skip it, never echo it
-                continue;
-            }
-            if (setting == null) {
-                problems.add(arg.startsWith("-") ? "unknown flag " + name : "unexpected argument " + arg);
-                continue;
-            }
-            // A bare boolean flag means true; it takes the next word only if that is a boolean, not "http".
-            if (value == null && "false".equals(setting.defaultValue()) && (next == null || !Values.isBoolean(next))) {
-                value = "true";
-            } else if (value == null && next != null) {
-                value = next;
-                i++;
-            }
-            if (value == null) {
-                problems.add(name + ": needs a value");
-            } else if (setting.credential()) {
-                try {
-                    values.put(setting.env(), Files.readString(Path.of(value)).trim());
-                } catch (IOException | RuntimeException e) {
-                    problems.add(name + ": cannot read " + value);
+                case "stdio", "streamable-http", "http" -> values.put("TRANSPORT_MODE", arg);
+                default -> {
+                    String next = i + 1 < args.length && !args[i + 1].startsWith("--") ? args[i + 1] : null;
+                    i += readFlag(arg, next, values, problems) ? 1 : 0;
                 }
-            } else {
-                values.put(setting.env(), value.trim());
             }
         }
         return action;
+    }
+
+    /** Reads one flag into {@code values}; true when it took {@code next} as its value. */
+    private static boolean readFlag(String arg, String next, Map<String, String> values, List<String> problems) {
+        String[] parts = arg.split("=", 2);
+        String name = ALIASES.getOrDefault(parts[0], parts[0]);
+        Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(name)).findFirst().orElse(null);
+        if (setting == null && SETTINGS.stream().anyMatch(s -> s.credential() && s.flag().equals(name + "-file"))) {
+            problems.add(name + ": not accepted, a flag would show in ps; use " + name
+                    + "-file <path> or the environment");
+            return parts.length == 1 && next != null; // the value is the secret itself: skip it, never echo it
+        }
+        if (setting == null) {
+            problems.add(arg.startsWith("-") ? "unknown flag " + name : "unexpected argument " + arg);
+            return false;
+        }
+        // A bare boolean flag means true; it takes the next word only if that is a boolean, not "http".
+        boolean bool = "false".equals(setting.defaultValue());
+        boolean takesNext = parts.length == 1 && next != null && (!bool || Values.isBoolean(next));
+        String value = parts.length == 2 ? parts[1] : takesNext ? next : bool ? "true" : null;
+        if (value == null) {
+            problems.add(name + ": needs a value");
+            return false;
+        }
+        // A credential's flag names a file holding it.
+        String read = setting.credential() ? Values.orNull(() -> Files.readString(Path.of(value))) : value;
+        if (read == null) {
+            problems.add(name + ": cannot read " + value);
+        } else {
+            values.put(setting.env(), read.trim());
+        }
+        return takesNext;
     }
 
     /** Reads one value through a parser; a parser failure becomes a problem naming the variable. */

@@ -18,13 +18,9 @@ public final class Limits {
     /** Mount types remembered per caller credential, and for how long (privileged calls always ask anew). */
     public static final int MOUNT_CACHE_ENTRIES = 1024;
     public static final Duration MOUNT_CACHE_TTL = Duration.ofMinutes(1);
-    /** Largest answer read from Vault. */
     public static final int MAX_VAULT_RESPONSE_BYTES = 8 * 1024 * 1024;
-    /** Time to open a connection to Vault. */
     public static final Duration VAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Threads running tool calls for the stdio transport. */
     public static final int STDIO_WORKERS = 4;
-    /** Tools per tools/list page. */
     public static final int TOOLS_PAGE_SIZE = 50;
 
     // Vault answers and paths.
@@ -32,7 +28,6 @@ public final class Limits {
     public static final int MAX_VAULT_MESSAGES = 10;
     /** Characters of one Vault text (an error, a warning) quoted in our messages; the rest is cut. */
     public static final int MAX_VAULT_QUOTE_CHARS = 512;
-    /** Characters of one path segment sent to Vault. */
     public static final int MAX_PATH_SEGMENT_CHARS = 512;
 
     // HTTP. The jdk.httpserver limits are system properties, set before the first server is made
@@ -71,7 +66,6 @@ public final class Limits {
     public static final int MAX_TOKEN_CHARS = 4096;
     /** Shortest MCP_AUTH_TOKEN: the bearer secret lends the server's own Vault token. */
     public static final int MIN_AUTH_TOKEN_CHARS = 16;
-    /** Largest MCP_MAX_SESSIONS. */
     public static final int MAX_SESSIONS = 100_000;
     /** Random bytes in an HTTP session id (256 bits). */
     public static final int SESSION_ID_BYTES = 32;

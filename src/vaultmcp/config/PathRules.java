@@ -1,6 +1,6 @@
 package vaultmcp.config;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -23,11 +23,9 @@ public final class PathRules {
             }
             for (int i = 0; i < segments.size(); i++) {
                 String want = segments.get(i);
-                boolean last = i == segments.size() - 1;
-                if (prefix && last ? !parts[i].startsWith(want) : !want.equals("+") && !want.equals(parts[i])) {
-                    return false;
-                }
-                if (want.equals("+") && parts[i].isEmpty()) {
+                boolean fits = prefix && i == segments.size() - 1 ? parts[i].startsWith(want)
+                        : want.equals("+") ? !parts[i].isEmpty() : want.equals(parts[i]);
+                if (!fits) {
                     return false;
                 }
             }
@@ -43,11 +41,8 @@ public final class PathRules {
                 boolean fits = want.equals("+") || (prefix && last
                         ? parts[i].startsWith(want) || want.startsWith(parts[i])
                         : want.equals(parts[i]));
-                if (!fits) {
-                    return false;
-                }
-                if (prefix && last) {
-                    return true;
+                if (!fits || prefix && last) { // a prefix's last segment fitting is enough
+                    return fits;
                 }
             }
             return parts.length < segments.size() || prefix;
@@ -67,11 +62,7 @@ public final class PathRules {
         return new PathRules(List.of(), List.of());
     }
 
-    /**
-     * Parses the two comma-separated lists.
-     *
-     * @throws IllegalArgumentException naming the rule that is not a glob of Vault's syntax
-     */
+    /** Parses the two comma-separated lists; IllegalArgumentException names a rule outside Vault's syntax. */
     public static PathRules parse(String allow, String deny) {
         return new PathRules(rules(allow), rules(deny));
     }
@@ -108,21 +99,17 @@ public final class PathRules {
     }
 
     private static List<Rule> rules(String list) {
-        List<Rule> out = new ArrayList<>();
-        if (list == null || list.isBlank()) {
-            return out;
-        }
-        for (String item : list.split(",")) {
-            String glob = item.strip().replaceFirst("^/", "");
-            if (!GLOB.matcher(glob).matches() || glob.indexOf('*') >= 0 && glob.indexOf('*') != glob.length() - 1) {
-                throw new IllegalArgumentException("\"" + item.strip() + "\" is not a path glob (segments of letters, "
-                        + "digits and _.-~@:= ; no \".\" or \"..\" segment; \"+\" for one segment; "
-                        + "\"*\" only at the end)");
-            }
-            boolean prefix = glob.endsWith("*");
-            String body = prefix ? glob.substring(0, glob.length() - 1) : glob;
-            out.add(new Rule(item.strip(), List.of(body.split("/", -1)), prefix));
-        }
-        return out;
+        return list == null || list.isBlank() ? List.of()
+                : Arrays.stream(list.split(",")).map(PathRules::rule).toList();
+    }
+
+    private static Rule rule(String item) {
+        String glob = item.strip().replaceFirst("^/", "");
+        Values.refuseIf(!GLOB.matcher(glob).matches() || !glob.matches("[^*]*\\*?"),
+                "\"" + item.strip() + "\" is not a path glob (segments of letters, digits and _.-~@:= ; "
+                + "no \".\" or \"..\" segment; \"+\" for one segment; \"*\" only at the end)");
+        boolean prefix = glob.endsWith("*");
+        String body = prefix ? glob.substring(0, glob.length() - 1) : glob;
+        return new Rule(item.strip(), List.of(body.split("/", -1)), prefix);
     }
 }

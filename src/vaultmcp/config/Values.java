@@ -3,8 +3,6 @@ package vaultmcp.config;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,27 +22,21 @@ import vaultmcp.config.Config.Rate;
  * message that, prefixed by the variable's name, tells the operator what is expected.
  */
 final class Values {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|)");
+    private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS, "", ChronoUnit.SECONDS,
+            "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
 
     private Values() {}
 
     static URI vaultAddress(String v) {
-        try {
-            URI uri = new URI(v);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("must start with http:// or https://");
-            }
-            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
-                    || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException(
-                        "must be scheme://host[:port][/path] without user, query or fragment");
-            }
-            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-            return new URI(scheme + "://" + uri.getRawAuthority() + path);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL");
-        }
+        URI uri = orNull(() -> URI.create(v));
+        refuseIf(uri == null, "not a URL");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        refuseIf(!scheme.equals("http") && !scheme.equals("https"), "must start with http:// or https://");
+        refuseIf(uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null, "must be scheme://host[:port][/path] without user, query or fragment");
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+        return URI.create(scheme + "://" + uri.getRawAuthority() + path);
     }
 
     static boolean bool(String v) {
@@ -54,77 +48,43 @@ final class Values {
     }
 
     static boolean isBoolean(String v) {
-        try {
-            bool(v);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return orNull(() -> bool(v)) != null;
     }
 
     static int integer(String v, int min, int max) {
-        BigInteger n;
-        try {
-            n = new BigInteger(v); // any length: a number too large for an int is out of range, not malformed
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be a whole number");
-        }
-        if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new IllegalArgumentException("must be between " + min + " and " + max);
-        }
+        BigInteger n = orNull(() -> new BigInteger(v)); // any length: too large for an int is out of range
+        refuseIf(n == null, "must be a whole number");
+        refuseIf(n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0,
+                "must be between " + min + " and " + max);
         return n.intValue();
     }
 
     /** A duration as Vault writes them: 90, 90s, 15m, 2h; more than zero, at most {@link Limits#MAX_DURATION}. */
     static Duration duration(String v) {
         Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("must be a duration such as 30s, 5m or 1h");
-        }
-        ChronoUnit unit = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> ChronoUnit.MILLIS;
-            case "m" -> ChronoUnit.MINUTES;
-            case "h" -> ChronoUnit.HOURS;
-            default -> ChronoUnit.SECONDS;
-        };
-        Duration d;
-        try {
-            d = Duration.of(Long.parseLong(m.group(1)), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            d = ChronoUnit.FOREVER.getDuration(); // too long for a Duration: refused just below
-        }
-        if (d.compareTo(Limits.MAX_DURATION) > 0) {
-            throw new IllegalArgumentException("must be at most " + Limits.MAX_DURATION.toHours() + "h");
-        }
-        if (d.isZero()) {
-            throw new IllegalArgumentException("must be more than zero");
-        }
+        refuseIf(!m.matches(), "must be a duration such as 30s, 5m or 1h");
+        // A number too long for a Duration gives null: refused as too long, like any other.
+        Duration d = orNull(() -> Duration.of(Long.parseLong(m.group(1)), UNITS.get(m.group(2))));
+        refuseIf(d == null || d.compareTo(Limits.MAX_DURATION) > 0,
+                "must be at most " + Limits.MAX_DURATION.toHours() + "h");
+        refuseIf(d.isZero(), "must be more than zero");
         return d;
     }
 
     static Rate rate(String v) {
         String[] parts = v.split(":", -1);
-        Rate rate = null;
-        try {
-            rate = parts.length == 2 ? new Rate(Double.parseDouble(parts[0]), Integer.parseInt(parts[1])) : null;
-        } catch (NumberFormatException e) {
-            // refused just below
-        }
-        if (rate == null || !(rate.perSecond() > 0) || rate.burst() < 1) {
-            throw new IllegalArgumentException("must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
-        }
+        Rate rate = parts.length != 2 ? null
+                : orNull(() -> new Rate(Double.parseDouble(parts[0]), Integer.parseInt(parts[1])));
+        refuseIf(rate == null || !(rate.perSecond() > 0) || rate.burst() < 1,
+                "must be rate:burst with rate > 0 and burst >= 1, e.g. 10:20");
         // Slower than the minimum, a refusal's retry hint would overflow; faster than the maximum is no limit.
-        if (!(rate.perSecond() >= Limits.MIN_RATE && rate.perSecond() <= Limits.MAX_RATE)) {
-            throw new IllegalArgumentException("the rate must be between " + Limits.MIN_RATE + " and "
-                    + Limits.MAX_RATE + " requests per second");
-        }
+        refuseIf(!(rate.perSecond() >= Limits.MIN_RATE && rate.perSecond() <= Limits.MAX_RATE),
+                "the rate must be between " + Limits.MIN_RATE + " and " + Limits.MAX_RATE + " requests per second");
         return rate;
     }
 
     static String host(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-            throw new IllegalArgumentException("must be a host name or IP address");
-        }
+        refuseIf(v.isEmpty() || !v.matches("[A-Za-z0-9.:\\-\\[\\]]+"), "must be a host name or IP address");
         return v;
     }
 
@@ -135,24 +95,15 @@ final class Values {
      */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost")) {
-            return true;
-        }
-        if (!h.matches("(\\d{1,3}\\.){3}\\d{1,3}") && !h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        boolean literal = h.matches("(\\d{1,3}\\.){3}\\d{1,3}") || h.matches("\\[?[0-9a-f:.]*:[0-9a-f:.]*]?");
+        InetAddress address = literal ? orNull(() -> InetAddress.getByName(h)) : null; // a literal: no lookup happens
+        return h.equals("localhost") || address != null && address.isLoopbackAddress();
     }
 
     static String endpoint(String v) {
         String path = v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
-        if (!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health")) {
-            throw new IllegalArgumentException("must be a path such as /mcp (not /health)");
-        }
+        refuseIf(!v.matches("/[A-Za-z0-9._~\\-/]*") || v.contains("//") || path.equals("/health"),
+                "must be a path such as /mcp (not /health)");
         return path;
     }
 
@@ -161,10 +112,14 @@ final class Values {
     }
 
     static String oneOf(String v, String... allowed) {
-        if (!Arrays.asList(allowed).contains(v)) {
-            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
-        }
+        refuseIf(!Arrays.asList(allowed).contains(v), "must be one of " + String.join(", ", allowed));
         return v;
+    }
+
+    /** One of {@code choices}, written as its name in lower case. */
+    static <E extends Enum<E>> E oneOf(String v, E[] choices) {
+        List<String> names = Arrays.stream(choices).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        return choices[names.indexOf(oneOf(v, names.toArray(String[]::new)))];
     }
 
     /** A credential sent as an HTTP header: empty for none, else visible ASCII only, so it cannot split the header. */
@@ -172,18 +127,15 @@ final class Values {
         if (v.isEmpty()) {
             return null;
         }
-        if (!v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
-            throw new IllegalArgumentException("must be at most " + Limits.MAX_TOKEN_CHARS
-                    + " visible ASCII characters: no spaces, line breaks or other control characters");
-        }
+        refuseIf(!v.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}"),
+                "must be at most " + Limits.MAX_TOKEN_CHARS
+                        + " visible ASCII characters: no spaces, line breaks or other control characters");
         return new Secret(v);
     }
 
     /** A value sent as an HTTP header (X-Vault-Namespace): printable ASCII, so it cannot split the header. */
     static String headerValue(String v) {
-        if (!v.matches("[\\x20-\\x7e]*")) {
-            throw new IllegalArgumentException("must be printable ASCII: no line breaks or other control characters");
-        }
+        refuseIf(!v.matches("[\\x20-\\x7e]*"), "must be printable ASCII: no line breaks or other control characters");
         return v;
     }
 
@@ -198,20 +150,29 @@ final class Values {
                 "not a writable file (nor one that can be created)");
     }
 
-    /** A duration as an operator writes it: whole seconds as "30s", otherwise milliseconds. */
-    static String describe(Duration d) {
-        return d.toMillisPart() == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-
     static Path directory(String v) {
         return path(v, Files::isDirectory, "not a directory");
     }
 
     /** An optional path (empty: null) that must pass {@code check}. */
     private static Path path(String v, Predicate<Path> check, String problem) {
-        if (!v.isEmpty() && !check.test(Path.of(v))) {
-            throw new IllegalArgumentException(problem);
-        }
+        refuseIf(!v.isEmpty() && !check.test(Path.of(v)), problem);
         return v.isEmpty() ? null : Path.of(v);
+    }
+
+    /** Refuses the value, with {@code why} as the message, when it is {@code bad}. */
+    static void refuseIf(boolean bad, String why) {
+        if (bad) {
+            throw new IllegalArgumentException(why);
+        }
+    }
+
+    /** The value {@code parse} gives, or null when it throws: the caller refuses null with its own message. */
+    static <T> T orNull(Callable<T> parse) {
+        try {
+            return parse.call();
+        } catch (Exception e) {
+            return null;
+        }
     }
 }
