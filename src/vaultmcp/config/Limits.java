@@ -85,4 +85,6 @@ public final class Limits {
     public static final int APPROVAL_FIELDS = 20;
     /** How often a call waiting for approval reports progress. */
     public static final long APPROVAL_PROGRESS_MILLIS = 5_000;
+    /** Attempts of a KV v2 read-change-write whose check-and-set keeps losing to another writer. */
+    public static final int KV_WRITE_ATTEMPTS = 5;
 }

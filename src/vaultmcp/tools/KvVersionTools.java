@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
+import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
@@ -114,9 +115,9 @@ final class KvVersionTools {
                 out.add("keys_deleted", deleted);
                 return ToolResult.json(out);
             }
-            if (attempt == KvWriteTools.ATTEMPTS) {
+            if (attempt == Limits.KV_WRITE_ATTEMPTS) {
                 throw new ToolException("Secret " + where(vault) + " was changed by someone else during each of "
-                        + KvWriteTools.ATTEMPTS + " attempts; nothing was written. Try again.");
+                        + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
             }
         }
     }

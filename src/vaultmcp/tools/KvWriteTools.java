@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
@@ -17,7 +18,6 @@ import vaultmcp.vault.VaultResponse;
  * never values.
  */
 final class KvWriteTools {
-    static final int ATTEMPTS = 5;
 
     private enum State { LIVE, DELETED, MISSING }
 
@@ -113,7 +113,7 @@ final class KvWriteTools {
 
     /**
      * Reads the secret, applies {@code change} and writes the result. On KV v2 the write is
-     * check-and-set on the version read, repeated up to {@link #ATTEMPTS} times while another
+     * check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS} times while another
      * writer keeps getting in first. On KV v1 an empty result deletes the secret.
      */
     private Written update(Guard vault, int kv, Change change) throws ToolException, VaultException {
@@ -134,9 +134,9 @@ final class KvWriteTools {
             if (!answer.casMismatch()) {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
-            if (attempt == ATTEMPTS) {
+            if (attempt == Limits.KV_WRITE_ATTEMPTS) {
                 throw new ToolException("Secret \"" + vault.named("path") + "\" in mount \"" + vault.named("mount")
-                        + "\" was changed by someone else during each of " + ATTEMPTS
+                        + "\" was changed by someone else during each of " + Limits.KV_WRITE_ATTEMPTS
                         + " attempts; nothing was written. Try again.");
             }
             pause(attempt);

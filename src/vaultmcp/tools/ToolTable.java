@@ -98,7 +98,8 @@ public final class ToolTable {
                 definition.remove(internal);
             }
             if (privileged) {
-                definition.getAsJsonObject("inputSchema").getAsJsonObject("properties").add("dry_run", shared.get("dry_run").deepCopy());
+                JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
+                properties.add("dry_run", shared.get("dry_run").deepCopy());
                 JsonObject output = new JsonObject();
                 JsonArray either = new JsonArray();
                 either.add(definition.remove("outputSchema"));

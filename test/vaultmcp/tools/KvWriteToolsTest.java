@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import vaultmcp.config.Limits;
 import vaultmcp.vault.FakeVault;
 import vaultmcp.vault.Fault;
 
@@ -147,13 +148,13 @@ class KvWriteToolsTest {
     @Test
     void givesUpAfterTheBoundedNumberOfCheckAndSetMismatches() {
         fake.call("POST", "secret/data/app", "{\"data\":{\"x\":\"1\"}}");
-        for (int i = 0; i < KvWriteTools.ATTEMPTS; i++) {
+        for (int i = 0; i < Limits.KV_WRITE_ATTEMPTS; i++) {
             fake.inject(Fault.slow(Duration.ZERO).on("secret/data/app"));
             fake.inject(Fault.answer(400, CAS_MISMATCH).on("secret/data/app"));
         }
         String error = tools.error("write_secret", "{\"mount\":\"secret\",\"path\":\"app\",\"key\":\"a\",\"value\":\"1\"}");
         assertTrue(error.contains("changed by someone else during each of 5 attempts; nothing was written"), error);
-        assertEquals(KvWriteTools.ATTEMPTS, tools.sent("POST", "secret/data/app").size());
+        assertEquals(Limits.KV_WRITE_ATTEMPTS, tools.sent("POST", "secret/data/app").size());
         assertEquals(JsonParser.parseString("{\"x\":\"1\"}"), stored("app"));
     }
 
