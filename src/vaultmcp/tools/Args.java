@@ -7,9 +7,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
-import vaultmcp.vault.VaultPath;
 
 /**
  * A tool's arguments after checking them against the tool's input schema from the manifest:
@@ -36,29 +34,27 @@ public final class Args {
     /** Validates {@code input} against {@code schema}; all problems are reported in one message. */
     public static Args check(JsonObject schema, JsonObject input) throws ToolException {
         List<String> problems = new ArrayList<>();
-        JsonObject properties = schema.getAsJsonObject("properties");
+        JsonObject properties = schema.has("properties") ? schema.getAsJsonObject("properties") : new JsonObject();
         JsonObject values = new JsonObject();
         for (String name : input.keySet()) {
-            if (properties == null || !properties.has(name)) {
+            if (!properties.has(name)) {
                 problems.add("unknown argument \"" + shorten(name) + "\"");
             }
         }
-        if (properties != null) {
-            for (String name : properties.keySet()) {
-                JsonObject property = properties.getAsJsonObject(name);
-                JsonElement value = input.get(name);
-                if (value == null || value.isJsonNull()) {
-                    value = property.get("default");
-                }
-                if (value == null) {
-                    continue;
-                }
-                String problem = checkValue(property, value);
-                if (problem != null) {
-                    problems.add("\"" + name + "\" " + problem);
-                } else {
-                    values.add(name, value);
-                }
+        for (String name : properties.keySet()) {
+            JsonObject property = properties.getAsJsonObject(name);
+            JsonElement value = input.get(name);
+            if (value == null || value.isJsonNull()) {
+                value = property.get("default");
+            }
+            if (value == null) {
+                continue;
+            }
+            String problem = checkValue(property, value);
+            if (problem != null) {
+                problems.add("\"" + name + "\" " + problem);
+            } else {
+                values.add(name, value);
             }
         }
         if (schema.has("required")) {
@@ -98,9 +94,8 @@ public final class Args {
                 if (property.has("enum") && !property.getAsJsonArray("enum").contains(value)) {
                     return "must be one of " + property.getAsJsonArray("enum");
                 }
-                String pattern = property.has("pattern") ? property.get("pattern").getAsString() : null;
-                if (pattern != null && !Pattern.compile(pattern).matcher(s).matches()) {
-                    return "must match " + pattern;
+                if (property.has("pattern") && !s.matches(property.get("pattern").getAsString())) {
+                    return "must match " + property.get("pattern").getAsString();
                 }
                 return null;
             case "boolean":
@@ -238,25 +233,6 @@ public final class Args {
 
     public JsonObject object(String name) {
         return values.has(name) ? values.getAsJsonObject(name) : null;
-    }
-
-    /** A mount argument as a validated path: not empty, not "/", one trailing slash tolerated. */
-    public VaultPath mount(String name) throws ToolException {
-        String mount = string(name);
-        if (mount == null || mount.isEmpty() || mount.equals("/")) {
-            throw new ToolException("Invalid arguments: \"" + name + "\" must name a mount, such as \"secret\".");
-        }
-        return path(VaultPath.of(), name);
-    }
-
-    /** Appends a path argument to {@code base}, refusing anything that would leave it. */
-    public VaultPath path(VaultPath base, String name) throws ToolException {
-        String value = string(name);
-        try {
-            return value == null ? base : base.append(value);
-        } catch (IllegalArgumentException e) {
-            throw new ToolException("Invalid arguments: \"" + name + "\": " + e.getMessage() + ".");
-        }
     }
 
     /**

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
-import vaultmcp.vault.VaultPath;
 
 class ArgsTest {
     private static final JsonObject SCHEMA = object("""
@@ -176,53 +175,6 @@ class ArgsTest {
         assertEquals("Invalid arguments: unknown argument \"zzz\"; \"mode\" must be one of [\"a\",\"b\"]; \"flag\" must be true or false; "
                 + "\"count\" must be at least 1; \"name\" is required.",
                 refused("{\"zzz\":1,\"mode\":\"c\",\"flag\":\"no\",\"count\":0}"));
-    }
-
-    @ParameterizedTest
-    @CsvSource({"secret,secret", "secret/,secret", "/secret,secret", "team/kv,team/kv"})
-    void readsAMount(String mount, String expected) throws ToolException {
-        assertEquals(VaultPath.of(expected), check("{\"name\":\"x\",\"free\":\"" + mount + "\"}").mount("free"));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "/", "-"})
-    void refusesAnEmptyMount(String mount) throws ToolException {
-        Args args = check(mount.equals("-") ? "{\"name\":\"x\"}" : "{\"name\":\"x\",\"free\":\"" + mount + "\"}");
-        ToolException e = assertThrows(ToolException.class, () -> args.mount("free"));
-        assertEquals("Invalid arguments: \"free\" must name a mount, such as \"secret\".", e.getMessage());
-    }
-
-    @Test
-    void refusesAMountThatClimbs() throws ToolException {
-        Args args = check("{\"name\":\"x\",\"free\":\"../sys\"}");
-        ToolException e = assertThrows(ToolException.class, () -> args.mount("free"));
-        assertEquals("Invalid arguments: \"free\": \"../sys\" contains a \"..\" segment; paths may not leave their mount.", e.getMessage());
-    }
-
-    @Test
-    void appendsAPathToItsBase() throws ToolException {
-        VaultPath base = VaultPath.of("secret", "data");
-        assertEquals(VaultPath.of("secret", "data", "app", "db"), check("{\"name\":\"x\",\"free\":\"app/db\"}").path(base, "free"));
-        assertEquals(base, check("{\"name\":\"x\"}").path(base, "free"));
-        assertEquals(base, check("{\"name\":\"x\",\"free\":\"\"}").path(base, "free"));
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "../sys/policy/root|\"../sys/policy/root\" contains a \"..\" segment; paths may not leave their mount",
-        "a//b|\"a//b\" contains an empty path segment (\"//\")",
-        "a/./b|\"a/./b\" contains a \".\" segment; paths may not leave their mount"})
-    void refusesAPathThatLeavesItsBase(String path, String reason) throws ToolException {
-        Args args = check("{\"name\":\"x\",\"free\":\"" + path + "\"}");
-        ToolException e = assertThrows(ToolException.class, () -> args.path(VaultPath.of("secret"), "free"));
-        assertEquals("Invalid arguments: \"free\": " + reason + ".", e.getMessage());
-    }
-
-    @Test
-    void refusesControlCharactersInAPath() throws ToolException {
-        Args args = check("{\"name\":\"x\",\"free\":\"a\\nb\"}");
-        ToolException e = assertThrows(ToolException.class, () -> args.path(VaultPath.of("secret"), "free"));
-        assertEquals("Invalid arguments: \"free\": the path contains a control character.", e.getMessage());
     }
 
     @ParameterizedTest

@@ -101,6 +101,13 @@ class GuardTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "//"})
+    void aMountArgumentWithoutSegmentsSendsNothing(String mount) {
+        assertEquals("Invalid arguments: \"mount\" must name a mount, such as \"secret\".",
+                tools.error("read_pki_role", "{\"mount\":\"" + mount + "\",\"role_name\":\"web\"}"));
+    }
+
     @Test
     void theTypeAnswerIsCachedPerCredentialAndPrivilegedCallsAskAfresh() {
         tools.ok("list_pki_roles", "{}");

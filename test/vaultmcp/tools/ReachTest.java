@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.tools.Reach.Kind;
 import vaultmcp.vault.RecordedRequest;
+import vaultmcp.vault.VaultPath;
 
 /** Declarations of reach: their syntax, checked at start-up, and the golden file of every tool's reach. */
 class ReachTest {
@@ -96,6 +99,44 @@ class ReachTest {
         DeclaredReach kv = new DeclaredReach(ToolCalls.entry("read_secret"));
         assertNull(kv.problem(request("GET", "/v1/secret/data/a/b", "version=3")));
         assertTrue(kv.problem(request("GET", "/v1/secret/data/a/b", "list=true")) != null);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"secret,secret", "secret/,secret", "/secret,secret", "team/kv,team/kv"})
+    void aMountArgumentIsItsSegments(String mount, String expected) throws ToolException {
+        assertEquals(VaultPath.of(expected), Reach.segments("free", mount, Kind.MOUNT));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/"})
+    void anEmptyMountIsRefused(String mount) {
+        ToolException e = assertThrows(ToolException.class, () -> Reach.segments("free", mount, Kind.MOUNT));
+        assertEquals("Invalid arguments: \"free\" must name a mount, such as \"secret\".", e.getMessage());
+    }
+
+    @Test
+    void aMountThatClimbsIsRefused() {
+        ToolException e = assertThrows(ToolException.class, () -> Reach.segments("free", "../sys", Kind.MOUNT));
+        assertEquals("Invalid arguments: \"free\": \"../sys\" contains a \"..\" segment; paths may not leave their mount.",
+                e.getMessage());
+    }
+
+    @Test
+    void aPathArgumentMayBeEmpty() throws ToolException {
+        assertEquals(VaultPath.of("app", "db"), Reach.segments("free", "app/db", Kind.PATH));
+        assertEquals(VaultPath.of(), Reach.segments("free", "", Kind.PATH));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "../sys/policy/root|\"../sys/policy/root\" contains a \"..\" segment; paths may not leave their mount",
+        "a//b|\"a//b\" contains an empty path segment (\"//\")",
+        "a/./b|\"a/./b\" contains a \".\" segment; paths may not leave their mount",
+        "a\\nb|the path contains a control character"})
+    void aPathThatWouldLeaveItsMountIsRefused(String path, String reason) {
+        String value = path.replace("\\n", "\n");
+        ToolException e = assertThrows(ToolException.class, () -> Reach.segments("free", value, Kind.PATH));
+        assertEquals("Invalid arguments: \"free\": " + reason + ".", e.getMessage());
     }
 
     private static RecordedRequest request(String method, String rawPath, String query) {
