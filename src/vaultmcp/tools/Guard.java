@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import vaultmcp.tools.Reach.Kind;
 import vaultmcp.config.PathRules;
 import vaultmcp.tools.Reach.Part;
@@ -43,12 +44,17 @@ public final class Guard {
     private boolean resolved;
     private final Map<String, VaultPath> segments = new HashMap<>();
     private final Map<String, Mounts.Mount> mounts = new HashMap<>();
-    private final Map<String, String> answers = new HashMap<>();
+    private final Map<String, VaultPath> answers = new HashMap<>();
 
     /** What the operator set for one call: the path rules, the gate before writes, the delivery of secrets. */
     record Policy(PathRules rules, Change change, Delivery delivery, Trail trail) {}
 
-    private Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy) {
+    /**
+     * Checks every argument that fills a segment, before anything is sent; {@code fresh} makes the
+     * mount types be asked anew instead of taken from the cache; {@code policy} is the operator's.
+     */
+    Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy)
+            throws ToolException {
         this.tool = tool;
         this.reach = reach;
         this.args = args;
@@ -56,25 +62,15 @@ public final class Guard {
         this.known = known;
         this.fresh = fresh;
         this.policy = policy;
-    }
-
-    /**
-     * Checks every argument that fills a segment, before anything is sent; {@code fresh} makes the
-     * mount types be asked anew instead of taken from the cache; {@code policy} is the operator's.
-     */
-    static Guard open(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy)
-            throws ToolException {
-        Guard guard = new Guard(tool, reach, args, vault, known, fresh, policy);
         for (var placeholder : reach.placeholders().entrySet()) {
             String name = placeholder.getKey();
             String value = args.string(name);
             if (value != null && !value.isEmpty()) {
-                guard.segments.put(name, Reach.segments(name, value, placeholder.getValue()));
+                segments.put(name, Reach.segments(name, value, placeholder.getValue()));
             } else if (placeholder.getValue() == Kind.PATH) {
-                guard.segments.put(name, VaultPath.of());
+                segments.put(name, VaultPath.of());
             }
         }
-        return guard;
     }
 
     /**
@@ -95,30 +91,29 @@ public final class Guard {
         }
         // Every request the call could make is checked against the path rules before the first is sent.
         for (Reach.Request request : reach.requests()) {
-            VaultPath path = fillable(request) ? path(request) : null;
-            if (path != null) {
-                allowed(request, path);
+            if (fillable(request)) {
+                allowed(request, path(request));
             }
         }
     }
 
-    /** Whether a listing may show the logical path {@code path} (a folder ends in "/"), by the path policy.rules(). */
+    /** Whether a listing may show the logical path {@code path} (a folder ends in "/"), by the path rules. */
     public boolean shows(String path) {
         return policy.rules().shows(path);
     }
 
+    /** Whether every part of {@code request} is known before the first request, and its condition holds. */
     private boolean fillable(Reach.Request request) throws ToolException, VaultException {
-        for (Part part : request.parts()) {
-            boolean missing = switch (part.kind()) {
-                case LITERAL -> false;
-                case ANSWER -> true;
-                case MOUNT -> !mounts.containsKey(part.text());
-                default -> !segments.containsKey(part.text());
-            };
-            if (missing) {
-                return false;
-            }
-        }
+        return request.parts().stream().allMatch(part -> switch (part.kind()) {
+            case LITERAL -> true;
+            case ANSWER -> false;
+            case MOUNT -> mounts.containsKey(part.text());
+            default -> segments.containsKey(part.text());
+        }) && applies(request);
+    }
+
+    /** Whether the request's condition holds: none, global, or the KV version of its mount. */
+    private boolean applies(Reach.Request request) throws ToolException, VaultException {
         return request.condition() == null || request.condition().equals("global")
                 || request.condition().equals("kv" + kvVersion(request.mount()));
     }
@@ -180,7 +175,6 @@ public final class Guard {
         return policy.delivery().redact();
     }
 
-
     /** The KV version (1 or 2) of a resolved {@code kv} mount argument. */
     public int kvVersion(String argument) throws ToolException, VaultException {
         resolve();
@@ -199,7 +193,7 @@ public final class Guard {
             if (value.contains("/")) {
                 throw new IllegalArgumentException("it is not a single name");
             }
-            answers.put(name, VaultPath.of().append(value).toString());
+            answers.put(name, VaultPath.of().append(value));
         } catch (IllegalArgumentException e) {
             throw new ToolException("Vault answered a " + name + " that cannot be used in a path: "
                     + e.getMessage() + ".");
@@ -222,8 +216,7 @@ public final class Guard {
         }
         resolve();
         VaultPath path = path(request);
-        boolean global = "global".equals(request.condition());
-        if (request.condition() != null && !global && !request.condition().equals("kv" + kvVersion(request.mount()))) {
+        if (!applies(request)) {
             throw new Undeclared(tool + " asked for " + method + " " + template + " on a KV version "
                     + kvVersion(request.mount()) + " mount, declared for " + request.condition() + " only");
         }
@@ -239,13 +232,14 @@ public final class Guard {
         }
         VaultResponse answer;
         try {
-            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping, global);
+            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping,
+                    "global".equals(request.condition()));
         } catch (VaultException e) {
             policy.trail().vault(method, path, e.status());
             throw e;
         }
         policy.trail().vault(method, path, answer.status(), answer.body());
-        if (request.mount() != null && isNewOrAny(request.mount())) {
+        if (request.mount() != null && Set.of("new", "any").contains(reach.mounts().get(request.mount()))) {
             known.forget(mount(request.mount()).path());
         }
         return answer;
@@ -260,29 +254,19 @@ public final class Guard {
     }
 
     private VaultPath fill(Part part) throws ToolException {
-        switch (part.kind()) {
-            case LITERAL:
-                return VaultPath.of(part.text());
-            case MOUNT:
-                return mount(part.text()).path();
-            case ANSWER:
-                String value = answers.get(part.text());
-                if (value == null) {
-                    throw new Undeclared(tool + " used {answer:" + part.text() + "} before taking it from an answer");
-                }
-                return VaultPath.of(value);
-            default:
-                VaultPath path = segments.get(part.text());
-                if (path == null) {
-                    throw new ToolException("Invalid arguments: \"" + part.text() + "\" must not be empty.");
-                }
-                return path;
+        VaultPath path = switch (part.kind()) {
+            case LITERAL -> VaultPath.of(part.text());
+            case MOUNT -> mount(part.text()).path();
+            case ANSWER -> answers.get(part.text());
+            default -> segments.get(part.text());
+        };
+        if (path == null && part.kind() == Kind.ANSWER) {
+            throw new Undeclared(tool + " used {answer:" + part.text() + "} before taking it from an answer");
         }
-    }
-
-    private boolean isNewOrAny(String argument) {
-        String type = reach.mounts().get(argument);
-        return type.equals("new") || type.equals("any");
+        if (path == null) {
+            throw new ToolException("Invalid arguments: \"" + part.text() + "\" must not be empty.");
+        }
+        return path;
     }
 
     private Mounts.Mount mount(String argument) throws ToolException {

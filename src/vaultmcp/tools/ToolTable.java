@@ -209,7 +209,7 @@ public final class ToolTable {
             Change change = new Change(name, args.bool("dry_run"), tool.approval() ? approver : Approver.NONE, trail);
             Delivery delivery = tool.secrets().answer()
                     ? Delivery.of(selection.values(), selection.wrapTtl(), args.string("wrap_ttl")) : Delivery.PLAIN;
-            Guard guard = Guard.open(name, tool.reach(), args, vault, mounts, tool.privileged(),
+            Guard guard = new Guard(name, tool.reach(), args, vault, mounts, tool.privileged(),
                     new Guard.Policy(selection.paths(), change, delivery, trail));
             return tool.handler().call(args, guard);
         } catch (Change.DryRun plan) {

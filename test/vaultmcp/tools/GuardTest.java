@@ -93,7 +93,7 @@ class GuardTest {
     @Test
     void aRoleNameIsExactlyOneSegment() {
         for (String hostile : List.of("a/b", "../x", "/x")) {
-            ToolException e = assertThrows(ToolException.class, () -> Guard.open("read_pki_role",
+            ToolException e = assertThrows(ToolException.class, () -> new Guard("read_pki_role",
                     reach("{\"mounts\":{\"mount\":\"pki\"},\"requests\":[\"GET {mount}/roles/{role_name}\"]}"),
                     Args.check(schema(), JsonParser.parseString("{\"mount\":\"pki\",\"role_name\":\"" + hostile + "\"}")
                             .getAsJsonObject()), null, null, false, PLAIN));
@@ -161,7 +161,7 @@ class GuardTest {
 
     private Guard assertDoesNotThrowOpen(Reach reach) {
         try {
-            return Guard.open("read_pki_role", reach, Args.check(schema(),
+            return new Guard("read_pki_role", reach, Args.check(schema(),
                     JsonParser.parseString("{\"mount\":\"pki\",\"role_name\":\"web\"}").getAsJsonObject()), null, null, false, PLAIN);
         } catch (ToolException e) {
             throw new AssertionError(e);
