@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import vaultmcp.vault.VaultPath;
 
 /**
@@ -34,7 +35,7 @@ import vaultmcp.vault.VaultPath;
  * the system ones). Start-up fails on a declaration that does not parse or names an argument the
  * input schema lacks.
  */
-final class Reach {
+record Reach(Map<String, String> mounts, Map<String, Request> declared) {
     static final Set<String> METHODS = Set.of("GET", "LIST", "POST", "PATCH", "DELETE");
     static final Set<String> MOUNT_TYPES = Set.of("kv", "pki", "new", "any");
     /** Mounts no tool may create or delete: Vault's own. */
@@ -52,39 +53,27 @@ final class Reach {
         }
     }
 
-    private final Map<String, String> mounts;
-    private final Map<String, Request> requests;
-
-    private Reach(Map<String, String> mounts, Map<String, Request> requests) {
-        this.mounts = Map.copyOf(mounts);
-        this.requests = Collections.unmodifiableMap(new LinkedHashMap<>(requests));
-    }
-
-    /** Mount arguments and the engine type each must have. */
-    Map<String, String> mounts() {
-        return mounts;
+    /** {@code mounts}: mount arguments and the engine type each must have; {@code declared}: by method and template. */
+    Reach {
+        mounts = Map.copyOf(mounts);
+        declared = Collections.unmodifiableMap(new LinkedHashMap<>(declared));
     }
 
     /** The declared request {@code method template}, or null when there is none. */
     Request find(String method, String template) {
-        return requests.get(method + " " + template);
+        return declared.get(method + " " + template);
     }
 
-    /** Every declared request. */
     Collection<Request> requests() {
-        return requests.values();
+        return declared.values();
     }
 
     /** Every argument that fills a segment, with its kind. */
     Map<String, Kind> placeholders() {
         Map<String, Kind> out = new LinkedHashMap<>();
-        for (Request request : requests.values()) {
-            for (Part part : request.parts()) {
-                if (part.kind() != Kind.LITERAL && part.kind() != Kind.ANSWER) {
-                    out.put(part.text(), part.kind());
-                }
-            }
-        }
+        declared.values().stream().flatMap(request -> request.parts().stream())
+                .filter(part -> part.kind() != Kind.LITERAL && part.kind() != Kind.ANSWER)
+                .forEach(part -> out.put(part.text(), part.kind()));
         return out;
     }
 
@@ -177,18 +166,14 @@ final class Reach {
                 throw new IllegalArgumentException("must be a single name, without \"/\"");
             }
             VaultPath path = VaultPath.of().append(value);
-            if (kind == Kind.MOUNT || kind == Kind.NAME) {
-                for (String segment : path.toString().split("/")) {
-                    if (segment.isBlank()) {
-                        throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
-                                + (kind == Kind.MOUNT ? "mount, such as \"secret\"."
-                                        : "single item, not only spaces."));
-                    }
-                }
-            }
-            if (path.isEmpty() && kind != Kind.PATH) {
+            boolean blank = Stream.of(path.toString().split("/")).anyMatch(String::isBlank);
+            if ((kind == Kind.MOUNT || kind == Kind.NAME) && blank) {
                 throw new ToolException("Invalid arguments: \"" + name + "\" must name a "
-                        + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "secret, such as \"app/config\"."));
+                        + (kind == Kind.MOUNT ? "mount, such as \"secret\"." : "single item, not only spaces."));
+            }
+            if (path.isEmpty() && kind == Kind.SOME_PATH) { // an empty mount or name is blank, above
+                throw new ToolException("Invalid arguments: \"" + name + "\" must name a secret, such as "
+                        + "\"app/config\".");
             }
             return path;
         } catch (IllegalArgumentException e) {
