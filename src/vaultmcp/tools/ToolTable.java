@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,14 +40,10 @@ public final class ToolTable {
      * prefixed name), its declared reach and its handler.
      */
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
-            Secrets secrets, ToolHandler handler) {
-        JsonObject inputSchema() {
-            return definition.getAsJsonObject("inputSchema");
-        }
-    }
+            Secrets secrets, ToolHandler handler) {}
 
+    /** By the name clients see, in manifest order. */
     private final Map<String, Tool> tools;
-    private final List<String> order;
     private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
@@ -66,13 +62,12 @@ public final class ToolTable {
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
-            seen.add(element.getAsJsonObject().get("name").getAsString());
+            String name = element.getAsJsonObject().get("name").getAsString();
+            check(seen.add(name), "duplicate manifest entry " + name);
         }
-        Set<String> named = new TreeSet<>();
         for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             String name = entry.get("name").getAsString();
-            check(named.add(name), "duplicate manifest entry " + name);
             check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name " + name);
             check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
             check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
@@ -94,11 +89,9 @@ public final class ToolTable {
                 continue;
             }
             JsonObject definition = entry.deepCopy();
-            for (String internal : List.of("toolset", "privileged", "vault", "approval", "secrets")) {
-                definition.remove(internal);
-            }
+            List.of("toolset", "privileged", "vault", "approval", "secrets").forEach(definition::remove);
+            JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
             if (privileged) {
-                JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
                 properties.add("dry_run", shared.get("dry_run").deepCopy());
                 JsonObject output = new JsonObject();
                 JsonArray either = new JsonArray();
@@ -111,7 +104,6 @@ public final class ToolTable {
             boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
             Secrets secrets = Secrets.of(name, entry.getAsJsonObject("secrets"), entry.getAsJsonObject("inputSchema"));
             if (secrets.answer()) {
-                JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
                 properties.add("wrap_ttl", shared.get("wrap_ttl").deepCopy());
                 definition.addProperty("description", definition.get("description").getAsString() + " "
                         + Secrets.describe(selection.values()));
@@ -124,8 +116,7 @@ public final class ToolTable {
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler " + name + " has no manifest entry");
         }
-        this.tools = Map.copyOf(offered);
-        this.order = List.copyOf(offered.keySet());
+        this.tools = Collections.unmodifiableMap(offered);
     }
 
     /**
@@ -200,7 +191,7 @@ public final class ToolTable {
     private ToolResult run(Tool tool, String name, JsonObject arguments, Vault vault, Approver approver, Trail trail) {
         Args args;
         try {
-            args = Args.check(tool.inputSchema(), arguments);
+            args = Args.check(tool.definition().getAsJsonObject("inputSchema"), arguments);
         } catch (ToolException e) {
             trail.decision("invalid arguments");
             return ToolResult.error(resolve(e.getMessage()));
@@ -237,21 +228,17 @@ public final class ToolTable {
      * table's own objects, not copies (tools/list is the hottest call): callers only serialise them.
      */
     public List<JsonObject> definitions(int offset, int limit) {
-        List<JsonObject> page = new ArrayList<>();
-        for (int i = offset; i < order.size() && page.size() < limit; i++) {
-            page.add(tools.get(order.get(i)).definition());
-        }
-        return page;
+        return tools.values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
     }
 
     public int size() {
-        return order.size();
+        return tools.size();
     }
 
     /** SHA-256 of the canonical tools/list answer (all tools, one page), for clients to pin. */
     public String digest() {
         JsonArray all = new JsonArray();
-        definitions(0, order.size()).forEach(all::add);
+        definitions(0, tools.size()).forEach(all::add);
         JsonObject list = new JsonObject();
         list.add("tools", all);
         try {
