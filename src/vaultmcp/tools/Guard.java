@@ -235,7 +235,7 @@ public final class Guard {
             answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping,
                     "global".equals(request.condition()));
         } catch (VaultException e) {
-            policy.trail().vault(method, path, e.status());
+            policy.trail().vault(method, path, e.status(), null);
             throw e;
         }
         policy.trail().vault(method, path, answer.status(), answer.body());

@@ -1,7 +1,6 @@
 package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
@@ -43,9 +42,8 @@ public final class Trail {
         }
         JsonObject shown = new JsonObject();
         for (var argument : arguments.entrySet()) {
-            JsonElement value = argument.getValue();
             shown.add(argument.getKey(), secret.contains(argument.getKey())
-                    ? new JsonPrimitive(sink.hmac(value.toString())) : value);
+                    ? new JsonPrimitive(sink.hmac(argument.getValue().toString())) : argument.getValue());
         }
         record.addProperty("tool", name);
         record.add("arguments", shown);
@@ -59,11 +57,7 @@ public final class Trail {
         this.approval = approval;
     }
 
-    /** A request that got no answer (status 0: Vault unreachable, too slow, or its answer unreadable). */
-    void vault(String method, VaultPath path, int status) {
-        vault(method, path, status, null);
-    }
-
+    /** A request and Vault's answer; {@code body} null when none could be read (status 0 when none came). */
     void vault(String method, VaultPath path, int status, JsonObject body) {
         if (sink == null) {
             return;
@@ -72,8 +66,7 @@ public final class Trail {
         request.addProperty("method", method);
         request.addProperty("path", path.toString());
         request.addProperty("status", status);
-        JsonElement id = body == null ? null : body.get("request_id");
-        if (id != null && id.isJsonPrimitive()) {
+        if (body != null && body.get("request_id") instanceof JsonPrimitive id) {
             request.add("request_id", id);
         }
         requests.add(request);
