@@ -11,7 +11,7 @@ import vaultmcp.config.Secret;
 public record Vault(VaultClient client, Secret token) {
 
     public VaultResponse send(String method, VaultPath path, String query, JsonObject body) throws VaultException {
-        return client.send(token, method, path, query, body);
+        return client.send(token, method, path, query, body, null, false);
     }
 
     /**

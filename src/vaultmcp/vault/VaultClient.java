@@ -61,16 +61,9 @@ public final class VaultClient {
 
     /**
      * Sends one request. Answers of any status come back as a {@link VaultResponse}; a failure to
-     * get a well-formed answer at all throws.
-     */
-    public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body)
-            throws VaultException {
-        return send(token, method, path, query, body, null, false);
-    }
-
-    /**
-     * As above; with {@code wrapTtl} (seconds) Vault answers with a single-use wrapping token instead
-     * of the data (response wrapping, {@code X-Vault-Wrap-TTL}); {@code global} leaves out the namespace.
+     * get a well-formed answer at all throws. With {@code wrapTtl} (seconds, or null) Vault answers with a
+     * single-use wrapping token instead of the data ({@code X-Vault-Wrap-TTL}); {@code global} leaves out
+     * the namespace.
      */
     public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body, Long wrapTtl,
             boolean global) throws VaultException {

@@ -1,5 +1,6 @@
 package vaultmcp.vault;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -17,20 +18,17 @@ import vaultmcp.json.StrictJson;
 public record VaultResponse(String method, VaultPath path, int status, JsonObject body) {
     /** The {@code data} object of a successful answer (empty when there is none). */
     public JsonObject data() throws VaultException {
-        ok();
-        return dataOrEmpty();
+        return ok().dataOrEmpty();
     }
 
     /** The {@code data} object regardless of status (KV v2 answers 404 with data for a deleted version). */
     public JsonObject dataOrEmpty() {
-        JsonElement data = body == null ? null : body.get("data");
-        return data != null && data.isJsonObject() ? data.getAsJsonObject() : new JsonObject();
+        return body != null && body.get("data") instanceof JsonObject data ? data : new JsonObject();
     }
 
     /** Vault's {@code wrap_info} of a response-wrapped answer, or null when the answer is not wrapped. */
     public JsonObject wrapInfo() {
-        JsonElement info = status < 400 && body != null ? body.get("wrap_info") : null;
-        return info != null && info.isJsonObject() ? info.getAsJsonObject() : null;
+        return status < 400 && body != null && body.get("wrap_info") instanceof JsonObject info ? info : null;
     }
 
     /** True for Vault's plain "nothing here": 404 with an empty {@code errors} list. */
@@ -141,9 +139,8 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     /** The items of an array in the body as text; empty when there is no such array. */
     private List<String> strings(String member) {
         List<String> out = new ArrayList<>();
-        JsonElement array = body == null ? null : body.get(member);
-        if (array != null && array.isJsonArray()) {
-            for (JsonElement e : array.getAsJsonArray()) {
+        if (body != null && body.get(member) instanceof JsonArray array) {
+            for (JsonElement e : array) {
                 if (out.size() == Limits.MAX_VAULT_MESSAGES) {
                     break;
                 }

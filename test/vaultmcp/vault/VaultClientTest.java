@@ -109,7 +109,7 @@ class VaultClientTest {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server = server(seen, json(200, "{\"data\":{\"k\":\"v\"}}"));
         VaultResponse r = client(address(server), "team/a", Duration.ofSeconds(5))
-                .send(SECRET, "GET", VaultPath.of("secret", "data").append("my app/x"), null, null);
+                .send(SECRET, "GET", VaultPath.of("secret", "data").append("my app/x"), null, null, null, false);
         assertEquals(200, r.status());
         assertEquals("v", r.data().get("k").getAsString());
         Seen s = seen.get(0);
@@ -129,7 +129,7 @@ class VaultClientTest {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server = server(seen, json(200, "{}"));
         client(address(server), namespace.equals("-") ? null : namespace, Duration.ofSeconds(5))
-                .send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null);
+                .send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null, null, false);
         assertFalse(seen.get(0).headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("X-Vault-Namespace")));
         assertEquals(TOKEN, seen.get(0).header("X-Vault-Token"));
     }
@@ -138,7 +138,7 @@ class VaultClientTest {
     void sendsNoTokenHeaderWithoutAToken() throws Exception {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server = server(seen, json(200, "{}"));
-        client(address(server), null, Duration.ofSeconds(5)).send(null, "GET", VaultPath.of("sys", "health"), null, null);
+        client(address(server), null, Duration.ofSeconds(5)).send(null, "GET", VaultPath.of("sys", "health"), null, null, null, false);
         assertNull(seen.get(0).header("X-Vault-Token"));
         assertEquals("true", seen.get(0).header("X-Vault-Request"));
     }
@@ -180,14 +180,14 @@ class VaultClientTest {
     void keepsAPathPrefixOfTheAddress() throws Exception {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server = server(seen, json(200, "{}"));
-        client(URI.create(address(server) + "/vault"), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null);
+        client(URI.create(address(server) + "/vault"), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null, null, false);
         assertEquals("/vault/v1/sys/mounts", seen.get(0).rawPath());
     }
 
     @Test
     void returnsErrorAnswersWithVaultsErrorsQuotedInTheFailure() throws Exception {
         HttpServer server = server(new CopyOnWriteArrayList<>(), json(403, "{\"errors\":[\"1 error occurred:\\n\\t* permission denied\\n\\n\"]}"));
-        VaultResponse r = client(address(server), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null);
+        VaultResponse r = client(address(server), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null, null, false);
         assertEquals(403, r.status());
         assertEquals(List.of("permission denied"), r.errors());
         assertEquals("Vault answered 403 for GET sys/mounts: \"permission denied\"", r.failure().getMessage());
@@ -203,7 +203,7 @@ class VaultClientTest {
             send(exchange, status, new byte[0]);
         });
         VaultClient client = client(address(server), "ns", Duration.ofSeconds(5));
-        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("secret", "data", "x"), null, null));
+        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("secret", "data", "x"), null, null, null, false));
         assertEquals(status, e.status());
         assertEquals("Vault answered " + status + " (a redirect) for GET secret/data/x; redirects are not followed. Check VAULT_ADDR.", e.getMessage());
         assertEquals(List.of(), elsewhere, "the other server got no request, so never the token");
@@ -216,7 +216,7 @@ class VaultClientTest {
         byte[] body = (head + "a".repeat(Limits.MAX_VAULT_RESPONSE_BYTES - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
         assertEquals(Limits.MAX_VAULT_RESPONSE_BYTES, body.length);
         HttpServer server = server(new CopyOnWriteArrayList<>(), exchange -> send(exchange, 200, body));
-        VaultResponse r = client(address(server), null, Duration.ofSeconds(10)).send(SECRET, "GET", VaultPath.of("big"), null, null);
+        VaultResponse r = client(address(server), null, Duration.ofSeconds(10)).send(SECRET, "GET", VaultPath.of("big"), null, null, null, false);
         assertEquals(body.length - head.length() - tail.length(), r.data().get("x").getAsString().length());
     }
 
@@ -235,7 +235,7 @@ class VaultClientTest {
             }
         });
         VaultClient client = client(address(server), null, Duration.ofSeconds(10));
-        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("big"), null, null));
+        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("big"), null, null, null, false));
         assertEquals("Vault's answer to GET big is larger than 8 MiB; refused", e.getMessage());
         assertEquals(200, e.status());
     }
@@ -245,7 +245,7 @@ class VaultClientTest {
     void refusesABodyThatIsNotAJsonObject(String body) throws Exception {
         HttpServer server = server(new CopyOnWriteArrayList<>(), json(502, body));
         VaultClient client = client(address(server), null, Duration.ofSeconds(5));
-        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null));
+        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("sys", "mounts"), null, null, null, false));
         assertEquals(502, e.status());
         assertEquals("Vault answered 502 for GET sys/mounts with a body that is not a JSON object; is VAULT_ADDR a Vault server?", e.getMessage());
     }
@@ -253,7 +253,7 @@ class VaultClientTest {
     @Test
     void givesAnEmptyBodyAsNull() throws Exception {
         HttpServer server = server(new CopyOnWriteArrayList<>(), json(200, "  \n"));
-        VaultResponse r = client(address(server), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("x"), null, null);
+        VaultResponse r = client(address(server), null, Duration.ofSeconds(5)).send(SECRET, "GET", VaultPath.of("x"), null, null, null, false);
         assertNull(r.body());
     }
 
@@ -264,7 +264,7 @@ class VaultClientTest {
             send(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
         });
         VaultClient client = client(address(server), null, Duration.ofMillis(300));
-        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("slow"), null, null));
+        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("slow"), null, null, null, false));
         assertEquals(0, e.status());
         assertEquals("Could not reach Vault at " + address(server) + " for GET slow: no answer within 300ms", e.getMessage());
         assertFalse(e.getMessage().contains(TOKEN));
@@ -282,7 +282,7 @@ class VaultClientTest {
         VaultClient client = client(address(server), null, Duration.ofMillis(300));
         // Without a deadline on the body the call would hang until the test ends; fail instead.
         VaultException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
-                assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("stall"), null, null)));
+                assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("stall"), null, null, null, false)));
         assertEquals("Could not reach Vault at " + address(server) + " for GET stall: no answer within 300ms", e.getMessage());
     }
 
@@ -295,7 +295,7 @@ class VaultClientTest {
         URI address = URI.create("http://127.0.0.1:" + port);
         VaultClient client = client(address, null, Duration.ofSeconds(5));
         assertEquals(address, client.address());
-        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("sys", "health"), null, null));
+        VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("sys", "health"), null, null, null, false));
         assertEquals(0, e.status());
         assertEquals(List.of(), e.errors());
         assertEquals("Could not reach Vault at " + address + " for GET sys/health: connection refused", e.getMessage());
