@@ -39,7 +39,6 @@ final class Approvals {
         this.slots = new Semaphore(Math.max(1, maxWaiting));
     }
 
-    /** The approver for one tool call of {@code session}. */
     Approver forCall(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify) {
         if (mode == Approval.OFF || mode == Approval.ASK && !session.canElicit()) {
             return Approver.NONE;

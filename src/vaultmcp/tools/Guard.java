@@ -102,7 +102,6 @@ public final class Guard {
         return policy.rules().shows(path);
     }
 
-    /** Whether every part of {@code request} is known before the first request, and its condition holds. */
     private boolean fillable(Reach.Request request) throws ToolException, VaultException {
         return request.parts().stream().allMatch(part -> switch (part.kind()) {
             case LITERAL -> true;

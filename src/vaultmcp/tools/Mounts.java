@@ -131,7 +131,6 @@ final class Mounts {
         return mount;
     }
 
-    /** What Vault says is at {@code path}. */
     private static Lookup lookup(Vault vault, VaultPath path) throws VaultException {
         String name = path.toString();
         VaultPath preflightPath = VaultPath.of("sys", "internal", "ui", "mounts").append(name);

@@ -35,7 +35,6 @@ public record Selection(boolean operations, Set<String> toolsets, Set<String> to
         return new Selection(operations, null, Set.of(), "", PathRules.none());
     }
 
-    /** Whether the manifest entry {@code name} of {@code toolset} is offered. */
     boolean offers(String name, String toolset, boolean privileged) {
         Set<String> sets = toolsets == null ? (tools.isEmpty() ? DEFAULT_TOOLSETS : Set.of()) : toolsets;
         return (!privileged || operations) && (sets.contains(toolset) || sets.contains("all")

@@ -134,7 +134,6 @@ public final class ToolTable {
         return REFERENCE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(selection.prefix() + m.group(1)));
     }
 
-    /** Reads the manifest bundled in the jar. */
     public static JsonArray bundledManifest() {
         return bundled().getAsJsonArray("tools");
     }

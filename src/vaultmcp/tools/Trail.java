@@ -31,7 +31,6 @@ public final class Trail {
         this.record = context;
     }
 
-    /** No audit trail is configured. */
     public static Trail none() {
         return new Trail(null, new JsonObject());
     }

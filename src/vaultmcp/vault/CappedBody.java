@@ -11,7 +11,6 @@ import java.util.concurrent.Flow;
 
 /** Collects a response body up to a cap; past it, stops the download and fails with {@link TooLarge}. */
 final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-    /** The body passed the cap. */
     static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
         final int status;

@@ -43,7 +43,6 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return status == 400 && anyError(e -> e.contains("check-and-set parameter did not match"));
     }
 
-    /** PKI has no such role. */
     public boolean unknownRole() {
         return status == 400 && anyError(e -> e.startsWith("unknown role"));
     }
@@ -131,7 +130,6 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return out;
     }
 
-    /** Vault's warnings, if any. */
     public List<String> warnings() {
         return strings("warnings");
     }
