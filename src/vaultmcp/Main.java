@@ -50,10 +50,8 @@ public final class Main {
         switch (config.action()) {
             case HELP -> { out.print(Config.help()); return OK; }
             case VERSION -> { out.println(McpServer.NAME + " " + VERSION); return OK; }
+            case VERIFY_AUDIT -> { return verifyAudit(config.authority(), out, err); }
             default -> { }
-        }
-        if (config.action() == Config.Action.VERIFY_AUDIT) {
-            return verifyAudit(config.authority(), out, err);
         }
         Log log = new Log(err, config.logLevel());
         Authority authority = config.authority();

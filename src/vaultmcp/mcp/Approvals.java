@@ -2,6 +2,7 @@ package vaultmcp.mcp;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -110,11 +111,9 @@ final class Approvals {
         if (!(response.get("result") instanceof JsonObject result)) {
             throw refused("the client answered the approval request with an error");
         }
-        String action = result.get("action") != null && result.get("action").isJsonPrimitive()
-                ? result.get("action").getAsString() : "";
+        String action = result.get("action") instanceof JsonPrimitive a ? a.getAsString() : "";
         JsonElement approve = result.get("content") instanceof JsonObject content ? content.get("approve") : null;
-        boolean yes = approve != null && approve.isJsonPrimitive() && approve.getAsJsonPrimitive().isBoolean()
-                && approve.getAsBoolean();
+        boolean yes = approve instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean();
         if (action.equals("accept") && yes) {
             return;
         }
