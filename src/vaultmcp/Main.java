@@ -55,31 +55,27 @@ public final class Main {
         }
         Log log = new Log(err, config.logLevel());
         Authority authority = config.authority();
-        ToolTable tools;
         try {
             Selection selection = new Selection(config.enableOperations(),
                     authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
                     authority.values(), authority.wrapTtl());
-            tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
-        } catch (ConfigException e) {
-            return configError(e, err);
-        }
-        if (config.action() == Config.Action.TOOLS_DIGEST) {
-            out.println("sha256:" + tools.digest());
-            return OK;
-        }
-        AuditTrail audit;
-        try {
-            audit = authority.auditLog() == null ? null
-                    : AuditTrail.open(authority.auditLog(), authority.auditKeyFile(), log);
-        } catch (IOException e) {
-            err.println("vault-mcp-server: MCP_AUDIT_LOG: cannot open " + authority.auditLog() + ": " + e.getMessage());
-            return CONFIG_ERROR;
-        }
-        if (audit != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(audit::close));
-        }
-        try {
+            ToolTable tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
+            if (config.action() == Config.Action.TOOLS_DIGEST) {
+                out.println("sha256:" + tools.digest());
+                return OK;
+            }
+            AuditTrail audit;
+            try {
+                audit = authority.auditLog() == null ? null
+                        : AuditTrail.open(authority.auditLog(), authority.auditKeyFile(), log);
+            } catch (IOException e) {
+                err.println("vault-mcp-server: MCP_AUDIT_LOG: cannot open " + authority.auditLog() + ": "
+                        + e.getMessage());
+                return CONFIG_ERROR;
+            }
+            if (audit != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(audit::close));
+            }
             SSLContext trust = VaultTrust.context(config.vaultCaCert(), config.vaultCaPath(), config.vaultSkipVerify());
             if (config.vaultSkipVerify()) {
                 // The JDK client checks host names even with a trust-all manager; this switch is global.
