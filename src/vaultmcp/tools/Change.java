@@ -3,7 +3,6 @@ package vaultmcp.tools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultPath;
@@ -75,8 +74,7 @@ final class Change {
             trail.decision("dry run");
             throw new DryRun(plan);
         }
-        List<String> names = new ArrayList<>();
-        fields.forEach(f -> names.add(f.getAsString()));
+        List<String> names = fields.asList().stream().map(JsonElement::getAsString).toList();
         String summary = "The tool " + tool + " will " + method + " " + quote(path.toString())
                 + (names.isEmpty() ? "" : " with " + String.join(", ", names))
                 + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + "."

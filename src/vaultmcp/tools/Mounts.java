@@ -117,8 +117,7 @@ final class Mounts {
     /** The mount as its table entry describes it; the type is checked by {@link #checked}, also on a cache hit. */
     private static Mount typed(VaultPath path, JsonObject entry) {
         String type = Field.text(entry.get("type"));
-        JsonElement options = entry.get("options");
-        boolean v2 = options instanceof JsonObject o && "2".equals(Field.text(o.get("version")));
+        boolean v2 = entry.get("options") instanceof JsonObject o && "2".equals(Field.text(o.get("version")));
         return new Mount(path, type, KV_TYPES.contains(type) ? (v2 ? 2 : 1) : 0);
     }
 
