@@ -1,6 +1,5 @@
 package vaultmcp.vault;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.net.ConnectException;
 import java.net.URI;
@@ -121,9 +120,8 @@ public final class VaultClient {
             return null;
         }
         try {
-            JsonElement tree = json.parse(text);
-            if (tree.isJsonObject()) {
-                return tree.getAsJsonObject();
+            if (json.parse(text) instanceof JsonObject tree) {
+                return tree;
             }
         } catch (JsonException e) {
             // reported below
