@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import vaultmcp.config.Authority;
-import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
@@ -45,11 +44,6 @@ public final class McpServer {
     private final String instructions;
     private final Approvals approvals;
     private final AuditTrail audit;
-
-    public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
-            boolean operations) {
-        this(tools, vault, limiter, log, version, pageSize, operations, Authority.none(), Limits.STDIO_WORKERS, null);
-    }
 
     /**
      * {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals.

@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import vaultmcp.config.Authority;
 import vaultmcp.config.Config.Rate;
+import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
 import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
@@ -109,7 +111,8 @@ class McpServerTest {
     }
 
     private McpServer server(boolean operations, Rate global, Rate perSession) {
-        return new McpServer(table(operations), nowhere, limiter(global, perSession), log, "9.9.9", PAGE, operations);
+        return new McpServer(table(operations), nowhere, limiter(global, perSession), log, "9.9.9", PAGE, operations,
+                Authority.none(), Limits.STDIO_WORKERS, null);
     }
 
     private static Session freshSession() {
@@ -289,7 +292,8 @@ class McpServerTest {
 
     @Test
     void givesNoCursorWhenOnePageHoldsEverything() {
-        McpServer roomy = new McpServer(table(false), nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log, "1", 5, false);
+        McpServer roomy = new McpServer(table(false), nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log, "1", 5, false,
+                Authority.none(), Limits.STDIO_WORKERS, null);
         handle(roomy, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}");
         JsonObject page = handle(roomy, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").getAsJsonObject("result");
         assertEquals(5, page.getAsJsonArray("tools").size());
@@ -411,7 +415,8 @@ class McpServerTest {
         ToolTable table = new ToolTable(manifest, Map.of("overflow", (args, vault) -> {
             throw new StackOverflowError();
         }), false);
-        McpServer deep = new McpServer(table, nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log, "1", 5, false);
+        McpServer deep = new McpServer(table, nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log, "1", 5, false,
+                Authority.none(), Limits.STDIO_WORKERS, null);
         Session s = freshSession();
         deep.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
                 "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });
@@ -431,7 +436,7 @@ class McpServerTest {
                 throw error;
             }), false);
             McpServer failing = new McpServer(table, nowhere, limiter(new Rate(1000, 1000), new Rate(1000, 1000)), log,
-                    "1", 5, false);
+                    "1", 5, false, Authority.none(), Limits.STDIO_WORKERS, null);
             Session s = freshSession();
             failing.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
                     "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import vaultmcp.Manifest;
+import vaultmcp.config.Authority;
 import vaultmcp.config.Config.Rate;
+import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.log.Log;
@@ -46,7 +48,8 @@ class OperationsGatingTest {
             RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), System::nanoTime);
             ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), operations);
             Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
-            server = new McpServer(tools, vault, limiter, log, "test", 50, operations);
+            server = new McpServer(tools, vault, limiter, log, "test", 50, operations, Authority.none(), Limits.STDIO_WORKERS,
+                    null);
             session = new Session("test", new Secret("t"), limiter.newSessionBucket());
             request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
         }

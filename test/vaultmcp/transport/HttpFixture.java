@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
+import vaultmcp.config.Authority;
 import vaultmcp.config.Config;
 import vaultmcp.config.ConfigException;
 import vaultmcp.config.Limits;
@@ -50,7 +51,8 @@ final class HttpFixture implements AutoCloseable {
         ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), false);
         VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), null);
         RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), limiterClock);
-        McpServer server = new McpServer(tools, vault, limiter, logger, "test", Limits.TOOLS_PAGE_SIZE, false);
+        McpServer server = new McpServer(tools, vault, limiter, logger, "test", Limits.TOOLS_PAGE_SIZE, false,
+                Authority.none(), Limits.STDIO_WORKERS, null);
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
         this.transport = new HttpTransport(config, server, codec, limiter, tls, logger);
         this.port = transport.start().getPort();

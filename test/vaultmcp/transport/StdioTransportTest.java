@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import vaultmcp.config.Authority;
 import vaultmcp.config.Config.Rate;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
@@ -66,7 +67,7 @@ class StdioTransportTest {
         Log logger = new Log(new PrintStream(log, true, StandardCharsets.UTF_8), "debug");
         VaultClient nowhere = new VaultClient(URI.create("http://127.0.0.1:9"), null, Duration.ofSeconds(1), null);
         McpServer server = new McpServer(new ToolTable(new JsonArray(), Map.of(), false), nowhere, limiter, logger,
-                "test", Limits.TOOLS_PAGE_SIZE, false);
+                "test", Limits.TOOLS_PAGE_SIZE, false, Authority.none(), Limits.STDIO_WORKERS, null);
         Session session = new Session("stdio", new Secret("hvs.test"), limiter.newSessionBucket());
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
         StdioTransport transport = new StdioTransport(server, codec, session, logger, new LineSink());
