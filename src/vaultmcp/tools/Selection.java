@@ -22,17 +22,13 @@ import vaultmcp.config.PathRules;
 public record Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths,
         SecretValues values, Duration wrapTtl) {
 
-    /** Secret values delivered as Vault gives them. */
-    public Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths) {
-        this(operations, toolsets, tools, prefix, paths, SecretValues.PLAIN, Duration.ofMinutes(5));
-    }
-
     /** The toolsets offered when MCP_TOOLSETS is not set (and MCP_TOOLS is not either), or named "default". */
     public static final Set<String> DEFAULT_TOOLSETS = Set.of("kv", "pki", "sys");
 
     /** Every tool of the default toolsets, read-only unless {@code operations}; no prefix, no path rules. */
     public static Selection defaults(boolean operations) {
-        return new Selection(operations, null, Set.of(), "", PathRules.none());
+        return new Selection(operations, null, Set.of(), "", PathRules.none(), SecretValues.PLAIN,
+                Duration.ofMinutes(5));
     }
 
     boolean offers(String name, String toolset, boolean privileged) {

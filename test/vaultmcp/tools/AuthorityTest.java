@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.ConfigException;
 import vaultmcp.config.PathRules;
 import vaultmcp.vault.FakeVault;
@@ -44,7 +46,7 @@ class AuthorityTest {
 
     private static Selection selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix,
             PathRules paths) {
-        return new Selection(operations, toolsets, tools, prefix, paths);
+        return new Selection(operations, toolsets, tools, prefix, paths, SecretValues.PLAIN, Duration.ofMinutes(5));
     }
 
     private static List<String> offered(Selection selection) throws ConfigException {

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.PathRules;
 import vaultmcp.vault.FakeVault;
 import vaultmcp.vault.Fault;
@@ -23,7 +25,7 @@ class SysInfoToolsTest {
     @BeforeEach
     void start() throws IOException {
         fake = new FakeVault();
-        tools = new ToolCalls(fake, new Selection(true, Set.of("all"), Set.of(), "", PathRules.none()));
+        tools = new ToolCalls(fake, new Selection(true, Set.of("all"), Set.of(), "", PathRules.none(), SecretValues.PLAIN, Duration.ofMinutes(5)));
     }
 
     @AfterEach
@@ -76,7 +78,7 @@ class SysInfoToolsTest {
         assertEquals("[\"read\"]", out.getAsJsonArray("capabilities").get(0).getAsJsonObject().get("capabilities").toString());
         assertEquals("[\"deny\"]", out.getAsJsonArray("capabilities").get(1).getAsJsonObject().get("capabilities").toString());
         assertTrue(limited.error("check_capabilities", "{\"paths\":[\"secret/../sys\"]}").startsWith("Invalid arguments: \"paths\""));
-        ToolCalls bounded = new ToolCalls(fake, new Selection(false, null, Set.of(), "", PathRules.parse("", "secret/data/admin/*")));
+        ToolCalls bounded = new ToolCalls(fake, new Selection(false, null, Set.of(), "", PathRules.parse("", "secret/data/admin/*"), SecretValues.PLAIN, Duration.ofMinutes(5)));
         fake.clearRequests();
         JsonObject refused = bounded.ok("check_capabilities", "{\"paths\":[\"secret/data/admin/x\"]}");
         assertTrue(refused.getAsJsonArray("capabilities").get(0).getAsJsonObject().get("refused_by").getAsString()

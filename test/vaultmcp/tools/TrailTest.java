@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vaultmcp.audit.AuditTrail;
+import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.PathRules;
 import vaultmcp.log.Log;
 import vaultmcp.vault.FakeVault;
@@ -60,7 +62,7 @@ class TrailTest {
 
     @Test
     void aMixedSessionIsRecordedWithoutTokensOrValuesAndVerifies() throws IOException {
-        ToolCalls tools = new ToolCalls(fake, new Selection(true, null, Set.of(), "", PathRules.parse("", "secret/denied")))
+        ToolCalls tools = new ToolCalls(fake, new Selection(true, null, Set.of(), "", PathRules.parse("", "secret/denied"), SecretValues.PLAIN, Duration.ofMinutes(5)))
                 .trails(this::trail);
         tools.ok("read_secret", "{\"mount\":\"secret\",\"path\":\"app/config\"}");
         tools.error("read_secret", "{\"mount\":\"secret\",\"path\":\"denied\"}");
