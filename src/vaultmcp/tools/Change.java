@@ -101,8 +101,7 @@ final class Change {
                 out.add("...");
                 break;
             }
-            JsonElement value = field.getValue();
-            if (value instanceof JsonObject nested && nested.size() > 0) {
+            if (field.getValue() instanceof JsonObject nested && nested.size() > 0) {
                 for (var inner : nested.entrySet()) {
                     String name = quote(field.getKey() + "." + inner.getKey());
                     boolean version = inner.getKey().equals("cas") && inner.getValue().isJsonPrimitive();
@@ -121,8 +120,7 @@ final class Change {
      */
     static String quote(String text) {
         StringBuilder b = new StringBuilder("\"");
-        int count = 0;
-        for (int i = 0; i < text.length() && count < Limits.APPROVAL_TEXT_CHARS; i++, count++) {
+        for (int i = 0; i < text.length() && i < Limits.APPROVAL_TEXT_CHARS; i++) {
             char c = text.charAt(i);
             boolean hidden = c < 0x20 || c >= 0x7f && c < 0xa0 || c >= 0x202a && c <= 0x202e
                     || c >= 0x2066 && c <= 0x2069 || c == 0x200e || c == 0x200f || c == 0x061c;
