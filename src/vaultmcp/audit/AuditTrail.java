@@ -38,13 +38,15 @@ public final class AuditTrail implements AutoCloseable {
     private long count;
     private String last;
 
-    private AuditTrail(Path file, byte[] key, Writer out, Log log, long count, String last) {
+    /** {@code tail}: the last record of the file, whose chain this trail continues, or null. */
+    private AuditTrail(Path file, byte[] key, JsonObject tail, Log log) throws IOException {
         this.file = file;
         this.key = key;
-        this.out = out;
         this.log = log;
-        this.count = count;
-        this.last = last;
+        this.count = tail == null ? 0 : tail.get("seq").getAsLong();
+        this.last = tail == null ? "" : tail.get("mac").getAsString();
+        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     /**
@@ -53,18 +55,7 @@ public final class AuditTrail implements AutoCloseable {
      */
     public static AuditTrail open(Path file, Path keyFile, Log log) throws IOException {
         byte[] key = keyFile == null ? new SecureRandom().generateSeed(32) : key(keyFile);
-        long count = 0;
-        String last = "";
-        if (keyFile != null && Files.isRegularFile(file)) {
-            JsonObject tail = lastRecord(file);
-            if (tail != null) {
-                count = tail.get("seq").getAsLong();
-                last = tail.get("mac").getAsString();
-            }
-        }
-        Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        return new AuditTrail(file, key, out, log, count, last);
+        return new AuditTrail(file, key, keyFile != null && Files.isRegularFile(file) ? lastRecord(file) : null, log);
     }
 
     /** The key in the operator's key file, surrounding white space removed. */
