@@ -61,16 +61,13 @@ final class Mounts {
     Mount resolve(Vault vault, String credential, VaultPath path, String declared, boolean fresh)
             throws ToolException, VaultException {
         String name = path.toString();
-        if ((declared.equals("new") || declared.equals("any")) && Reach.SYSTEM_MOUNTS.contains(name.split("/")[0])) {
-            throw new ToolException("\"" + name + "\" belongs to Vault itself; "
-                    + "no tool creates or deletes such a mount.");
-        }
-        if (declared.equals("any")) {
-            return new Mount(path, declared, 0);
-        }
-        if (declared.equals("new")) {
-            Lookup lookup = lookup(vault, path);
-            if (lookup.entry() != null) {
+        if (declared.equals("new") || declared.equals("any")) {
+            if (Reach.SYSTEM_MOUNTS.contains(name.split("/")[0])) {
+                throw new ToolException("\"" + name + "\" belongs to Vault itself; "
+                        + "no tool creates or deletes such a mount.");
+            }
+            Lookup lookup = declared.equals("new") ? lookup(vault, path) : null;
+            if (lookup != null && lookup.entry() != null) {
                 String reason = lookup.inside() == null
                         ? "there is already a " + Field.text(lookup.entry().get("type")) + " mount there"
                         : "it lies inside the mount \"" + lookup.inside() + "\"";
