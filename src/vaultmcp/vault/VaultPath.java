@@ -79,18 +79,17 @@ public final class VaultPath {
 
     /** The form sent on the wire: each segment percent-encoded (RFC 3986 unreserved kept). */
     public String encoded() {
+        return String.join("/", segments.stream().map(VaultPath::encode).toList());
+    }
+
+    private static String encode(String segment) {
         StringBuilder b = new StringBuilder();
-        for (String segment : segments) {
-            if (b.length() > 0) {
-                b.append('/');
-            }
-            for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
-                int c = x & 0xff;
-                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
-                    b.append((char) c);
-                } else {
-                    b.append(String.format("%%%02X", c));
-                }
+        for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = x & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
+                b.append((char) c);
+            } else {
+                b.append(String.format("%%%02X", c));
             }
         }
         return b.toString();
