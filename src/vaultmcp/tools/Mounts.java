@@ -130,7 +130,7 @@ final class Mounts {
     private static Lookup lookup(Vault vault, VaultPath path) throws VaultException {
         String name = path.toString();
         VaultPath preflightPath = VaultPath.of("sys", "internal", "ui", "mounts").append(name);
-        VaultResponse preflight = vault.send("GET", preflightPath, null, null);
+        VaultResponse preflight = vault.send("GET", preflightPath, null, null, null, false);
         if (preflight.status() == 200) {
             JsonObject entry = preflight.data();
             String at = Field.text(entry.get("path"));
@@ -141,7 +141,7 @@ final class Mounts {
         if (preflight.status() != 403 && preflight.status() != 404) {
             preflight.ok();
         }
-        VaultResponse table = vault.send("GET", VaultPath.of("sys", "mounts"), null, null);
+        VaultResponse table = vault.send("GET", VaultPath.of("sys", "mounts"), null, null, null, false);
         if (table.status() == 403) {
             List<String> refusal = new ArrayList<>(preflight.errors());
             refusal.addAll(table.errors());

@@ -10,10 +10,6 @@ import vaultmcp.config.Secret;
  */
 public record Vault(VaultClient client, Secret token) {
 
-    public VaultResponse send(String method, VaultPath path, String query, JsonObject body) throws VaultException {
-        return client.send(token, method, path, query, body, null, false);
-    }
-
     /**
      * A request whose answer Vault wraps for {@code wrapTtl} seconds (no wrapping when null);
      * {@code global}: sent without the namespace (root-only endpoints refuse namespaced requests).

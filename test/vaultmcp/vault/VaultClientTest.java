@@ -148,9 +148,9 @@ class VaultClientTest {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server = server(seen, json(200, "{\"data\":{\"keys\":[\"a\"]}}"));
         Vault vault = new Vault(client(address(server), null, Duration.ofSeconds(5)), SECRET);
-        vault.send("GET", VaultPath.of("secret", "metadata"), "list=true", null);
-        vault.send("GET", VaultPath.of("secret", "data", "x"), "version=2", null);
-        vault.send("GET", VaultPath.of("secret", "data", "x"), null, null);
+        vault.send("GET", VaultPath.of("secret", "metadata"), "list=true", null, null, false);
+        vault.send("GET", VaultPath.of("secret", "data", "x"), "version=2", null, null, false);
+        vault.send("GET", VaultPath.of("secret", "data", "x"), null, null, null, false);
         assertEquals("GET", seen.get(0).method());
         assertEquals("/v1/secret/metadata", seen.get(0).rawPath());
         assertEquals("list=true", seen.get(0).rawQuery());
@@ -165,10 +165,10 @@ class VaultClientTest {
         Vault vault = new Vault(client(address(server), null, Duration.ofSeconds(5)), SECRET);
         JsonObject body = new JsonObject();
         body.addProperty("type", "kv<&>");
-        VaultResponse posted = vault.send("POST", VaultPath.of("sys", "mounts", "kv2"), null, body);
+        VaultResponse posted = vault.send("POST", VaultPath.of("sys", "mounts", "kv2"), null, body, null, false);
         assertEquals(204, posted.status());
         assertNull(posted.body());
-        vault.send("DELETE", VaultPath.of("sys", "mounts", "kv2"), null, null);
+        vault.send("DELETE", VaultPath.of("sys", "mounts", "kv2"), null, null, null, false);
         assertEquals("POST", seen.get(0).method());
         assertEquals("application/json", seen.get(0).header("Content-Type"));
         assertEquals("{\"type\":\"kv<&>\"}", seen.get(0).body());

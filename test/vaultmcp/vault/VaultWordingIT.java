@@ -37,24 +37,24 @@ class VaultWordingIT {
     @Test
     void recognisesAWriteWithAStaleCheckAndSet() throws Exception {
         VaultPath key = VaultPath.of("secret", "data", "app");
-        assertFalse(vault.send("POST", key, null, json("{\"options\":{\"cas\":0},\"data\":{\"a\":\"1\"}}")).casMismatch());
-        VaultResponse stale = vault.send("POST", key, null, json("{\"options\":{\"cas\":0},\"data\":{\"a\":\"2\"}}"));
+        assertFalse(vault.send("POST", key, null, json("{\"options\":{\"cas\":0},\"data\":{\"a\":\"1\"}}"), null, false).casMismatch());
+        VaultResponse stale = vault.send("POST", key, null, json("{\"options\":{\"cas\":0},\"data\":{\"a\":\"2\"}}"), null, false);
         assertEquals(400, stale.status());
         assertTrue(stale.casMismatch());
     }
 
     @Test
     void recognisesAMountPathInUse() throws Exception {
-        VaultResponse again = vault.send("POST", VaultPath.of("sys", "mounts", "secret"), null, json("{\"type\":\"kv\"}"));
+        VaultResponse again = vault.send("POST", VaultPath.of("sys", "mounts", "secret"), null, json("{\"type\":\"kv\"}"), null, false);
         assertTrue(again.pathInUse(), again.quoted());
     }
 
     @Test
     void recognisesAnUnknownRoleAndAMissingIssuer() throws Exception {
         fake.enable("pki", "pki");
-        VaultResponse issued = vault.send("POST", VaultPath.of("pki", "issue", "nosuchrole"), null, json("{\"common_name\":\"a\"}"));
+        VaultResponse issued = vault.send("POST", VaultPath.of("pki", "issue", "nosuchrole"), null, json("{\"common_name\":\"a\"}"), null, false);
         assertTrue(issued.unknownRole(), issued.quoted());
-        VaultResponse issuer = vault.send("GET", VaultPath.of("pki", "issuer", "nosuchissuer"), null, null);
+        VaultResponse issuer = vault.send("GET", VaultPath.of("pki", "issuer", "nosuchissuer"), null, null, null, false);
         assertTrue(issuer.issuerNotFound(), issuer.quoted());
         assertFalse(issuer.unknownRole());
     }
