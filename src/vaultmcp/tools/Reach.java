@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import vaultmcp.vault.VaultPath;
 
@@ -89,18 +88,15 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
             mounts.put(entry.getKey(), type);
         }
         Map<String, Request> requests = new LinkedHashMap<>();
-        Set<String> used = new TreeSet<>();
         for (JsonElement element : declaration.getAsJsonArray("requests")) {
             String text = element.getAsString();
             Request request = request(tool, text, mounts, properties);
             String[] words = text.split(" ");
             check(requests.put(request.method() + " " + words[words.length - 1], request) == null, tool,
                     "request declared twice: " + text);
-            if (request.mount() != null) {
-                used.add(request.mount());
-            }
         }
-        check(used.equals(mounts.keySet()), tool, "every mount argument must appear in a request");
+        List<String> used = requests.values().stream().map(Request::mount).filter(m -> m != null).toList();
+        check(Set.copyOf(used).equals(mounts.keySet()), tool, "every mount argument must appear in a request");
         return new Reach(mounts, requests);
     }
 
