@@ -82,11 +82,10 @@ public final class Guard {
             return;
         }
         resolved = true;
-        String credential = Mounts.credential(vault);
         for (var mount : reach.mounts().entrySet()) {
             VaultPath path = segments.get(mount.getKey());
             if (path != null) {
-                mounts.put(mount.getKey(), known.resolve(vault, credential, path, mount.getValue(), fresh));
+                mounts.put(mount.getKey(), known.resolve(vault, path, mount.getValue(), fresh));
             }
         }
         // Every request the call could make is checked against the path rules before the first is sent.

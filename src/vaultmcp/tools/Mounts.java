@@ -58,8 +58,7 @@ final class Mounts {
      * The mount {@code path} checked against its declared type. For {@code new} and {@code any}
      * the answer is the path itself; for an engine type, what Vault says the mount is.
      */
-    Mount resolve(Vault vault, String credential, VaultPath path, String declared, boolean fresh)
-            throws ToolException, VaultException {
+    Mount resolve(Vault vault, VaultPath path, String declared, boolean fresh) throws ToolException, VaultException {
         String name = path.toString();
         if (declared.equals("new") || declared.equals("any")) {
             if (Reach.SYSTEM_MOUNTS.contains(name.split("/")[0])) {
@@ -76,7 +75,7 @@ final class Mounts {
             }
             return new Mount(path, declared, 0);
         }
-        String key = credential + "\n" + name;
+        String key = credential(vault) + "\n" + name;
         synchronized (cache) {
             Entry cached = cache.get(key);
             if (!fresh && cached != null && cached.expires() - clock.getAsLong() > 0) {
@@ -152,7 +151,7 @@ final class Mounts {
     }
 
     /** Who is asking, as a digest of the token: the key of that caller's mount-type cache. */
-    static String credential(Vault vault) {
+    private static String credential(Vault vault) {
         try {
             byte[] token = vault.token() == null ? new byte[0]
                     : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
