@@ -19,15 +19,11 @@ final class Change {
     /** A dry run's answer: the first write, and the other writes the tool may make, from its declarations. */
     static final class DryRun extends ToolException {
         private static final long serialVersionUID = 1L;
-        private final transient JsonObject plan;
+        final transient JsonObject plan;
 
         DryRun(JsonObject plan) {
             super("dry run");
             this.plan = plan;
-        }
-
-        JsonObject plan() {
-            return plan;
         }
     }
 

@@ -12,11 +12,9 @@ import vaultmcp.config.Authority.SecretValues;
  * as {@code MCP_SECRET_VALUES} says).
  */
 record Secrets(List<String> arguments, boolean answer) {
-    static final Secrets NONE = new Secrets(List.of(), false);
-
     static Secrets of(String tool, JsonObject field, JsonObject schema) {
         if (field == null) {
-            return NONE;
+            return new Secrets(List.of(), false);
         }
         List<String> arguments = new ArrayList<>();
         for (JsonElement name : field.getAsJsonArray("arguments")) {

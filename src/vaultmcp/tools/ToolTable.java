@@ -202,8 +202,8 @@ public final class ToolTable {
             Guard guard = new Guard(name, tool.reach(), args, vault, mounts, tool.privileged(),
                     new Guard.Policy(selection.paths(), change, delivery, trail));
             return tool.handler().call(args, guard);
-        } catch (Change.DryRun plan) {
-            return ToolResult.json(plan.plan());
+        } catch (Change.DryRun dryRun) {
+            return ToolResult.json(dryRun.plan);
         } catch (ToolException | VaultException e) {
             return ToolResult.error(resolve(e.getMessage()));
         } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
