@@ -40,7 +40,6 @@ public final class Guard {
     private final Mounts known;
     private final boolean fresh;
     private final Policy policy;
-    private Long wrapping;
     private boolean resolved;
     private final Map<String, VaultPath> segments = new HashMap<>();
     private final Map<String, Mounts.Mount> mounts = new HashMap<>();
@@ -124,25 +123,25 @@ public final class Guard {
     }
 
     public VaultResponse get(String template) throws ToolException, VaultException {
-        return send("GET", template, null);
+        return send("GET", template, null, null);
     }
 
     /** Vault's LIST operation, sent as GET with list=true. */
     public VaultResponse list(String template) throws ToolException, VaultException {
-        return send("LIST", template, null);
+        return send("LIST", template, null, null);
     }
 
     public VaultResponse post(String template, JsonObject body) throws ToolException, VaultException {
-        return send("POST", template, body);
+        return send("POST", template, body, null);
     }
 
     public VaultResponse delete(String template) throws ToolException, VaultException {
-        return send("DELETE", template, null);
+        return send("DELETE", template, null, null);
     }
 
     /** A JSON merge patch (Vault's PATCH, sent as application/merge-patch+json). */
     public VaultResponse patch(String template, JsonObject body) throws ToolException, VaultException {
-        return send("PATCH", template, body);
+        return send("PATCH", template, body, null);
     }
 
     /**
@@ -150,12 +149,7 @@ public final class Guard {
      * wraps it when the call's delivery says so.
      */
     public VaultResponse secret(String method, String template, JsonObject body) throws ToolException, VaultException {
-        wrapping = policy.delivery().wrapTtl();
-        try {
-            return send(method, template, body);
-        } finally {
-            wrapping = null;
-        }
+        return send(method, template, body, policy.delivery().wrapTtl());
     }
 
     /** A warning for the human who approves this call's change (and for its dry run). */
@@ -206,7 +200,9 @@ public final class Guard {
                 + mount(argument).path().encoded();
     }
 
-    private VaultResponse send(String method, String template, JsonObject body) throws ToolException, VaultException {
+    /** {@code wrapTtl}: seconds for Vault to wrap the answer, or null. */
+    private VaultResponse send(String method, String template, JsonObject body, Long wrapTtl)
+            throws ToolException, VaultException {
         Reach.Request request = reach.find(method, template);
         if (request == null) {
             throw new Undeclared(tool + " asked for " + method + " " + template
@@ -230,7 +226,7 @@ public final class Guard {
         }
         VaultResponse answer;
         try {
-            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapping,
+            answer = vault.send(method.equals("LIST") ? "GET" : method, path, query, body, wrapTtl,
                     "global".equals(request.condition()));
         } catch (VaultException e) {
             policy.trail().vault(method, path, e.status(), null);
