@@ -106,12 +106,11 @@ public final class VaultClient {
             throw failure(what, e.getCause());
         }
         int status = response.statusCode();
-        byte[] bytes = response.body();
         if (status >= 300 && status < 400) {
             throw new VaultException(status, List.of(), "Vault answered " + status + " (a redirect) for " + what
                     + "; redirects are not followed. Check VAULT_ADDR.");
         }
-        return new VaultResponse(method, path, status, parse(bytes, status, what));
+        return new VaultResponse(method, path, status, parse(response.body(), status, what));
     }
 
     private JsonObject parse(byte[] bytes, int status, String what) throws VaultException {
