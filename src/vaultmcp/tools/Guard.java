@@ -175,8 +175,7 @@ public final class Guard {
 
     /** The readable form of an argument that fills segments, as checked ("" when it was empty). */
     public String named(String argument) {
-        VaultPath path = segments.get(argument);
-        return path == null ? "" : path.toString();
+        return segments.getOrDefault(argument, VaultPath.of()).toString();
     }
 
     /** Gives the value of an {@code {answer:name}} placeholder, taken from an earlier answer of this call. */
