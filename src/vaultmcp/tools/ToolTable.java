@@ -189,16 +189,17 @@ public final class ToolTable {
 
     private ToolResult run(Tool tool, String name, JsonObject arguments, Vault vault, Approver approver, Trail trail) {
         Args args;
+        Delivery delivery;
         try {
             args = Args.check(tool.definition().getAsJsonObject("inputSchema"), arguments);
+            delivery = tool.secrets().answer()
+                    ? Delivery.of(selection.values(), selection.wrapTtl(), args.string("wrap_ttl")) : Delivery.PLAIN;
         } catch (ToolException e) {
             trail.decision("invalid arguments");
             return ToolResult.error(resolve(e.getMessage()));
         }
         try {
             Change change = new Change(name, args.bool("dry_run"), tool.approval() ? approver : Approver.NONE, trail);
-            Delivery delivery = tool.secrets().answer()
-                    ? Delivery.of(selection.values(), selection.wrapTtl(), args.string("wrap_ttl")) : Delivery.PLAIN;
             Guard guard = new Guard(name, tool.reach(), args, vault, mounts, tool.privileged(),
                     new Guard.Policy(selection.paths(), change, delivery, trail));
             return tool.handler().call(args, guard);

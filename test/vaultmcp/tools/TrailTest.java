@@ -71,11 +71,13 @@ class TrailTest {
             throw new ToolException("The change was not approved (the user declined); nothing was changed.");
         }).error("write_secret", "{\"mount\":\"secret\",\"path\":\"app/config\",\"key\":\"k\",\"value\":\"s3cret-3\"}");
         tools.error("read_secret", "{\"mount\":\"secret\"}");
+        tools.error("read_secret", "{\"mount\":\"secret\",\"path\":\"app/config\",\"wrap_ttl\":\"25h\"}");
         audit.close();
         List<JsonObject> records = records();
-        assertEquals(List.of("call", "call", "request", "response", "call", "call"),
+        assertEquals(List.of("call", "call", "request", "response", "call", "call", "call"),
                 records.stream().map(r -> r.get("type").getAsString()).toList());
-        assertEquals(List.of("allowed", "refused by path rules", "allowed", "allowed", "not approved", "invalid arguments"),
+        assertEquals(List.of("allowed", "refused by path rules", "allowed", "allowed", "not approved", "invalid arguments",
+                "invalid arguments"),
                 records.stream().map(r -> r.get("decision").getAsString()).toList());
         JsonObject response = records.get(3);
         assertEquals("ok", response.get("result").getAsString());
