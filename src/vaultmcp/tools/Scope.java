@@ -1,15 +1,19 @@
 package vaultmcp.tools;
 
+import java.util.Set;
 import vaultmcp.config.PathRules;
 
 /**
  * The logical path of a request, which the operator's path rules are matched against: the Vault
- * path, except that on KV v2 the {@code data/} or {@code metadata/} after the mount is left out
+ * path, except that on KV v2 the API segment after the mount ({@code data/}, {@code metadata/}, {@code delete/}, ...) is left out
  * (a rule names a secret, not an API), on PKI {@code issue/<role>} counts as {@code roles/<role>}
  * and {@code issuer/<id>} as {@code issuers/<id>}, and the mount tools' paths are
  * {@code sys/mounts/<path>} as sent.
  */
 final class Scope {
+    /** The KV v2 API segments after the mount; a rule names the secret, whichever API reaches it. */
+    private static final Set<String> KV2_APIS = Set.of("data", "metadata", "delete", "undelete", "destroy");
+
     private Scope() {}
 
     /**
@@ -27,7 +31,7 @@ final class Scope {
         String first = slash < 0 ? rest : rest.substring(0, slash);
         String tail = slash < 0 ? "" : rest.substring(slash);
         String renamed = switch (type) {
-            case "kv" -> "kv2".equals(condition) && (first.equals("data") || first.equals("metadata")) ? "" : first;
+            case "kv" -> "kv2".equals(condition) && KV2_APIS.contains(first) ? "" : first;
             case "pki" -> first.equals("issue") ? "roles" : first.equals("issuer") ? "issuers" : first;
             default -> first;
         };
