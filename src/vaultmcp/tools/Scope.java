@@ -6,7 +6,8 @@ import vaultmcp.config.PathRules;
 /**
  * The logical path of a request, which the operator's path rules are matched against: the Vault
  * path, except that on KV v2 the API segment after the mount ({@code data/}, {@code metadata/},
- * {@code delete/}, ...) is left out (a rule names a secret, not an API), on PKI {@code issue/<role>} counts as {@code roles/<role>}
+ * {@code delete/}, ...) is left out (a rule names a secret, not an API), on PKI {@code issue/<role>}
+ * counts as {@code roles/<role>}
  * and {@code issuer/<id>} as {@code issuers/<id>}, and the mount tools' paths are
  * {@code sys/mounts/<path>} as sent.
  */
