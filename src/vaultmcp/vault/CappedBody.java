@@ -8,8 +8,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Collects a response body up to a cap; past it, stops the download and fails with {@link TooLarge}. */
+/**
+ * Collects a response body up to a cap and a deadline; past the cap, stops the download and fails with
+ * {@link TooLarge}, past the deadline with a {@link TimeoutException}.
+ */
 final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
@@ -27,9 +32,11 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
-    CappedBody(int status, int cap) {
+    /** {@code deadline}: a {@link System#nanoTime()} by which the whole body must have come. */
+    CappedBody(int status, int cap, long deadline) {
         this.status = status;
         this.cap = cap;
+        result.orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -40,6 +47,11 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
+        result.whenComplete((bytes, failure) -> {
+            if (failure != null) {
+                subscription.cancel(); // stops the download and drops the connection
+            }
+        });
         subscription.request(Long.MAX_VALUE);
     }
 
@@ -50,7 +62,6 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
                 return;
             }
             if (bytes.size() + buffer.remaining() > cap) {
-                subscription.cancel();
                 result.completeExceptionally(new TooLarge(status));
                 return;
             }
