@@ -2,7 +2,6 @@ package vaultmcp.transport;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonIOException;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -143,7 +142,7 @@ public final class StdioTransport {
                 StrictJson.write(message, out);
                 out.write('\n');
                 out.flush();
-            } catch (IOException | JsonIOException e) {
+            } catch (IOException e) {
                 log.warn("stdout closed: " + e.getClass().getSimpleName());
             }
         }
