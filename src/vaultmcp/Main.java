@@ -90,17 +90,19 @@ public final class Main {
                     config.enableOperations(), authority, workers, audit);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
-                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled")
-                    + " tools-digest=sha256:" + tools.digest());
+                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled"));
+            // The digest waits until the first answer is out: the client need not wait for it.
+            Runnable digest = () -> log.info("tools-digest=sha256:" + tools.digest());
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.newSessionBucket());
-                new StdioTransport(server, codec, session, log, out).serve(in);
+                new StdioTransport(server, codec, session, log, out).serve(in, digest);
                 return OK;
             }
             SSLContext tls = config.tls() ? Tls.context(config.tlsCertFile(), config.tlsKeyFile()) : null;
             try (HttpTransport http = new HttpTransport(config, server, codec, limiter, tls, log)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(http::close));
                 log.info("listening on " + http.start());
+                digest.run();
                 http.awaitStop();
                 return OK;
             }

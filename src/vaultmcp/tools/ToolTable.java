@@ -3,6 +3,7 @@ package vaultmcp.tools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class ToolTable {
     private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection) {
         this.selection = selection;
         // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
-        JsonObject shared = bundled().getAsJsonObject("shared");
+        JsonObject shared = Bundled.MANIFEST.getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
@@ -80,15 +81,10 @@ public final class ToolTable {
             check(handlers.containsKey(name), "manifest entry " + name + " has no handler");
             Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
             Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
-            Matcher reference = REFERENCE.matcher(StrictJson.write(entry));
-            while (reference.find()) {
-                check(seen.contains(reference.group(1)),
-                        name + ": description names an unknown tool " + reference.group());
-            }
+            JsonObject definition = resolve(name, entry.deepCopy(), seen).getAsJsonObject();
             if (!selection.offers(name, entry.get("toolset").getAsString(), privileged)) {
                 continue;
             }
-            JsonObject definition = entry.deepCopy();
             List.of("toolset", "privileged", "vault", "approval", "secrets").forEach(definition::remove);
             JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
             if (privileged) {
@@ -109,7 +105,6 @@ public final class ToolTable {
                         + Secrets.describe(selection.values()));
             }
             definition.addProperty("name", selection.prefix() + name);
-            definition = parse(resolve(StrictJson.write(definition)));
             offered.put(selection.prefix() + name,
                     new Tool(name, definition, reach, privileged, approval, secrets, handlers.get(name)));
         }
@@ -134,29 +129,48 @@ public final class ToolTable {
         return REFERENCE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(selection.prefix() + m.group(1)));
     }
 
-    public static JsonArray bundledManifest() {
-        return bundled().getAsJsonArray("tools");
-    }
-
-    /** The schema fragments several tools share, and the approval form (tools.json "shared"). */
-    public static JsonObject shared(String name) {
-        return bundled().getAsJsonObject("shared").getAsJsonObject(name);
-    }
-
-    private static JsonObject bundled() {
-        try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
-            check(in != null, "tools.json is missing from the jar");
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+    /** The strings of {@code tree} with every {@code {tool:name}} resolved; each must name a tool of {@code known}. */
+    private JsonElement resolve(String entry, JsonElement tree, Set<String> known) {
+        if (tree instanceof JsonObject object) {
+            object.entrySet().forEach(member -> member.setValue(resolve(entry, member.getValue(), known)));
+        } else if (tree instanceof JsonArray array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, resolve(entry, array.get(i), known));
+            }
+        } else if (tree instanceof JsonPrimitive p && p.isString() && p.getAsString().contains("{tool:")) {
+            Matcher reference = REFERENCE.matcher(p.getAsString());
+            while (reference.find()) {
+                check(known.contains(reference.group(1)), entry + ": description names an unknown tool "
+                        + reference.group());
+            }
+            return new JsonPrimitive(resolve(p.getAsString()));
         }
+        return tree;
     }
 
-    private static JsonObject parse(String text) {
-        try {
-            return new StrictJson(32).parse(text).getAsJsonObject();
-        } catch (JsonException e) {
-            throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
+    /** The bundled manifest's tool entries (a copy). */
+    public static JsonArray bundledManifest() {
+        return Bundled.MANIFEST.getAsJsonArray("tools").deepCopy();
+    }
+
+    /** One of the schema fragments several tools share, or the approval form (tools.json "shared"; a copy). */
+    public static JsonObject shared(String name) {
+        return Bundled.MANIFEST.getAsJsonObject("shared").getAsJsonObject(name).deepCopy();
+    }
+
+    /** tools.json, read and parsed once, when first needed; never handed out, only copies of its parts. */
+    private static final class Bundled {
+        static final JsonObject MANIFEST = read();
+
+        private static JsonObject read() {
+            try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
+                check(in != null, "tools.json is missing from the jar");
+                return new StrictJson(32).parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+            } catch (JsonException e) {
+                throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
+            }
         }
     }
 
