@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +22,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.PathRules;
+import vaultmcp.config.Secret;
 import vaultmcp.vault.FakeVault;
 import vaultmcp.vault.Fault;
+import vaultmcp.vault.Vault;
+import vaultmcp.vault.VaultClient;
 
 /** The transit toolset against the fake Vault: base64 done here, the missing-key refusal, delivery, privilege. */
 class TransitToolsTest {
@@ -190,6 +196,27 @@ class TransitToolsTest {
         }
         assertTrue(tools.sent("GET", "transit/keys/k2").isEmpty(), "refused before anything was sent");
         assertEquals(32, tools.ok("create_transit_key", "{\"name\":\"mac\",\"type\":\"hmac\",\"key_size\":32}").get("key_size").getAsInt());
+    }
+
+    @Test
+    void evenASchemaThatGrewExportableCouldNotSendItToVault() throws Exception {
+        JsonArray manifest = ToolTable.bundledManifest();
+        for (JsonElement entry : manifest) {
+            if (entry.getAsJsonObject().get("name").getAsString().equals("create_transit_key")) {
+                entry.getAsJsonObject().getAsJsonObject("inputSchema").getAsJsonObject("properties")
+                        .add("exportable", JsonParser.parseString("{\"type\":\"boolean\",\"description\":\"grown\"}"));
+            }
+        }
+        ToolTable grown = ToolTable.select(manifest, Tools.handlers(), new Selection(true, Set.of("transit"), Set.of(), "",
+                PathRules.none(), SecretValues.PLAIN, Duration.ofMinutes(5)));
+        Vault vault = new Vault(new VaultClient(URI.create(fake.address()), null, Duration.ofSeconds(10), null),
+                new Secret(fake.rootToken()));
+        ToolResult result = grown.call(grown.find("create_transit_key"),
+                JsonParser.parseString("{\"name\":\"grown\",\"exportable\":true}").getAsJsonObject(), vault, Approver.NONE,
+                Trail.none());
+        assertFalse(result.isError(), ToolCalls.text(result));
+        assertFalse(tools.body("POST", "transit/keys/grown").has("exportable"), "the handler sends only VAULT_ARGS");
+        assertFalse(result.structured().get("exportable").getAsBoolean());
     }
 
     @Test
