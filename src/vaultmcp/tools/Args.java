@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import vaultmcp.config.Limits;
+import vaultmcp.json.StrictJson;
 
 /**
  * A tool's arguments after checking them against the tool's input schema from the manifest:
@@ -187,7 +188,7 @@ public final class Args {
                         + "items of type string or integer");
             }
             if (property.get("type").getAsString().equals("object") && property.has("additionalProperties")) {
-                String values = property.getAsJsonObject("additionalProperties").get("type").toString();
+                String values = StrictJson.write(property.getAsJsonObject("additionalProperties").get("type"));
                 require(tool, values.equals("\"string\"") || values.equals("[\"string\",\"null\"]"),
                         name + ": object values must be strings, or strings and null");
             }

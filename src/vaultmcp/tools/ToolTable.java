@@ -35,6 +35,8 @@ public final class ToolTable {
             "vault", "approval", "secrets", "annotations", "inputSchema", "outputSchema");
     /** How descriptions and messages name a tool, so that the name gets MCP_TOOL_PREFIX: {@code {tool:list_mounts}}. */
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    private static final Pattern TOOLSET = Pattern.compile("[a-z]+");
 
     /**
      * A tool as offered: its manifest name, its public definition (as in tools/list, with the
@@ -69,11 +71,11 @@ public final class ToolTable {
         for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             String name = entry.get("name").getAsString();
-            check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name " + name);
+            check(NAME.matcher(name).matches(), "bad tool name " + name);
             check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
             check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
                     && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint")
-                    && entry.has("toolset") && entry.get("toolset").getAsString().matches("[a-z]+"),
+                    && entry.has("toolset") && TOOLSET.matcher(entry.get("toolset").getAsString()).matches(),
                     name + ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
             boolean privileged = entry.get("privileged").getAsBoolean();
             check(privileged != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
@@ -165,7 +167,8 @@ public final class ToolTable {
         private static JsonObject read() {
             try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
                 check(in != null, "tools.json is missing from the jar");
-                return new StrictJson(32).parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return new StrictJson(32).parse(text).getAsJsonObject();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
             } catch (JsonException e) {

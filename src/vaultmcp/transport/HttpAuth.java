@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
 
@@ -27,6 +28,7 @@ record HttpAuth(Secret bearer, Secret serverToken) {
     }
 
     static final Caller ANONYMOUS = new Caller(null, null);
+    private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}");
 
     Caller identify(Headers headers) throws HttpError {
         String token = headers.getFirst("X-Vault-Token");
@@ -35,7 +37,7 @@ record HttpAuth(Secret bearer, Secret serverToken) {
             throw new HttpError(400, "Bad Request: send either X-Vault-Token or Authorization, not both");
         }
         if (token != null) {
-            if (!token.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
+            if (!TOKEN.matcher(token).matches()) {
                 throw new HttpError(401, "Unauthorized: X-Vault-Token is malformed");
             }
             return new Caller(new Secret(token), fingerprint("vault-token:" + token));

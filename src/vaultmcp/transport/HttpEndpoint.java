@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
@@ -29,6 +30,7 @@ import vaultmcp.security.RateLimited;
 record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
         HttpAuth auth, Log log) implements HttpHandler {
     private static final String ALLOW = "POST, DELETE, OPTIONS";
+    private static final Pattern SPACES_AND_QUOTES = Pattern.compile("[\\s\"]");
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
             "VAULT_NAMESPACE", "X-Vault-Namespace");
@@ -182,7 +184,8 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
     }
 
     private static boolean isJson(String contentType) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).replaceAll("[\\s\"]", "");
+        String type = contentType == null ? ""
+                : SPACES_AND_QUOTES.matcher(contentType.toLowerCase(Locale.ROOT)).replaceAll("");
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 
