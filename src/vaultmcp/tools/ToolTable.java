@@ -66,21 +66,21 @@ public final class ToolTable {
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
             String name = element.getAsJsonObject().get("name").getAsString();
-            check(seen.add(name), "duplicate manifest entry " + name);
+            check(seen.add(name), "duplicate manifest entry ", name);
         }
         for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             String name = entry.get("name").getAsString();
-            check(NAME.matcher(name).matches(), "bad tool name " + name);
-            check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
+            check(NAME.matcher(name).matches(), "bad tool name ", name);
+            check(ENTRY_KEYS.containsAll(entry.keySet()), name, ": unknown manifest field");
             check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
                     && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint")
                     && entry.has("toolset") && TOOLSET.matcher(entry.get("toolset").getAsString()).matches(),
-                    name + ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
+                    name, ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
             boolean privileged = entry.get("privileged").getAsBoolean();
             check(privileged != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
-                    name + ": privileged must be the opposite of readOnlyHint");
-            check(handlers.containsKey(name), "manifest entry " + name + " has no handler");
+                    name, ": privileged must be the opposite of readOnlyHint");
+            check(handlers.containsKey(name), "manifest entry ", name, " has no handler");
             Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
             Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
             JsonObject definition = resolve(name, entry.deepCopy(), seen).getAsJsonObject();
@@ -111,7 +111,7 @@ public final class ToolTable {
                     new Tool(name, definition, reach, privileged, approval, secrets, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
-            check(seen.contains(name), "handler " + name + " has no manifest entry");
+            check(seen.contains(name), "handler ", name, " has no manifest entry");
         }
         this.tools = Collections.unmodifiableMap(offered);
     }
@@ -142,8 +142,8 @@ public final class ToolTable {
         } else if (tree instanceof JsonPrimitive p && p.isString() && p.getAsString().contains("{tool:")) {
             Matcher reference = REFERENCE.matcher(p.getAsString());
             while (reference.find()) {
-                check(known.contains(reference.group(1)), entry + ": description names an unknown tool "
-                        + reference.group());
+                check(known.contains(reference.group(1)), entry, ": description names an unknown tool ",
+                        reference.group());
             }
             return new JsonPrimitive(resolve(p.getAsString()));
         }
@@ -267,9 +267,18 @@ public final class ToolTable {
         }
     }
 
-    private static void check(boolean condition, String problem) {
+    /** {@code problem}: the parts of the message, joined only on failure (start-up checks thousands). */
+    private static void check(boolean condition, Object... problem) {
         if (!condition) {
-            throw new IllegalStateException("tool manifest: " + problem);
+            throw new IllegalStateException("tool manifest: " + text(problem));
         }
+    }
+
+    static String text(Object... parts) {
+        StringBuilder b = new StringBuilder();
+        for (Object part : parts) {
+            b.append(part);
+        }
+        return b.toString();
     }
 }

@@ -34,7 +34,7 @@ public final class VaultClient {
     private final SSLContext tls;
     private final StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
     /** Built at the first request, so start-up (and a session that never calls Vault) pays for no HTTP client. */
-    private volatile HttpClient http;
+    private HttpClient http;
 
     /** {@code tls}: the trust for an https Vault, null for the JDK's default. */
     public VaultClient(URI address, String namespace, Duration timeout, SSLContext tls) {
@@ -45,32 +45,26 @@ public final class VaultClient {
     }
 
     /** Whether the HTTP client has been built, that is whether any request was sent. */
-    boolean started() {
+    synchronized boolean started() {
         return http != null;
     }
 
-    private HttpClient http() {
-        HttpClient client = http;
-        if (client != null) {
-            return client;
-        }
-        synchronized (this) {
-            if (http == null) {
-                // The client's tasks run on its selector thread: one hand-off less per answer, no pool of its own.
-                HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Limits.VAULT_CONNECT_TIMEOUT)
-                        .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-                        .executor(Runnable::run);
-                if (tls != null) {
-                    builder.sslContext(tls);
-                } else if (address.getScheme().equals("http")) {
-                    // Without redirects an http:// Vault is never spoken to in TLS: a context that cannot make
-                    // a connection spares loading the JDK's trust store and TLS machinery.
-                    builder.sslContext(new SSLContext(null, null, "none") { }).sslParameters(new SSLParameters());
-                }
-                http = builder.build();
+    private synchronized HttpClient http() {
+        if (http == null) {
+            // The client's tasks run on its selector thread: one hand-off less per answer, no pool of its own.
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Limits.VAULT_CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
+                    .executor(Runnable::run);
+            if (tls != null) {
+                builder.sslContext(tls);
+            } else if (address.getScheme().equals("http")) {
+                // Without redirects an http:// Vault is never spoken to in TLS: a context that cannot make
+                // a connection spares loading the JDK's trust store and TLS machinery.
+                builder.sslContext(new SSLContext(null, null, "none") { }).sslParameters(new SSLParameters());
             }
-            return http;
+            http = builder.build();
         }
+        return http;
     }
 
     public URI address() {
