@@ -6,8 +6,10 @@
 #                                                      dns-rebinding-protection must pass)
 #   0.2.0-alpha.12  --requirements 2025-11-25         (also server-session-lifecycle, and
 #                                                      wire-schema-valid in every scenario)
+#   0.2.0-alpha.12  --requirements 2026-07-28         (the stateless era: server-stateless check by check,
+#                                                      tools-list, caching, dns-rebinding-protection)
 # Scenarios that need the suite's own fixtures are listed, with reasons, in
-# test/e2e/conformance-expected-failures.yml. Writes build/results/conformance-<suite>.counts
+# test/e2e/conformance-expected-failures.yml (and -2026.yml for the stateless era). Writes build/results/conformance-<suite>.counts
 # ("passed failed skipped", summed by scripts/count-results) and keeps the suites' checks.json
 # and the server's log under build/results/conformance/. Needs node 20+ and the jar (make jar);
 # installs test/e2e/node_modules with npm ci when it is missing. Exit 1 on any failure.
@@ -22,7 +24,7 @@ mkdir -p "$out"
 
 setup_failed() {
   echo "conformance: $*" >&2
-  for suite in 0.1.16 0.2; do echo "0 1 0" > "$results/conformance-$suite.counts"; done
+  for suite in 0.1.16 0.2 2026; do echo "0 1 0" > "$results/conformance-$suite.counts"; done
   exit 1
 }
 command -v node >/dev/null || setup_failed "node 20 or later is needed and not installed"
@@ -57,9 +59,9 @@ done
 
 required="server-initialize,ping,logging-set-level,tools-list,server-sse-multiple-streams,dns-rebinding-protection"
 rc=0
-run_suite() {  # name, package directory, required scenarios, CLI arguments...
-  local name=$1 package=$2 must=$3 cli_rc=0 counts
-  shift 3
+run_suite() {  # name, package directory, expected failures, required scenarios, CLI arguments...
+  local name=$1 package=$2 baseline=$3 must=$4 cli_rc=0 counts
+  shift 4
   rm -rf "${out:?}/$name" && mkdir -p "$out/$name"
   timeout --kill-after=10 600 node --import "$e2e/node20-preload.mjs" "$e2e/node_modules/$package/dist/index.js" \
     server --url "$url" --expected-failures "$baseline" -o "$out/$name" "$@" > "$out/$name/cli.log" 2>&1 || cli_rc=$?
@@ -69,6 +71,8 @@ run_suite() {  # name, package directory, required scenarios, CLI arguments...
   echo "conformance $name against $url: $p passed, $f failed, $s expected failures (details: $out/$name)"
   [ "$f" -eq 0 ] || rc=1
 }
-run_suite 0.1.16 @modelcontextprotocol/conformance "$required" --suite active
-run_suite 0.2 conformance-next "$required,server-session-lifecycle" --requirements 2025-11-25
+run_suite 0.1.16 @modelcontextprotocol/conformance "$baseline" "$required" --suite active
+run_suite 0.2 conformance-next "$baseline" "$required,server-session-lifecycle" --requirements 2025-11-25
+run_suite 2026 conformance-next "$e2e/conformance-expected-failures-2026.yml" \
+  "server-stateless,tools-list,caching,dns-rebinding-protection" --requirements 2026-07-28
 exit $rc
