@@ -192,7 +192,7 @@ class HttpProtocolIT {
                 failure.set(error);
                 RawHttp.Response r = failing.post(PING, "Mcp-Session-Id: " + session);
                 assertEquals(500, r.status(), r.body());
-                assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,"
+                assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,"
                         + "\"message\":\"Internal error\"}}", r.body());
                 Pattern logged = Pattern.compile("ERROR HTTP POST failed \\[[0-9a-f]{8}]: "
                         + Pattern.quote(error.getClass().getName()));
