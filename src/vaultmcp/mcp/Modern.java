@@ -36,7 +36,8 @@ public final class Modern {
 
     /** True when this request belongs to the stateless era ({@code header} null on stdio). */
     public static boolean requested(Message message, String header) {
-        return message.method() != null && (version(message.params()) != null
+        JsonObject meta = meta(message.params());
+        return message.method() != null && (meta != null && meta.has(PREFIX + "protocolVersion")
                 || header != null && !McpServer.PROTOCOL_VERSIONS.contains(header));
     }
 
