@@ -154,7 +154,7 @@ class StdioProtocolIT {
 
     @Test
     void refusesANullOrStructuredId() {
-        JsonObject nullId = rawError("{\"jsonrpc\":\"2.0\",\"method\":\"ping\"}");
+        JsonObject nullId = rawError("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}");
         assertEquals(-32600, code(nullId));
         assertFalse(nullId.has("id"));
         assertEquals(-32600, code(rawError("{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}")));

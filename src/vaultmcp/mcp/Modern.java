@@ -13,7 +13,7 @@ import vaultmcp.jsonrpc.RpcException;
 /**
  * The rules of the stateless era (MCP 2026-07-28), decided per request: a request is modern when its
  * {@code _meta} names a protocol version, or (over HTTP) when its {@code MCP-Protocol-Version} header names
- * one that is not of the session era. A modern request carries everything a session used to hold (version,
+ * a version of this era; anything else is served exactly as in 2025-11-25. A modern request carries everything a session used to hold (version,
  * client capabilities, log level) in its own {@code _meta}; this class checks that, and says which HTTP
  * status each error of the era gets.
  */
@@ -38,7 +38,7 @@ public final class Modern {
     public static boolean requested(Message message, String header) {
         JsonObject meta = meta(message.params());
         return message.method() != null && (meta != null && meta.has(PREFIX + "protocolVersion")
-                || header != null && !McpServer.PROTOCOL_VERSIONS.contains(header));
+                || header != null && VERSIONS.contains(header));
     }
 
     /**
