@@ -1,5 +1,6 @@
 package vaultmcp.mcp;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
@@ -37,7 +38,7 @@ import vaultmcp.vault.VaultResponse;
  *
  * <p>In the stateless era the same form travels as a multi-round-trip request: the first round ends the
  * call with an {@code InputRequiredResult} and a sealed {@code requestState} bound to the tool, its exact
- * arguments, the caller and the summary, valid {@link Limits#STATE_TTL}; the retry carries the human's answer
+ * arguments and the caller, valid {@link Limits#STATE_TTL}, holding a digest of the summary the human saw; the retry carries the human's answer
  * and that state. Each state is single-use through Vault: the first round wraps a random nonce with the
  * caller's token ({@code sys/wrapping/wrap}, allowed by Vault's default policy) and seals the wrapping token
  * into the state; the retry unwraps it ({@code sys/wrapping/unwrap}), which Vault lets happen once, on any
@@ -77,7 +78,7 @@ final class Approvals {
     private void round(String tool, JsonObject params, Vault vault, String summary) throws ToolException {
         JsonObject arguments = params.get("arguments") instanceof JsonObject a ? a : new JsonObject();
         String binding = SealedState.digest(tool, StrictJson.write(canonical(arguments)),
-                SealedState.digest(vault.token().reveal()), summary);
+                SealedState.digest(vault.token().reveal()));
         JsonElement state = params.get("requestState");
         JsonElement responses = params.get("inputResponses");
         if (state == null && responses == null) {
@@ -88,22 +89,23 @@ final class Approvals {
             throw refused("the retry must carry the requestState this server issued, unaltered, and inputResponses");
         }
         if (!binding.equals(claims.get("binding").getAsString())) {
-            throw refused("the request state was issued for another tool, other arguments, another caller "
-                    + "or a change that has since become different");
+            throw refused("the request state was issued for another tool, other arguments or another caller");
         }
         if (System.currentTimeMillis() > claims.get("expires").getAsLong()) {
             throw refused("the approval expired; call the tool again to be asked afresh");
         }
         redeem(claims, vault);
+        if (!SealedState.digest(summary).equals(claims.get("summary").getAsString())) {
+            // What the human approved is no longer what the call would do (Vault changed in between).
+            throw refused("what the change would do is no longer what was approved; call the tool again");
+        }
         verdict(answers.get("approve") instanceof JsonObject answer ? answer : new JsonObject());
     }
 
     /** Round one: a single-use ticket in Vault, and the request for the human's answer. */
     private JsonObject ask(String binding, String summary, Vault vault) throws ToolException {
-        byte[] nonce = new byte[16];
-        new java.security.SecureRandom().nextBytes(nonce);
         JsonObject ticket = new JsonObject();
-        ticket.addProperty("nonce", HexFormat.of().formatHex(nonce));
+        ticket.addProperty("nonce", HexFormat.of().formatHex(states.random(16)));
         JsonObject wrapped;
         try {
             wrapped = vault.send("POST", VaultPath.of("sys", "wrapping", "wrap"), null, ticket,
@@ -113,6 +115,7 @@ final class Approvals {
         }
         JsonObject claims = new JsonObject();
         claims.addProperty("binding", binding);
+        claims.addProperty("summary", SealedState.digest(summary));
         claims.addProperty("expires", System.currentTimeMillis() + Limits.STATE_TTL.toMillis());
         claims.add("nonce", ticket.get("nonce"));
         claims.add("ticket", wrapped.get("token"));
@@ -151,8 +154,8 @@ final class Approvals {
             sorted.forEach((k, v) -> out.add(k, canonical(v)));
             return out;
         }
-        if (value instanceof com.google.gson.JsonArray array) {
-            com.google.gson.JsonArray out = new com.google.gson.JsonArray();
+        if (value instanceof JsonArray array) {
+            JsonArray out = new JsonArray();
             array.forEach(v -> out.add(canonical(v)));
             return out;
         }

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -38,9 +39,14 @@ final class SealedState {
         this.key = new SecretKeySpec(sha256(CONTEXT, material), "AES");
     }
 
+    byte[] random(int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
     String seal(JsonObject claims) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
+        byte[] nonce = random(NONCE_BYTES);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
@@ -76,7 +82,7 @@ final class SealedState {
         for (int i = 0; i < parts.length; i++) {
             bytes[i] = (parts[i] + "\n").getBytes(StandardCharsets.UTF_8);
         }
-        return java.util.HexFormat.of().formatHex(sha256(bytes));
+        return HexFormat.of().formatHex(sha256(bytes));
     }
 
     private static byte[] sha256(byte[]... parts) {

@@ -45,6 +45,8 @@ export async function startServer(mode, { vaultAddr, operations = false, env: ex
   }
   return {
     mode,
+    /** The MCP endpoint of the HTTP jar (undefined over stdio). */
+    url: http?.url,
     async connect(token, options = {}) {
       const peer = http ? await connectHttp(http.url, token, options) : await connectStdio({ ...env, VAULT_TOKEN: token }, options);
       peers.add(peer);
