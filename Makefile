@@ -99,7 +99,7 @@ test: $(JAR) build/test-classes.stamp ## run every test: JUnit, MCP conformance,
 	scripts/e2e.sh || rc=1; \
 	scripts/count-results total build/results/*.counts || rc=1; exit $$rc
 
-conformance: $(JAR) ## run the official MCP conformance suite against the jar over HTTP
+conformance: $(JAR) build/test-classes.stamp ## run the official MCP conformance suite against the jar, and against the fixture server (test code), over HTTP
 	mkdir -p build/results && scripts/conformance.sh
 
 e2e: $(JAR) build/test-classes.stamp ## run the end-to-end tests: the jar against a real Vault dev server, driven by the MCP TypeScript SDK
