@@ -20,6 +20,7 @@ import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
+import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.tools.Approver;
 import vaultmcp.tools.ToolException;
 import vaultmcp.tools.ToolTable;
@@ -75,13 +76,24 @@ final class Approvals {
         return summary -> round(tool, params, vault, summary);
     }
 
+    /** A request state this server did not seal, or one altered, is the request's fault: -32602. */
+    void check(JsonObject params) throws RpcException {
+        JsonElement state = params.get("requestState");
+        if (state != null && states != null
+                && !(state instanceof JsonPrimitive p && p.isString() && states.open(p.getAsString()) != null)) {
+            throw new RpcException(RpcException.INVALID_PARAMS,
+                    "Invalid params: requestState was not issued by this server, or it was altered");
+        }
+    }
+
     private void round(String tool, JsonObject params, Vault vault, String summary) throws ToolException {
         JsonObject arguments = params.get("arguments") instanceof JsonObject a ? a : new JsonObject();
         String binding = SealedState.digest(tool, StrictJson.write(canonical(arguments)),
                 SealedState.digest(vault.token().reveal()));
         JsonElement state = params.get("requestState");
         JsonElement responses = params.get("inputResponses");
-        if (state == null && responses == null) {
+        if (state == null) {
+            // The first round, or a retry that lost its state: ask (again).
             throw new Approver.InputRequired(ask(binding, summary, vault));
         }
         JsonObject claims = state instanceof JsonPrimitive p && p.isString() ? states.open(p.getAsString()) : null;

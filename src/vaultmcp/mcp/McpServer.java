@@ -275,6 +275,9 @@ public final class McpServer {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
         send(notify, session, "debug", "calling " + name);
+        if (session.stateless()) {
+            approvals.check(params);
+        }
         Vault caller = new Vault(vault, session.vaultToken());
         ToolResult result;
         try {

@@ -93,8 +93,11 @@ describe('approval as a multi-round-trip request, single-use through Vault', () 
     assert.match(text(stolen), /another tool, other arguments or another caller/);
     const s = first.requestState;
     const altered = s.slice(0, 20) + (s[20] === 'A' ? 'B' : 'A') + s.slice(21);
-    const tampered = await call(server.url, vault.rootToken, 'write_secret', args, { inputResponses: approve, requestState: altered });
-    assert.match(text(tampered), /issued, unaltered/);
+    const tampered = await rpc(server.url, vault.rootToken, 'tools/call',
+      { name: 'write_secret', arguments: args, inputResponses: approve, requestState: altered });
+    assert.equal(tampered.status, 400);
+    assert.equal(tampered.body.error.code, -32602);
+    assert.match(tampered.body.error.message, /not issued by this server, or it was altered/);
     const declined = await call(server.url, vault.rootToken, 'write_secret', args,
       { inputResponses: { approve: { action: 'decline' } }, requestState: first.requestState });
     assert.match(text(declined), /the user declined/);
