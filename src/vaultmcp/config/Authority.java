@@ -7,10 +7,11 @@ import java.util.Set;
 /**
  * The operator's bounds on what agents may do, beyond ENABLE_VAULT_OPERATIONS: which toolsets and
  * tools are offered ({@code toolsets} null when MCP_TOOLSETS is not set), the tool-name prefix, the
- * path rules, and when a human must approve a change. Checked against the manifest at start-up.
+ * path rules, when a human must approve a change (and the key file that seals stateless-era approvals). Checked against the manifest at start-up.
  */
 public record Authority(Set<String> toolsets, Set<String> tools, String prefix, PathRules paths, Approval approval,
-        Duration approvalTimeout, SecretValues values, Duration wrapTtl, Path auditLog, Path auditKeyFile) {
+        Duration approvalTimeout, SecretValues values, Duration wrapTtl, Path auditLog, Path auditKeyFile,
+        Path stateKeyFile) {
 
     /** MCP_APPROVAL: ask when the client can be asked, require a client that can, or never ask. */
     public enum Approval { ASK, REQUIRE, OFF }
@@ -21,7 +22,7 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     /** Bounds of no effect: the default toolsets, no prefix, no path rules, approval asked where possible. */
     public static Authority none() {
         return new Authority(null, Set.of(), "", PathRules.none(), Approval.ASK, Duration.ofSeconds(50),
-                SecretValues.PLAIN, Duration.ofMinutes(5), null, null);
+                SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
     }
 
     static Authority read(Config.Reader r) {
@@ -30,7 +31,7 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
         return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS"),
                 r.get("MCP_TOOLS"), r.get("MCP_TOOL_PREFIX"), paths, r.get("MCP_APPROVAL"),
                 r.get("MCP_APPROVAL_TIMEOUT"), r.get("MCP_SECRET_VALUES"), r.get("MCP_WRAP_TTL"),
-                r.get("MCP_AUDIT_LOG"), r.get("MCP_AUDIT_HMAC_KEY_FILE"));
+                r.get("MCP_AUDIT_LOG"), r.get("MCP_AUDIT_HMAC_KEY_FILE"), r.get("MCP_STATE_KEY_FILE"));
     }
 
     /** The parsers of these settings (see Config's table). */
@@ -44,7 +45,7 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
             case "MCP_SECRET_VALUES" -> Values.oneOf(v, SecretValues.values());
             case "MCP_WRAP_TTL" -> wrapTtl(v);
             case "MCP_AUDIT_LOG" -> Values.writableFile(v);
-            case "MCP_AUDIT_HMAC_KEY_FILE" -> Values.readableFile(v);
+            case "MCP_AUDIT_HMAC_KEY_FILE", "MCP_STATE_KEY_FILE" -> Values.readableFile(v);
             default -> throw new IllegalStateException("no parser for " + env);
         };
     }

@@ -16,12 +16,14 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
+import vaultmcp.mcp.Modern;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
 import vaultmcp.security.RateLimited;
 
 /**
- * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
+ * The MCP endpoint, Streamable HTTP of both eras (2025-11-25 sessions, 2026-07-28 stateless requests,
+ * told apart per request by {@link Modern#requested}): one JSON-RPC message per POST, answered with
  * JSON, or with a short SSE stream when log notifications come before the answer; DELETE ends a
  * session; no GET stream. Each request passes, in order: Host and Origin, no query and no Vault
  * setting headers, the method, the media types and body, the protocol version, the caller, the
@@ -35,7 +37,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
             "VAULT_NAMESPACE", "X-Vault-Namespace");
     private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, "
-            + "MCP-Protocol-Version, Last-Event-ID";
+            + "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
 
     @Override
     public void handle(HttpExchange exchange) {
@@ -48,7 +50,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
                 if (e.status() == 401) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
                 }
-                send(exchange, e.status(), JsonRpc.error(null, new RpcException(e.code(), e.getMessage())));
+                send(exchange, e.status(), JsonRpc.error(e.id(), new RpcException(e.code(), e.getMessage())));
             } catch (RuntimeException | Error e) {
                 log.failure("HTTP " + exchange.getRequestMethod(), e);
                 send(exchange, 500,
@@ -120,6 +122,54 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             send(exchange, 400, e.response());
             return;
         }
+        try {
+            String version = in.getFirst("MCP-Protocol-Version");
+            if (Modern.requested(message, version)) {
+                stateless(exchange, message, version);
+            } else {
+                session(exchange, message);
+            }
+        } catch (HttpError e) {
+            throw e.answering(message.id());
+        }
+    }
+
+    /**
+     * A request of the stateless era (2026-07-28): no session; its headers must repeat its body; the caller's
+     * credential comes with every request; the answer's HTTP status follows its error code.
+     */
+    private void stateless(HttpExchange exchange, Message message, String version) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
+        if (!message.isRequest()) {
+            send(exchange, 202, null); // nothing to cancel: closing the stream ends a call
+            return;
+        }
+        JsonObject response;
+        try {
+            Modern.checkHeaders(message, version, in.getFirst("Mcp-Method"), in.getFirst("Mcp-Name"));
+            HttpAuth.Caller caller = auth.identify(in);
+            if (caller.anonymous() && "tools/call".equals(message.method())) {
+                throw new HttpError(401, "Unauthorized: tools need a Vault token; send X-Vault-Token"
+                        + " (or the operator's bearer secret) with every request");
+            }
+            Session session = Session.stateless("http", caller.vaultToken(), sessions.bucket(caller));
+            response = server.handle(message, session, notification -> event(exchange, notification));
+        } catch (RpcException e) {
+            response = JsonRpc.error(message.id(), e);
+        } catch (RateLimited e) {
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
+            response = McpServer.rateLimited(message.id(), e);
+        }
+        if (exchange.getResponseCode() != -1) {
+            event(exchange, response);
+        } else {
+            send(exchange, Modern.status(response), response);
+        }
+    }
+
+    /** A message of the session era (2025-11-25 and before). */
+    private void session(HttpExchange exchange, Message message) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
         String id = in.getFirst("Mcp-Session-Id");
         boolean initialize = id == null && message.isRequest() && "initialize".equals(message.method());
         if (!initialize) {

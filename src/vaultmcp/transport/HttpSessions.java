@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import vaultmcp.config.Limits;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
+import vaultmcp.security.TokenBucket;
 
 /**
  * The open HTTP sessions. Ids are {@link Limits#SESSION_ID_BYTES} bytes from a CSPRNG in base64url
@@ -73,6 +74,11 @@ final class HttpSessions {
         }
         table.put(id, new Entry(entry.session(), entry.caller(), now));
         return entry.session();
+    }
+
+    /** The rate-limit bucket of a stateless request's caller (placeholder until per-credential buckets). */
+    TokenBucket bucket(HttpAuth.Caller caller) {
+        return limiter.newSessionBucket();
     }
 
     synchronized void close(String id) {
