@@ -10,6 +10,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -32,7 +33,12 @@ public final class StrictJson {
 
     /** Parses one complete JSON document; the caller has already capped its size. */
     public JsonElement parse(String text) throws JsonException {
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+        return parse(new StringReader(text));
+    }
+
+    /** The same, read from {@code in} (which is closed). */
+    public JsonElement parse(Reader in) throws JsonException {
+        try (JsonReader reader = new JsonReader(in)) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement value = read(reader, 0);
             if (reader.peek() != JsonToken.END_DOCUMENT) {

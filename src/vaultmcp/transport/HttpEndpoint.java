@@ -4,7 +4,10 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -245,10 +248,11 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             exchange.sendResponseHeaders(status, -1);
             return;
         }
-        byte[] bytes = StrictJson.write(body).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        exchange.sendResponseHeaders(status, 0); // chunked: the answer is written as it is serialised, never copied
+        Writer out = new BufferedWriter(new OutputStreamWriter(exchange.getResponseBody(), StandardCharsets.UTF_8));
+        StrictJson.write(body, out);
+        out.flush();
     }
 
     /** Sends one message as an SSE event; the first one starts the stream (status 200) that carries the answer. */

@@ -1,9 +1,13 @@
 package vaultmcp.vault;
 
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,9 +17,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Collects a response body up to a cap and a deadline; past the cap, stops the download and fails with
- * {@link TooLarge}, past the deadline with a {@link TimeoutException}.
+ * {@link TooLarge}, past the deadline with a {@link TimeoutException}. The body comes as a stream over
+ * the pieces as they arrived (no copy into one array), or null when it is only whitespace or empty.
  */
-final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+final class CappedBody implements HttpResponse.BodySubscriber<InputStream> {
     static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
         final int status;
@@ -28,9 +33,10 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     private final int status;
     private final int cap;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
+    private final List<InputStream> pieces = new ArrayList<>();
+    private int size;
+    private boolean blank = true;
+    private final CompletableFuture<InputStream> result = new CompletableFuture<>();
 
     /** {@code deadline}: a {@link System#nanoTime()} by which the whole body must have come. */
     CappedBody(int status, int cap, long deadline) {
@@ -40,14 +46,13 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     @Override
-    public CompletionStage<byte[]> getBody() {
+    public CompletionStage<InputStream> getBody() {
         return result;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-        this.subscription = subscription;
-        result.whenComplete((bytes, failure) -> {
+        result.whenComplete((body, failure) -> {
             if (failure != null) {
                 subscription.cancel(); // stops the download and drops the connection
             }
@@ -61,13 +66,17 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
             if (result.isDone()) {
                 return;
             }
-            if (bytes.size() + buffer.remaining() > cap) {
+            size += buffer.remaining();
+            if (size > cap) {
                 result.completeExceptionally(new TooLarge(status));
                 return;
             }
-            byte[] chunk = new byte[buffer.remaining()];
-            buffer.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
+            byte[] piece = new byte[buffer.remaining()];
+            buffer.get(piece);
+            for (int i = 0; blank && i < piece.length; i++) {
+                blank = Character.isWhitespace(piece[i]);
+            }
+            pieces.add(new ByteArrayInputStream(piece));
         }
     }
 
@@ -78,6 +87,6 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        result.complete(bytes.toByteArray());
+        result.complete(blank ? null : new SequenceInputStream(Collections.enumeration(pieces)));
     }
 }

@@ -2,6 +2,8 @@ package vaultmcp.vault;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -109,7 +111,7 @@ public final class VaultClient {
         // The request timeout bounds the wait for headers only; the body's deadline bounds the whole
         // answer, so a Vault (or proxy) that stalls mid-body cannot hold a worker forever.
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
             // send, not sendAsync: on two cores the latter hands every answer to a thread of its own.
             response = http().send(request.build(),
@@ -128,13 +130,13 @@ public final class VaultClient {
         return new VaultResponse(method, path, status, parse(response.body(), status, what));
     }
 
-    private JsonObject parse(byte[] bytes, int status, String what) throws VaultException {
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        if (text.isEmpty()) {
+    /** {@code body}: null when Vault sent none (or only whitespace). */
+    private JsonObject parse(InputStream body, int status, String what) throws VaultException {
+        if (body == null) {
             return null;
         }
         try {
-            if (json.parse(text) instanceof JsonObject tree) {
+            if (json.parse(new InputStreamReader(body, StandardCharsets.UTF_8)) instanceof JsonObject tree) {
                 return tree;
             }
         } catch (JsonException e) {

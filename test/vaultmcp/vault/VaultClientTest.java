@@ -245,7 +245,7 @@ class VaultClientTest {
         });
         VaultClient client = client(address(server), null, Duration.ofSeconds(10));
         VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("big"), null, null, null, false));
-        assertEquals("Vault's answer to GET big is larger than 8 MiB; refused", e.getMessage());
+        assertEquals("Vault's answer to GET big is larger than 2 MiB; refused", e.getMessage());
         assertEquals(200, e.status());
     }
 
