@@ -13,7 +13,6 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimited;
-import vaultmcp.security.RateLimiter;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.tools.Guard;
 import vaultmcp.tools.Trail;
@@ -37,7 +36,6 @@ public final class McpServer {
 
     private final ToolTable tools;
     private final VaultClient vault;
-    private final RateLimiter limiter;
     private final Log log;
     private final String version;
     private final int pageSize;
@@ -49,13 +47,12 @@ public final class McpServer {
      * {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals.
      * {@code audit}: the audit trail, or null.
      */
-    public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
+    public McpServer(ToolTable tools, VaultClient vault, Log log, String version, int pageSize,
             boolean operations, Authority authority, int workers, AuditTrail audit) {
         this.audit = audit;
         this.approvals = new Approvals(authority.approval(), authority.approvalTimeout(), workers / 2);
         this.tools = tools;
         this.vault = vault;
-        this.limiter = limiter;
         this.log = log;
         this.version = version;
         this.pageSize = pageSize;
@@ -79,21 +76,19 @@ public final class McpServer {
      * goes to the transport, which answers it with {@link #rateLimited} (over HTTP with Retry-After).
      */
     public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
+        // Every message counts but an answer to our own request (an approval) and a cancellation:
+        // refusing those would keep a tool call waiting that the client has already settled.
+        boolean free = message.isResponse() ? session.answered(message.id(), message.params())
+                : "notifications/cancelled".equals(message.method());
+        if (!free) {
+            admit(message, session);
+        }
         if (message.isResponse()) {
-            session.answered(message.id(), message.params());
             return null;
         }
         if (message.isNotification()) {
             notification(message, session);
             return null;
-        }
-        try {
-            limiter.check(session.bucket()); // outside the try below: its refusal goes to the transport
-        } catch (RateLimited e) {
-            if ("tools/call".equals(message.method())) {
-                tools.refused(message.params().get("name"), trail(session), "rate limited");
-            }
-            throw e;
         }
         try {
             return JsonRpc.result(message.id(), request(message, session, notify));
@@ -104,6 +99,18 @@ public final class McpServer {
             // An undeclared Vault request is named (tool, method, template), never its arguments.
             log.failure(e instanceof Guard.Undeclared ? e.getMessage() : "request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));
+        }
+    }
+
+    /** Charges one message to the session's rate limits; a refused tool call goes into the audit trail. */
+    public void admit(Message message, Session session) throws RateLimited {
+        try {
+            session.budget().take();
+        } catch (RateLimited e) {
+            if ("tools/call".equals(message.method()) && message.isRequest()) {
+                tools.refused(message.params().get("name"), trail(session), "rate limited");
+            }
+            throw e;
         }
     }
 

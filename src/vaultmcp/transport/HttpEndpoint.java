@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
@@ -18,16 +20,18 @@ import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
 import vaultmcp.security.RateLimited;
+import vaultmcp.security.RateLimiter;
 
 /**
  * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
  * JSON, or with a short SSE stream when log notifications come before the answer; DELETE ends a
  * session; no GET stream. Each request passes, in order: Host and Origin, no query and no Vault
  * setting headers, the method, the media types and body, the protocol version, the caller, the
- * session. Nothing in a request can choose the Vault address, namespace or TLS settings.
+ * session. Nothing in a request can choose the Vault address, namespace or TLS settings. Every
+ * message counts against the rate limits; tool calls also wait for one of a fixed number of workers.
  */
 record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
-        HttpAuth auth, Log log) implements HttpHandler {
+        HttpAuth auth, Semaphore workers, Log log) implements HttpHandler {
     private static final String ALLOW = "POST, DELETE, OPTIONS";
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
@@ -111,14 +115,16 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         if (body.length > codec.maxBytes()) {
             throw new HttpError(413, "Payload Too Large: a message may have at most " + codec.maxBytes() + " bytes");
         }
+        String id = in.getFirst("Mcp-Session-Id");
         Message message;
         try {
             message = codec.parse(body);
         } catch (JsonRpc.Failure e) {
+            // Malformed input counts too: against its session, or against the anonymous callers.
+            charge(exchange, id == null ? sessions.unattached() : sessions.find(id, auth.identify(in)).budget());
             send(exchange, 400, e.response());
             return;
         }
-        String id = in.getFirst("Mcp-Session-Id");
         boolean initialize = id == null && message.isRequest() && "initialize".equals(message.method());
         if (!initialize) {
             checkVersion(in); // the initialize POST negotiates the version in its body instead
@@ -127,20 +133,19 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         if (!initialize && id == null) {
             throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required; send initialize first");
         }
-        Session session = initialize ? sessions.open(caller) : sessions.find(id, caller);
+        Session session = initialize ? sessions.open(auth.verify(caller)) : sessions.find(id, caller);
         if (session == null) {
             log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
             throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
         }
-        if (caller.anonymous() && "tools/call".equals(message.method())) {
-            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
-                    + " (or the operator's bearer secret)");
-        }
         JsonObject response;
         try {
-            response = server.handle(message, session, notification -> event(exchange, notification));
+            response = dispatch(exchange, message, session, caller);
         } catch (RateLimited e) {
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
+            HttpError refused = tooMany(exchange, e);
+            if (!message.isRequest()) {
+                throw refused; // a notification or a response has no JSON-RPC answer to carry the refusal
+            }
             response = McpServer.rateLimited(message.id(), e);
         }
         if (initialize && response.has("result")) {
@@ -152,6 +157,48 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             event(exchange, response); // a stream starts only inside a request, so there is a response
         } else {
             send(exchange, response == null ? 202 : 200, response);
+        }
+    }
+
+    /** Handles the message; a tool call needs a credential and one of the {@code workers}, waiting for it a while. */
+    private JsonObject dispatch(HttpExchange exchange, Message message, Session session, HttpAuth.Caller caller)
+            throws HttpError, RateLimited {
+        if (!message.isRequest() || !"tools/call".equals(message.method())) {
+            return server.handle(message, session, notification -> event(exchange, notification));
+        }
+        if (caller.anonymous()) {
+            server.admit(message, session); // counted like every message
+            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
+                    + " (or the operator's bearer secret)");
+        }
+        boolean free;
+        try {
+            free = workers.tryAcquire(Limits.HTTP_WORKER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            free = false;
+        }
+        if (!free) {
+            throw new HttpError(503, "Service Unavailable: every tool worker is busy; try again later");
+        }
+        try {
+            return server.handle(message, session, notification -> event(exchange, notification));
+        } finally {
+            workers.release();
+        }
+    }
+
+    /** A rate-limit refusal: Retry-After in whole seconds, and the 429 a message that is not a request gets. */
+    private static HttpError tooMany(HttpExchange exchange, RateLimited e) {
+        exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
+        return new HttpError(429, "Too Many Requests: " + e.getMessage());
+    }
+
+    private static void charge(HttpExchange exchange, RateLimiter.Budget budget) throws HttpError {
+        try {
+            budget.take();
+        } catch (RateLimited e) {
+            throw tooMany(exchange, e);
         }
     }
 

@@ -1,8 +1,11 @@
 package vaultmcp.transport;
 
+import vaultmcp.jsonrpc.RpcException;
+
 /**
  * A request refused at the HTTP layer: its status, and a message safe to show the caller (sent as
- * a JSON-RPC error without id: -32001 for an unknown session, as the TypeScript SDK does, else -32000).
+ * a JSON-RPC error without id: -32001 for an unknown session, as the TypeScript SDK does, -32010 for
+ * a rate limit, else -32000).
  */
 final class HttpError extends Exception {
     private static final long serialVersionUID = 1L;
@@ -18,6 +21,6 @@ final class HttpError extends Exception {
     }
 
     int code() {
-        return status == 404 ? -32001 : -32000;
+        return status == 404 ? -32001 : status == 429 ? RpcException.RATE_LIMITED : -32000;
     }
 }
