@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +35,8 @@ import vaultmcp.security.TestCerts;
 class HttpSlowClientsIT {
     private static final int STALLED = 200;
     private static final long DELAY_LIMIT_MS = 1000;
+    /** A TLS record header announcing a 512-byte handshake message, then the start of a ClientHello. */
+    private static final byte[] HALF_CLIENT_HELLO = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
 
     @TempDir
     static Path dir;
@@ -77,9 +80,7 @@ class HttpSlowClientsIT {
                 "MCP_TLS_KEY_FILE", rsa.key().toString()))) {
             HttpClient warm = client();
             healthTls(warm, server.port());
-            // A TLS record header announcing a 512-byte handshake message, then the start of a ClientHello.
-            byte[] half = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
-            stall(server.port(), STALLED, new String(half, StandardCharsets.ISO_8859_1));
+            stall(server.port(), STALLED, new String(HALF_CLIENT_HELLO, StandardCharsets.ISO_8859_1));
             Thread.sleep(500);
             for (int i = 0; i < 3; i++) {
                 HttpClient fresh = client(); // a new client: a full handshake each time
@@ -88,6 +89,26 @@ class HttpSlowClientsIT {
                 long ms = (System.nanoTime() - start) / 1_000_000;
                 assertTrue(ms < DELAY_LIMIT_MS, "a TLS request behind " + STALLED + " stalled handshakes took " + ms + " ms");
             }
+        }
+    }
+
+    @Test
+    void cutsOffHalfSentClientHellosAfterTheRequestTimeLimit() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of("MCP_TLS_CERT_FILE", rsa.cert().toString(),
+                "MCP_TLS_KEY_FILE", rsa.key().toString()), "-Dsun.net.httpserver.maxReqTime=1")) {
+            stall(server.port(), 20, new String(HALF_CLIENT_HELLO, StandardCharsets.ISO_8859_1));
+            long start = System.nanoTime();
+            for (Socket socket : sockets) {
+                socket.setSoTimeout(15_000);
+                try {
+                    byte[] answer = socket.getInputStream().readAllBytes(); // nothing, or a TLS alert, then closed
+                    assertTrue(answer.length == 0 || answer[0] == 0x15, "not a TLS alert: " + answer[0]);
+                } catch (SocketException e) {
+                    // reset by the server: cut off too
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 10_000, "stalled handshakes were cut off only after " + ms + " ms");
         }
     }
 
