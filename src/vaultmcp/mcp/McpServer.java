@@ -83,11 +83,10 @@ public final class McpServer {
         if (!free) {
             admit(message, session);
         }
-        if (message.isResponse()) {
-            return null;
-        }
-        if (message.isNotification()) {
-            notification(message, session);
+        if (!message.isRequest()) {
+            if (message.isNotification()) {
+                notification(message, session);
+            }
             return null;
         }
         try {

@@ -41,11 +41,6 @@ public final class RateLimiter {
                         List.of(session, credentialBucket(credential), global));
     }
 
-    /** What a message that names no session is charged to (malformed input over HTTP). */
-    public Budget unattached() {
-        return new Budget(List.of("anonymous callers"), List.of(anonymous));
-    }
-
     private synchronized TokenBucket credentialBucket(String credential) {
         TokenBucket bucket = credentials.computeIfAbsent(credential,
                 k -> new TokenBucket(credentialRate.perSecond(), credentialRate.burst(), clock));

@@ -4,11 +4,11 @@ import com.sun.net.httpserver.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
@@ -103,15 +103,7 @@ final class HttpAuth {
     }
 
     private boolean lookUp(Secret token, String key) throws HttpError {
-        HttpError busy = new HttpError(503, "Service Unavailable: too many tokens being checked; try again later");
-        try {
-            if (!lookups.tryAcquire(Limits.TOKEN_LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw busy;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw busy;
-        }
+        HttpError.acquire(lookups, Limits.TOKEN_LOOKUP_WAIT, "every token check is");
         try {
             Boolean known = verdict(key); // looked up by another request while this one waited
             if (known != null) {
@@ -119,7 +111,8 @@ final class HttpAuth {
             }
             VaultResponse answer = vault.send(token, "GET", LOOKUP_SELF, null, null, null, false);
             if (answer.status() != 200 && answer.status() != 403) {
-                throw new HttpError(503, "Service Unavailable: cannot check the token: " + answer.failure().getMessage());
+                throw new HttpError(503, "Service Unavailable: cannot check the token: "
+                        + answer.failure().getMessage());
             }
             // Vault 1.21 refuses an unknown token with 403 "permission denied" and "invalid token".
             boolean accepted = !(answer.status() == 403 && answer.errors().contains("invalid token"));
@@ -137,14 +130,13 @@ final class HttpAuth {
         return verdict == null || clock.getAsLong() - verdict.until() > 0 ? null : verdict.accepted();
     }
 
+    /** Keeps a verdict; beyond TOKEN_VERDICTS the oldest one goes (an expired one is ignored until then). */
     private synchronized void remember(String key, boolean accepted) {
-        long now = clock.getAsLong();
-        verdicts.values().removeIf(v -> now - v.until() > 0);
         if (verdicts.size() >= Limits.TOKEN_VERDICTS) {
             verdicts.remove(verdicts.keySet().iterator().next());
         }
-        verdicts.put(key, new Verdict(accepted, now + (accepted ? Limits.TOKEN_ACCEPTED_TTL
-                : Limits.TOKEN_REFUSED_TTL).toNanos()));
+        Duration ttl = accepted ? Limits.TOKEN_ACCEPTED_TTL : Limits.TOKEN_REFUSED_TTL;
+        verdicts.put(key, new Verdict(accepted, clock.getAsLong() + ttl.toNanos()));
     }
 
     private static byte[] fingerprint(String credential) {

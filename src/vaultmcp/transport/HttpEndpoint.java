@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
@@ -20,7 +19,6 @@ import vaultmcp.mcp.McpServer;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
 import vaultmcp.security.RateLimited;
-import vaultmcp.security.RateLimiter;
 
 /**
  * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
@@ -120,8 +118,11 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         try {
             message = codec.parse(body);
         } catch (JsonRpc.Failure e) {
-            // Malformed input counts too: against its session, or against the anonymous callers.
-            charge(exchange, id == null ? sessions.unattached() : sessions.find(id, auth.identify(in)).budget());
+            try { // malformed input counts too: against its session, or against the anonymous callers
+                (id == null ? sessions.unattached() : sessions.find(id, auth.identify(in)).budget()).take();
+            } catch (RateLimited limited) {
+                throw tooMany(exchange, limited);
+            }
             send(exchange, 400, e.response());
             return;
         }
@@ -171,16 +172,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
                     + " (or the operator's bearer secret)");
         }
-        boolean free;
-        try {
-            free = workers.tryAcquire(Limits.HTTP_WORKER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            free = false;
-        }
-        if (!free) {
-            throw new HttpError(503, "Service Unavailable: every tool worker is busy; try again later");
-        }
+        HttpError.acquire(workers, Limits.HTTP_WORKER_WAIT, "every tool worker is");
         try {
             return server.handle(message, session, notification -> event(exchange, notification));
         } finally {
@@ -192,14 +184,6 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
     private static HttpError tooMany(HttpExchange exchange, RateLimited e) {
         exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
         return new HttpError(429, "Too Many Requests: " + e.getMessage());
-    }
-
-    private static void charge(HttpExchange exchange, RateLimiter.Budget budget) throws HttpError {
-        try {
-            budget.take();
-        } catch (RateLimited e) {
-            throw tooMany(exchange, e);
-        }
     }
 
     private void delete(HttpExchange exchange) throws HttpError, IOException {

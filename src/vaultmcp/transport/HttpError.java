@@ -1,5 +1,8 @@
 package vaultmcp.transport;
 
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import vaultmcp.jsonrpc.RpcException;
 
 /**
@@ -22,5 +25,17 @@ final class HttpError extends Exception {
 
     int code() {
         return status == 404 ? -32001 : status == 429 ? RpcException.RATE_LIMITED : -32000;
+    }
+
+    /** Takes one of {@code permits}, waiting up to {@code wait}; else refuses with 503 and {@code what} is busy. */
+    static void acquire(Semaphore permits, Duration wait, String what) throws HttpError {
+        try {
+            if (permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new HttpError(503, "Service Unavailable: " + what + " busy; try again later");
     }
 }

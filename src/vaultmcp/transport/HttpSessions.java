@@ -43,7 +43,8 @@ final class HttpSessions {
         table.values().removeIf(e -> now - e.lastUsed() > idleNanos);
         // The operator's bearer is not counted: a gateway fronts many agents with it.
         String credential = caller.credential();
-        if (credential != null && table.values().stream().filter(e -> e.caller().same(caller)).count() >= perCredential) {
+        if (credential != null && table.values().stream().filter(e -> e.caller().same(caller)).count()
+                >= perCredential) {
             throw new HttpError(429, "Too Many Requests: this token has " + perCredential
                     + " open sessions (MCP_MAX_SESSIONS_PER_CREDENTIAL); end one with DELETE first");
         }
@@ -65,9 +66,9 @@ final class HttpSessions {
         return session;
     }
 
-    /** What a message without a session is charged to (see {@link RateLimiter#unattached}). */
+    /** What a message without a session is charged to: the anonymous callers' bucket (a new session's is full). */
     RateLimiter.Budget unattached() {
-        return limiter.unattached();
+        return limiter.budget(null, true);
     }
 
     /** The live session with this id, marked as used now, if {@code caller} is the one that opened it. */
