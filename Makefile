@@ -99,12 +99,12 @@ test: $(JAR) build/test-classes.stamp ## run every test: JUnit, MCP conformance,
 	scripts/e2e.sh || rc=1; \
 	scripts/count-results total build/results/*.counts || rc=1; exit $$rc
 
-conformance: $(JAR) ## run the official MCP conformance suite against the jar over HTTP
+conformance: $(JAR) build/test-classes.stamp ## run the official MCP conformance suite against the jar, and against the fixture server (test code), over HTTP
 	mkdir -p build/results && scripts/conformance.sh
 
 e2e: $(JAR) build/test-classes.stamp ## run the end-to-end tests: the jar against a real Vault dev server, driven by the MCP TypeScript SDK
 	mkdir -p build/results
-	rc=0; scripts/e2e.sh || rc=1; scripts/count-results total build/results/e2e.counts build/results/fidelity.counts || rc=1; exit $$rc
+	rc=0; scripts/e2e.sh || rc=1; scripts/count-results total build/results/e2e.counts build/results/e2e-v2.counts build/results/fidelity.counts || rc=1; exit $$rc
 
 dev-vault: ## start a Vault dev server on 127.0.0.1 (built first if needed), print VAULT_ADDR and VAULT_TOKEN; Ctrl-C stops it
 	scripts/dev-vault.sh

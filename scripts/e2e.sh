@@ -6,9 +6,10 @@
 #   3. installs test/e2e/node_modules with npm ci when missing or older than package-lock.json
 #   4. replays the fidelity cases against a fresh dev server and FakeVault (FidelityReplay)
 #   5. runs the node:test suites in test/e2e/suites (each starts its own dev servers)
+#   6. runs the read and privileged suites again with the SDK's v2 client pinned to 2026-07-28
 # Needs the jar and the test classes (make e2e builds both first); VAULT_BIN=path uses that vault
 # binary instead of building one. Writes, under build/results/:
-#   fidelity.log, e2e.log (TAP)    fidelity.counts, e2e.counts ("passed failed skipped")
+#   fidelity.log, e2e.log, e2e-v2.log (TAP)    fidelity.counts, e2e.counts, e2e-v2.counts ("passed failed skipped")
 # and exits 1 when anything failed or could not run. Every process it starts is stopped by PID,
 # also on Ctrl-C / SIGTERM. E2E_TRANSPORTS=stdio,http picks the MCP transports for one run.
 set -euo pipefail
@@ -18,7 +19,7 @@ results=build/results
 jar="$root/build/vault-mcp-server.jar"
 classpath="${E2E_CLASSPATH:-build/test-classes:build/classes:$(ls lib/gson-*.jar 2>/dev/null | head -n1)}"
 mkdir -p "$results"
-rm -f "$results"/e2e.* "$results"/fidelity.*
+rm -f "$results"/e2e.* "$results"/e2e-v2.* "$results"/fidelity.*
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
 fail_setup() {
@@ -37,7 +38,7 @@ stop_group() {
 }
 finish() {
   stop_group
-  for part in fidelity e2e; do [ -s "$results/$part.counts" ] || echo "0 1 0" > "$results/$part.counts"; done
+  for part in fidelity e2e e2e-v2; do [ -s "$results/$part.counts" ] || echo "0 1 0" > "$results/$part.counts"; done
 }
 trap finish EXIT
 trap 'exit 130' INT
@@ -112,4 +113,15 @@ scripts/count-results node "$results/e2e.log" > "$results/e2e.counts"
 read -r p f s < "$results/e2e.counts"
 log "end-to-end suites: $p passed, $f failed, $s skipped (details: $results/e2e.log) in $(( $(date +%s) - start ))s"
 
-[ "$fidelity_rc" = 0 ] && [ "$suites_rc" = 0 ]
+# 6. The same read and privileged suites with the other era's client: no initialize, no session.
+v2_rc=0
+E2E_CLIENT=v2 E2E_JAR="$jar" in_group node --test --test-concurrency=2 --test-timeout=300000 \
+  --test-reporter=tap --test-reporter-destination="$results/e2e-v2.log" \
+  --test-reporter=spec --test-reporter-destination=stderr \
+  test/e2e/suites/read-tools.test.mjs test/e2e/suites/privileged.test.mjs || v2_rc=$?
+scripts/count-results node "$results/e2e-v2.log" > "$results/e2e-v2.counts"
+[ "$v2_rc" = 0 ] || [ "$(cut -d' ' -f2 "$results/e2e-v2.counts")" != 0 ] || echo "0 1 0" > "$results/e2e-v2.counts"
+read -r p f s < "$results/e2e-v2.counts"
+log "read and privileged suites with the v2 client (2026-07-28): $p passed, $f failed, $s skipped (details: $results/e2e-v2.log)"
+
+[ "$fidelity_rc" = 0 ] && [ "$suites_rc" = 0 ] && [ "$v2_rc" = 0 ]

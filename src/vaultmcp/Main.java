@@ -87,8 +87,12 @@ public final class Main {
             RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(),
                     System::nanoTime);
             int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;
+            byte[] stateKey = stateKey(authority, err);
+            if (stateKey != null && stateKey.length == 0) {
+                return CONFIG_ERROR;
+            }
             McpServer server = new McpServer(tools, vault, log, VERSION, Limits.TOOLS_PAGE_SIZE,
-                    config.enableOperations(), authority, workers, audit);
+                    config.enableOperations(), authority, workers, audit, stateKey);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
                     + " operations=" + (config.enableOperations() ? "enabled" : "disabled")
@@ -131,6 +135,23 @@ public final class Main {
             err.println("vault-mcp-server: cannot read " + authority.auditLog() + ": " + e.getClass().getSimpleName());
             return FAILED;
         }
+    }
+
+    /** The bytes of MCP_STATE_KEY_FILE, null when unset, empty (after saying why) when unusable. */
+    private static byte[] stateKey(Authority authority, PrintStream err) {
+        if (authority.stateKeyFile() == null) {
+            return null;
+        }
+        try {
+            byte[] key = AuditTrail.key(authority.stateKeyFile());
+            if (key.length >= 32) {
+                return key;
+            }
+            err.println("vault-mcp-server: MCP_STATE_KEY_FILE: the file must hold at least 32 bytes of secret");
+        } catch (IOException e) {
+            err.println("vault-mcp-server: MCP_STATE_KEY_FILE: cannot read it: " + e.getClass().getSimpleName());
+        }
+        return new byte[0];
     }
 
     private static int configError(ConfigException e, PrintStream err) {

@@ -7,10 +7,11 @@ import java.util.Set;
 /**
  * The operator's bounds on what agents may do, beyond ENABLE_VAULT_OPERATIONS: which toolsets and
  * tools are offered ({@code toolsets} null when MCP_TOOLSETS is not set), the tool-name prefix, the
- * path rules, and when a human must approve a change. Checked against the manifest at start-up.
+ * path rules, when a human must approve a change (and the key file that seals stateless-era approvals). Checked against the manifest at start-up.
  */
 public record Authority(Set<String> toolsets, Set<String> tools, String prefix, PathRules paths, Approval approval,
-        Duration approvalTimeout, SecretValues values, Duration wrapTtl, Path auditLog, Path auditKeyFile) {
+        Duration approvalTimeout, SecretValues values, Duration wrapTtl, Path auditLog, Path auditKeyFile,
+        Path stateKeyFile) {
 
     /** MCP_APPROVAL: ask when the client can be asked, require a client that can, or never ask. */
     public enum Approval { ASK, REQUIRE, OFF }
@@ -21,7 +22,7 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     /** Bounds of no effect: the default toolsets, no prefix, no path rules, approval asked where possible. */
     public static Authority none() {
         return new Authority(null, Set.of(), "", PathRules.none(), Approval.ASK, Duration.ofSeconds(50),
-                SecretValues.PLAIN, Duration.ofMinutes(5), null, null);
+                SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
     }
 
     static Authority read(Config.Reader r) {
@@ -37,7 +38,8 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
                 r.get("MCP_SECRET_VALUES", v -> Values.oneOf(v, SecretValues.values())),
                 r.get("MCP_WRAP_TTL", Authority::wrapTtl),
                 r.get("MCP_AUDIT_LOG", Values::writableFile),
-                r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile));
+                r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile),
+                r.get("MCP_STATE_KEY_FILE", Values::readableFile));
     }
 
     /** A wrapping token's lifetime: Vault's own bounds for a wrap are wider, ours are 1 s to 24 h. */

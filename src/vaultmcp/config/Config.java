@@ -108,7 +108,9 @@ public record Config(
             new Setting("MCP_SECRET_VALUES", "plain", "how secret values reach the model: plain, wrap or redact"),
             new Setting("MCP_WRAP_TTL", "5m", "lifetime of a wrapping token (1s to 24h)"),
             new Setting("MCP_AUDIT_LOG", "", "file that receives the hash-chained audit trail (JSON Lines)"),
-            new Setting("MCP_AUDIT_HMAC_KEY_FILE", "", "file holding the audit trail's HMAC key (else a key per run)"));
+            new Setting("MCP_AUDIT_HMAC_KEY_FILE", "", "file holding the audit trail's HMAC key (else a key per run)"),
+            new Setting("MCP_STATE_KEY_FILE", "", "file whose secret seals 2026-07-28 approval states; share it "
+                    + "across instances (else a key per run)"));
 
     /** The flags of the Go server's PR #79 for the toolset settings. */
     private static final Map<String, String> ALIASES = Map.of("--toolsets", "--mcp-toolsets", "--tools", "--mcp-tools");

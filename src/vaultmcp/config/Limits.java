@@ -106,4 +106,13 @@ public final class Limits {
     public static final long APPROVAL_PROGRESS_MILLIS = 5_000;
     /** Attempts of a KV v2 read-change-write whose check-and-set keeps losing to another writer. */
     public static final int KV_WRITE_ATTEMPTS = 5;
+
+    // The stateless era (2026-07-28).
+    /** How long a multi-round-trip approval's request state, and its single-use ticket in Vault, stay valid. */
+    public static final Duration STATE_TTL = Duration.ofSeconds(60);
+    /**
+     * How long clients may cache tools/list and server/discover: the list changes only when the server restarts
+     * with another configuration (the tools digest tells), so a few minutes bounds how stale a cache can be.
+     */
+    public static final long LIST_TTL_MILLIS = 300_000;
 }

@@ -35,7 +35,7 @@ public final class JsonRpc {
      * Parses and validates one message: at most {@code maxBytes} bytes of UTF-8 (one stdio line or
      * one HTTP body). Invalid UTF-8 is a parse error, never silently replaced characters.
      *
-     * @throws Failure with the error response to send (id null when no id could be read)
+     * @throws Failure with the error response to send (without an id when none could be read)
      */
     public Message parse(byte[] bytes) throws Failure {
         if (bytes.length > maxBytes) {
@@ -113,7 +113,10 @@ public final class JsonRpc {
     private static JsonObject response(JsonElement id, String member, JsonElement value) {
         JsonObject response = new JsonObject();
         response.addProperty("jsonrpc", "2.0");
-        response.add("id", id == null ? JsonNull.INSTANCE : id);
+        if (id != null && !id.isJsonNull()) {
+            // MCP's schema has no null id: an error whose request id could not be read has none (both eras).
+            response.add("id", id);
+        }
         response.add(member, value);
         return response;
     }

@@ -3,17 +3,20 @@ package vaultmcp.mcp;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import vaultmcp.config.Authority;
+import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimited;
 import vaultmcp.audit.AuditTrail;
+import vaultmcp.tools.Approver;
 import vaultmcp.tools.Guard;
 import vaultmcp.tools.Trail;
 import vaultmcp.tools.ToolResult;
@@ -43,14 +46,20 @@ public final class McpServer {
     private final Approvals approvals;
     private final AuditTrail audit;
 
-    /**
-     * {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals.
-     * {@code audit}: the audit trail, or null.
-     */
     public McpServer(ToolTable tools, VaultClient vault, Log log, String version, int pageSize,
             boolean operations, Authority authority, int workers, AuditTrail audit) {
+        this(tools, vault, log, version, pageSize, operations, authority, workers, audit, null);
+    }
+
+    /**
+     * {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals.
+     * {@code audit}: the audit trail, or null. {@code stateKey}: the key file's bytes for sealing stateless-era
+     * request states, or null for a key per process.
+     */
+    public McpServer(ToolTable tools, VaultClient vault, Log log, String version, int pageSize,
+            boolean operations, Authority authority, int workers, AuditTrail audit, byte[] stateKey) {
         this.audit = audit;
-        this.approvals = new Approvals(authority.approval(), authority.approvalTimeout(), workers / 2);
+        this.approvals = new Approvals(authority.approval(), authority.approvalTimeout(), workers / 2, stateKey);
         this.tools = tools;
         this.vault = vault;
         this.log = log;
@@ -76,6 +85,10 @@ public final class McpServer {
      * goes to the transport, which answers it with {@link #rateLimited} (over HTTP with Retry-After).
      */
     public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
+        if (!session.stateless() && Modern.requested(message, null)) {
+            // stdio serves both eras on one stream: a modern request stands alone, beside the session.
+            session = Session.stateless(session.id(), session.vaultToken(), session.budget());
+        }
         // Every message counts but an answer to our own request (an approval) and a cancellation:
         // refusing those would keep a tool call waiting that the client has already settled.
         boolean free = message.isResponse() ? session.answered(message.id(), message.params())
@@ -130,6 +143,9 @@ public final class McpServer {
 
     private JsonElement request(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
         String method = message.method();
+        if (session.stateless()) {
+            return modern(message, session, notify);
+        }
         if (method.equals("initialize")) {
             return initialize(message.params(), session);
         }
@@ -147,6 +163,80 @@ public final class McpServer {
         };
     }
 
+    /** A request of the stateless era: everything it needs is in its own {@code _meta}. */
+    private JsonObject modern(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
+        JsonObject params = message.params();
+        Modern.checkMeta(params);
+        Modern.checkMethod(message.method());
+        session.clientCapabilities(Modern.capabilities(params));
+        session.logLevel(Modern.logLevel(params));
+        session.traceparent(Modern.traceparent(params));
+        JsonObject result = switch (message.method()) {
+            case "server/discover" -> discover();
+            case "tools/list" -> cacheable(listTools(params));
+            case "tools/call" -> callTool(message, session, notify);
+            // Nothing to offer, but the lists carry caching hints a client can rely on (SEP-2549).
+            case "prompts/list" -> cacheable(empty("prompts"));
+            case "resources/list" -> cacheable(empty("resources"));
+            case "resources/templates/list" -> cacheable(empty("resourceTemplates"));
+            case "resources/read" -> throw notFound(params.get("uri"));
+            default -> throw new RpcException(RpcException.METHOD_NOT_FOUND,
+                    "Method not found: " + shorten(message.method()));
+        };
+        return Modern.complete(result, serverInfo());
+    }
+
+    private JsonObject discover() {
+        JsonArray versions = new JsonArray();
+        Modern.VERSIONS.forEach(versions::add);
+        JsonObject result = new JsonObject();
+        result.add("supportedVersions", versions);
+        JsonObject capabilities = capabilities();
+        JsonObject none = new JsonObject();
+        none.addProperty("listChanged", false);
+        capabilities.add("prompts", none);
+        capabilities.add("resources", none.deepCopy());
+        result.add("capabilities", capabilities);
+        result.addProperty("instructions", instructions);
+        return cacheable(result);
+    }
+
+    private static RpcException notFound(JsonElement uri) {
+        JsonObject data = new JsonObject();
+        data.add("uri", uri instanceof JsonPrimitive p && p.isString() ? p : null);
+        return new RpcException(RpcException.INVALID_PARAMS, "Resource not found", data);
+    }
+
+    private static JsonObject empty(String list) {
+        JsonObject result = new JsonObject();
+        result.add(list, new JsonArray());
+        return result;
+    }
+
+    /** The same for every caller, and fixed for the life of the process. */
+    private static JsonObject cacheable(JsonObject result) {
+        result.addProperty("ttlMs", Limits.LIST_TTL_MILLIS);
+        result.addProperty("cacheScope", "public");
+        return result;
+    }
+
+    private static JsonObject capabilities() {
+        JsonObject capabilities = new JsonObject();
+        JsonObject toolCaps = new JsonObject();
+        toolCaps.addProperty("listChanged", false);
+        capabilities.add("tools", toolCaps);
+        capabilities.add("logging", new JsonObject());
+        return capabilities;
+    }
+
+    private JsonObject serverInfo() {
+        JsonObject info = new JsonObject();
+        info.addProperty("name", NAME);
+        info.addProperty("title", "Vault MCP Server (Java)");
+        info.addProperty("version", version);
+        return info;
+    }
+
     private JsonObject initialize(JsonObject params, Session session) throws RpcException {
         String requested = string(params, "protocolVersion");
         String negotiated = PROTOCOL_VERSIONS.contains(requested) ? requested : PROTOCOL_VERSIONS.get(0);
@@ -154,19 +244,10 @@ public final class McpServer {
             throw new RpcException(RpcException.INVALID_REQUEST, "Invalid Request: the session is already initialized");
         }
         session.clientCapabilities(params.get("capabilities") instanceof JsonObject c ? c : null);
-        JsonObject capabilities = new JsonObject();
-        JsonObject toolCaps = new JsonObject();
-        toolCaps.addProperty("listChanged", false);
-        capabilities.add("tools", toolCaps);
-        capabilities.add("logging", new JsonObject());
-        JsonObject info = new JsonObject();
-        info.addProperty("name", NAME);
-        info.addProperty("title", "Vault MCP Server (Java)");
-        info.addProperty("version", version);
         JsonObject result = new JsonObject();
         result.addProperty("protocolVersion", negotiated);
-        result.add("capabilities", capabilities);
-        result.add("serverInfo", info);
+        result.add("capabilities", capabilities());
+        result.add("serverInfo", serverInfo());
         result.addProperty("instructions", instructions);
         log.info("session " + session.logId() + " initialized with protocol " + negotiated);
         return result;
@@ -200,8 +281,26 @@ public final class McpServer {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
         send(notify, session, "debug", "calling " + name);
-        ToolResult result = tools.call(tool, arguments.getAsJsonObject(), new Vault(vault, session.vaultToken()),
-                approvals.forCall(session, message.id(), progressToken(params), notify), trail(session));
+        if (session.stateless()) {
+            approvals.check(params);
+        }
+        Vault caller = new Vault(vault, session.vaultToken());
+        ToolResult result;
+        try {
+            result = tools.call(tool, arguments.getAsJsonObject(), caller, session.stateless()
+                    ? approvals.forRequest(session, name, params, caller)
+                    : approvals.forCall(session, message.id(), progressToken(params), notify), trail(session));
+        } catch (Approver.InputRequired e) {
+            if (e.result() == null) {
+                JsonObject required = new JsonObject();
+                required.add("elicitation", new JsonObject());
+                JsonObject data = new JsonObject();
+                data.add("requiredCapabilities", required);
+                throw new RpcException(Modern.MISSING_CAPABILITY, "Missing required client capability: this server "
+                        + "requires a human to approve every change (MCP_APPROVAL=require) by elicitation", data);
+            }
+            return e.result();
+        }
         if (result.isError()) {
             log.info("tool " + name + " failed for session " + session.logId());
             send(notify, session, "warning",
@@ -220,6 +319,12 @@ public final class McpServer {
         context.addProperty("session", audit.hmac(session.id()));
         String caller = session.vaultToken() == null ? "none" : audit.hmac(session.vaultToken().reveal());
         context.addProperty("caller", caller);
+        if (session.stateless()) {
+            context.addProperty("protocol", Modern.VERSIONS.get(0));
+        }
+        if (session.traceparent() != null) {
+            context.addProperty("traceparent", session.traceparent());
+        }
         return new Trail(audit, context);
     }
 

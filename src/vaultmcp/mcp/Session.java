@@ -20,6 +20,8 @@ public final class Session {
     private final Secret vaultToken;
     private final RateLimiter.Budget budget;
     private volatile String protocolVersion;
+    private volatile boolean stateless;
+    private volatile String traceparent;
     private volatile int logLevel = McpServer.LOG_LEVELS.indexOf("info");
     private volatile JsonObject clientCapabilities = new JsonObject();
     private final AtomicLong asked = new AtomicLong();
@@ -31,6 +33,30 @@ public final class Session {
         this.id = id;
         this.vaultToken = vaultToken;
         this.budget = budget;
+    }
+
+    /**
+     * The conversation of one stateless (2026-07-28) request: nothing is kept between requests but the
+     * caller's token and rate-limit budget; capabilities and log level come from the request's own _meta.
+     */
+    public static Session stateless(String id, Secret vaultToken, RateLimiter.Budget budget) {
+        Session session = new Session(id, vaultToken, budget);
+        session.protocolVersion = Modern.VERSIONS.get(0);
+        session.stateless = true;
+        return session;
+    }
+
+    public boolean stateless() {
+        return stateless;
+    }
+
+    /** The W3C trace context the request carried, or null. */
+    String traceparent() {
+        return traceparent;
+    }
+
+    void traceparent(String traceparent) {
+        this.traceparent = traceparent;
     }
 
     public String id() {

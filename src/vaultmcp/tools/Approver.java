@@ -1,8 +1,10 @@
 package vaultmcp.tools;
 
+import com.google.gson.JsonObject;
+
 /**
  * Asks a human before a tool's first write. The transport-neutral "needs input" step: MCP
- * elicitation in the 2025-11-25 era (see {@code mcp.Approvals}), a multi-round-trip request later.
+ * elicitation in the 2025-11-25 era, a multi-round-trip request in 2026-07-28 (see {@code mcp.Approvals}).
  */
 @FunctionalInterface
 public interface Approver {
@@ -15,4 +17,23 @@ public interface Approver {
      * @throws ToolException saying that the change was not approved (declined, cancelled, timed out)
      */
     void approve(String summary) throws ToolException;
+
+    /**
+     * Ends a stateless-era call before its first write: the call is answered with {@code result}, an
+     * {@code InputRequiredResult} the client retries with the human's answer; null when the client
+     * cannot be asked (it declared no elicitation capability) and the operator requires approval.
+     */
+    final class InputRequired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient JsonObject result;
+
+        public InputRequired(JsonObject result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+
+        public JsonObject result() {
+            return result;
+        }
+    }
 }

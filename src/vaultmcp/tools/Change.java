@@ -81,6 +81,9 @@ final class Change {
             trail.decision("not approved");
             trail.approval(e.getMessage());
             throw e;
+        } catch (Approver.InputRequired e) {
+            trail.decision("approval requested");
+            throw e;
         }
         trail.approval(approver == Approver.NONE ? "not asked" : "approved");
         approved = true;

@@ -28,7 +28,8 @@ import vaultmcp.vault.VaultResponse;
  */
 final class Mounts {
     private static final Set<String> KV_TYPES = Set.of("kv", "generic", "cubbyhole");
-    private static final Map<String, String> NAMES = Map.of("kv", "a KV store", "pki", "a PKI engine");
+    private static final Map<String, String> NAMES = Map.of("kv", "a KV store", "pki", "a PKI engine",
+            "transit", "a transit engine");
 
     /** A resolved mount: its path, Vault's engine type, and the KV version (0 unless KV). */
     record Mount(VaultPath path, String type, int kvVersion) {}

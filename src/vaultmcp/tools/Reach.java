@@ -29,14 +29,14 @@ import vaultmcp.vault.VaultPath;
  *           | "{answer:" name "}"    one segment the handler took from an earlier answer of this call
  * </pre>
  *
- * Mount types: {@code kv}, {@code pki} (an existing mount of that engine whose path is the
+ * Mount types: {@code kv}, {@code pki}, {@code transit} (an existing mount of that engine whose path is the
  * argument), {@code new} (no mount there yet), {@code any} (an existing mount of any engine but
  * the system ones). Start-up fails on a declaration that does not parse or names an argument the
  * input schema lacks.
  */
 record Reach(Map<String, String> mounts, Map<String, Request> declared) {
     static final Set<String> METHODS = Set.of("GET", "LIST", "POST", "PATCH", "DELETE");
-    static final Set<String> MOUNT_TYPES = Set.of("kv", "pki", "new", "any");
+    static final Set<String> MOUNT_TYPES = Set.of("kv", "pki", "transit", "new", "any");
     /** Mounts no tool may create or delete: Vault's own. */
     static final Set<String> SYSTEM_MOUNTS = Set.of("sys", "auth", "identity", "cubbyhole");
 

@@ -7,9 +7,9 @@ import vaultmcp.config.PathRules;
  * The logical path of a request, which the operator's path rules are matched against: the Vault
  * path, except that on KV v2 the API segment after the mount ({@code data/}, {@code metadata/},
  * {@code delete/}, ...) is left out (a rule names a secret, not an API), on PKI {@code issue/<role>}
- * counts as {@code roles/<role>}
- * and {@code issuer/<id>} as {@code issuers/<id>}, and the mount tools' paths are
- * {@code sys/mounts/<path>} as sent.
+ * counts as {@code roles/<role>} and {@code issuer/<id>} as {@code issuers/<id>}, on transit every
+ * API ({@code encrypt/<key>}, {@code sign/<key>}, ...) counts as {@code keys/<key>} (a rule names the key),
+ * and the mount tools' paths are {@code sys/mounts/<path>} as sent.
  */
 final class Scope {
     /** The KV v2 API segments after the mount; a rule names the secret, whichever API reaches it. */
@@ -34,6 +34,7 @@ final class Scope {
         String renamed = switch (type) {
             case "kv" -> "kv2".equals(condition) && KV2_APIS.contains(first) ? "" : first;
             case "pki" -> first.equals("issue") ? "roles" : first.equals("issuer") ? "issuers" : first;
+            case "transit" -> "keys";
             default -> first;
         };
         String logical = renamed.isEmpty() ? tail.replaceFirst("^/", "") : renamed + tail;

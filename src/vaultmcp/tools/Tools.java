@@ -19,6 +19,7 @@ public final class Tools {
         new KvVersionTools().register(handlers);
         new SysInfoTools().register(handlers);
         new PolicyTools().register(handlers);
+        new TransitTools().register(handlers);
         return handlers;
     }
 }

@@ -16,12 +16,14 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
+import vaultmcp.mcp.Modern;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.OriginPolicy;
 import vaultmcp.security.RateLimited;
 
 /**
- * The MCP endpoint, Streamable HTTP (2025-11-25): one JSON-RPC message per POST, answered with
+ * The MCP endpoint, Streamable HTTP of both eras (2025-11-25 sessions, 2026-07-28 stateless requests,
+ * told apart per request by {@link Modern#requested}): one JSON-RPC message per POST, answered with
  * JSON, or with a short SSE stream when log notifications come before the answer; DELETE ends a
  * session; no GET stream. Each request passes, in order: Host and Origin, no query and no Vault
  * setting headers, the method, the media types and body, the protocol version, the caller, the
@@ -35,7 +37,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
             "VAULT_NAMESPACE", "X-Vault-Namespace");
     private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, "
-            + "MCP-Protocol-Version, Last-Event-ID";
+            + "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
 
     @Override
     public void handle(HttpExchange exchange) {
@@ -48,7 +50,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
                 if (e.status() == 401) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
                 }
-                send(exchange, e.status(), JsonRpc.error(null, new RpcException(e.code(), e.getMessage())));
+                send(exchange, e.status(), JsonRpc.error(e.id(), new RpcException(e.code(), e.getMessage())));
             } catch (RuntimeException | Error e) {
                 log.failure("HTTP " + exchange.getRequestMethod(), e);
                 send(exchange, 500,
@@ -113,19 +115,62 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         if (body.length > codec.maxBytes()) {
             throw new HttpError(413, "Payload Too Large: a message may have at most " + codec.maxBytes() + " bytes");
         }
-        String id = in.getFirst("Mcp-Session-Id");
         Message message;
         try {
             message = codec.parse(body);
         } catch (JsonRpc.Failure e) {
+            String id = in.getFirst("Mcp-Session-Id");
+            Session session = id == null ? null : sessions.find(id, auth.identify(in));
             try { // malformed input counts too: against its session, or against the anonymous callers
-                (id == null ? sessions.unattached() : sessions.find(id, auth.identify(in)).budget()).take();
+                (session == null ? sessions.budget(HttpAuth.ANONYMOUS) : session.budget()).take();
             } catch (RateLimited limited) {
                 throw tooMany(exchange, limited);
             }
             send(exchange, 400, e.response());
             return;
         }
+        try {
+            String version = in.getFirst("MCP-Protocol-Version");
+            if (Modern.requested(message, version)) {
+                stateless(exchange, message, version);
+            } else {
+                session(exchange, message);
+            }
+        } catch (HttpError e) {
+            throw e.answering(message.id());
+        }
+    }
+
+    /**
+     * A request of the stateless era (2026-07-28): no session; its headers must repeat its body; the caller's
+     * credential comes with every request; the answer's HTTP status follows its error code.
+     */
+    private void stateless(HttpExchange exchange, Message message, String version) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
+        HttpAuth.Caller caller = auth.verify(auth.identify(in));
+        Session session = Session.stateless("http", caller.vaultToken(), sessions.budget(caller));
+        JsonObject response;
+        try {
+            if (message.isRequest()) {
+                Modern.checkHeaders(message, version, in.getFirst("Mcp-Method"), in.getFirst("Mcp-Name"));
+            }
+            response = dispatch(exchange, message, session, caller);
+        } catch (RpcException e) {
+            response = JsonRpc.error(message.id(), e);
+        }
+        if (!message.isRequest()) {
+            send(exchange, 202, null); // counted, and nothing more: closing the stream ends a call
+        } else if (exchange.getResponseCode() != -1) {
+            event(exchange, response);
+        } else {
+            send(exchange, Modern.status(response), response);
+        }
+    }
+
+    /** A message of the session era (2025-11-25 and before). */
+    private void session(HttpExchange exchange, Message message) throws HttpError, IOException {
+        Headers in = exchange.getRequestHeaders();
+        String id = in.getFirst("Mcp-Session-Id");
         boolean initialize = id == null && message.isRequest() && "initialize".equals(message.method());
         if (!initialize) {
             checkVersion(in); // the initialize POST negotiates the version in its body instead
@@ -139,16 +184,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
             throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
         }
-        JsonObject response;
-        try {
-            response = dispatch(exchange, message, session, caller);
-        } catch (RateLimited e) {
-            HttpError refused = tooMany(exchange, e);
-            if (!message.isRequest()) {
-                throw refused; // a notification or a response has no JSON-RPC answer to carry the refusal
-            }
-            response = McpServer.rateLimited(message.id(), e);
-        }
+        JsonObject response = dispatch(exchange, message, session, caller);
         if (initialize && response.has("result")) {
             exchange.getResponseHeaders().set("Mcp-Session-Id", session.id());
         } else if (initialize) {
@@ -161,22 +197,35 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         }
     }
 
-    /** Handles the message; a tool call needs a credential and one of the {@code workers}, waiting for it a while. */
+    /**
+     * Handles the message; a tool call needs a credential and one of the {@code workers}, waiting for it a
+     * while. Over a rate limit a request gets its JSON-RPC error, any other message 429.
+     */
     private JsonObject dispatch(HttpExchange exchange, Message message, Session session, HttpAuth.Caller caller)
-            throws HttpError, RateLimited {
-        if (!message.isRequest() || !"tools/call".equals(message.method())) {
-            return server.handle(message, session, notification -> event(exchange, notification));
-        }
-        if (caller.anonymous()) {
-            server.admit(message, session); // counted like every message
-            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
-                    + " (or the operator's bearer secret)");
-        }
-        HttpError.acquire(workers, Limits.HTTP_WORKER_WAIT, "every tool worker is");
+            throws HttpError {
+        boolean tool = message.isRequest() && "tools/call".equals(message.method());
         try {
-            return server.handle(message, session, notification -> event(exchange, notification));
-        } finally {
-            workers.release();
+            if (tool && caller.anonymous()) {
+                server.admit(message, session); // counted like every message
+                throw new HttpError(401, "Unauthorized: tools need a Vault token; send X-Vault-Token"
+                        + " (or the operator's bearer secret)");
+            }
+            if (tool) {
+                HttpError.acquire(workers, Limits.HTTP_WORKER_WAIT, "every tool worker is");
+            }
+            try {
+                return server.handle(message, session, notification -> event(exchange, notification));
+            } finally {
+                if (tool) {
+                    workers.release();
+                }
+            }
+        } catch (RateLimited e) {
+            HttpError refused = tooMany(exchange, e);
+            if (!message.isRequest()) {
+                throw refused; // a notification or a response has no JSON-RPC answer to carry the refusal
+            }
+            return McpServer.rateLimited(message.id(), e);
         }
     }
 

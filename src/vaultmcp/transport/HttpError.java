@@ -1,5 +1,6 @@
 package vaultmcp.transport;
 
+import com.google.gson.JsonElement;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -7,16 +8,31 @@ import vaultmcp.jsonrpc.RpcException;
 
 /**
  * A request refused at the HTTP layer: its status, and a message safe to show the caller (sent as
- * a JSON-RPC error without id: -32001 for an unknown session, as the TypeScript SDK does, -32010 for
- * a rate limit, else -32000).
+ * a JSON-RPC error: -32001 for an unknown session, as the TypeScript SDK does, -32010 for a rate
+ * limit, else -32000), and the id of the request it answers when that could be read.
  */
 final class HttpError extends Exception {
     private static final long serialVersionUID = 1L;
     private final int status;
+    private final transient JsonElement id;
 
     HttpError(int status, String message) {
+        this(status, message, null);
+    }
+
+    private HttpError(int status, String message, JsonElement id) {
         super(message, null, false, false);
         this.status = status;
+        this.id = id;
+    }
+
+    /** The same refusal, answering the request with this id. */
+    HttpError answering(JsonElement id) {
+        return new HttpError(status, getMessage(), id);
+    }
+
+    JsonElement id() {
+        return id;
     }
 
     int status() {

@@ -61,15 +61,11 @@ final class HttpSessions {
         byte[] bytes = new byte[Limits.SESSION_ID_BYTES];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Session session = new Session(id, caller.vaultToken(), limiter.budget(credential, caller.anonymous()));
+        Session session = new Session(id, caller.vaultToken(), budget(caller));
         table.put(id, new Entry(session, caller, now));
         return session;
     }
 
-    /** What a message without a session is charged to: the anonymous callers' bucket (a new session's is full). */
-    RateLimiter.Budget unattached() {
-        return limiter.budget(null, true);
-    }
 
     /** The live session with this id, marked as used now, if {@code caller} is the one that opened it. */
     synchronized Session find(String id, HttpAuth.Caller caller) throws HttpError {
@@ -87,6 +83,11 @@ final class HttpSessions {
         }
         table.put(id, new Entry(entry.session(), entry.caller(), now));
         return entry.session();
+    }
+
+    /** The budget of a caller's message without a session: a new session bucket, its credential's, the shared one. */
+    RateLimiter.Budget budget(HttpAuth.Caller caller) {
+        return limiter.budget(caller.credential(), caller.anonymous());
     }
 
     synchronized void close(String id) {

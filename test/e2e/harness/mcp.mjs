@@ -6,7 +6,12 @@
 // over both. The SDK client validates every structuredContent against the tool's outputSchema
 // (from tools/list, which connect() always fetches first). A suite may give the jar more settings
 // (env) and let a connection declare the elicitation capability with a handler it controls.
+// E2E_CLIENT=v2 runs the same suites with the SDK's v2 client (@modelcontextprotocol/client) pinned to
+// protocol 2026-07-28: no initialize, no session, approvals as multi-round-trip requests.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { Client as ClientV2, StreamableHTTPClientTransport as HttpV2 } from '@modelcontextprotocol/client';
+import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/stdio';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -15,6 +20,9 @@ import { forget, stop, track } from './processes.mjs';
 import { REPO } from './vault.mjs';
 
 export const JAR = process.env.E2E_JAR || `${REPO}build/vault-mcp-server.jar`;
+/** Which SDK client the suites use: v1 (2025-11-25 sessions) or v2 pinned to the stateless era. */
+export const CLIENT = process.env.E2E_CLIENT || 'v1';
+const V2 = CLIENT === 'v2';
 
 // The suites check tools, not the rate limiter (it has its own tests): lift the limits.
 const JAR_ENV = { MCP_RATE_LIMIT_GLOBAL: '1000:1000', MCP_RATE_LIMIT_SESSION: '1000:1000', MCP_RATE_LIMIT_CREDENTIAL: '1000:1000' };
@@ -37,8 +45,8 @@ export async function startServer(mode, { vaultAddr, operations = false, env: ex
   }
   return {
     mode,
-    /** The MCP endpoint's URL over http (null over stdio), for requests the SDK would not send. */
-    url: http?.url ?? null,
+    /** The MCP endpoint of the HTTP jar (undefined over stdio). */
+    url: http?.url,
     async connect(token, options = {}) {
       const peer = http ? await connectHttp(http.url, token, options) : await connectStdio({ ...env, VAULT_TOKEN: token }, options);
       peers.add(peer);
@@ -55,7 +63,7 @@ export async function startServer(mode, { vaultAddr, operations = false, env: ex
 
 async function connectStdio(env, options) {
   let stderr = '';
-  const transport = new StdioClientTransport({ command: 'java', args: ['-jar', JAR], env, stderr: 'pipe' });
+  const transport = new (V2 ? StdioV2 : StdioClientTransport)({ command: 'java', args: ['-jar', JAR], env, stderr: 'pipe' });
   transport.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-100_000);
   });
@@ -71,13 +79,13 @@ async function connectStdio(env, options) {
 }
 
 async function connectHttp(url, token, options) {
-  const transport = new StreamableHTTPClientTransport(new URL(url), {
+  const transport = new (V2 ? HttpV2 : StreamableHTTPClientTransport)(new URL(url), {
     requestInit: { headers: { 'X-Vault-Token': token } },
   });
   const peer = await connect(transport, () => '', options);
   const close = peer.close;
   peer.close = async () => {
-    await transport.terminateSession().catch(() => {});
+    if (!V2) await transport.terminateSession().catch(() => {});
     await close();
   };
   return peer;
@@ -91,14 +99,28 @@ async function connect(transport, log, { elicitation } = {}) {
     protocolVersion = version;
     setProtocolVersion?.(version);
   };
-  const client = new Client({ name: 'vault-mcp-server-e2e', version: '1.0.0' },
-    { capabilities: elicitation ? { elicitation: {} } : {} });
-  if (elicitation) client.setRequestHandler(ElicitRequestSchema, elicitation);
+  const sent = [];
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    sent.push(message.method ?? 'response');
+    return send(message, options);
+  };
+  const capabilities = elicitation ? { elicitation: {} } : {};
+  const client = V2
+    ? new ClientV2({ name: 'vault-mcp-server-e2e', version: '2.0.0' },
+      { capabilities, versionNegotiation: { mode: { pin: '2026-07-28' } } })
+    : new Client({ name: 'vault-mcp-server-e2e', version: '1.0.0' }, { capabilities });
+  if (elicitation) client.setRequestHandler(V2 ? 'elicitation/create' : ElicitRequestSchema, elicitation);
   try {
     await client.connect(transport, { timeout: 30_000 });
   } catch (e) {
     await client.close().catch(() => {});
     throw new Error(`MCP connect failed: ${e.message}\n${log()}`);
+  }
+  if (V2) {
+    assert.equal(client.getNegotiatedProtocolVersion(), '2026-07-28');
+    assert.ok(!sent.includes('initialize'), `the v2 client pinned to 2026-07-28 sent initialize: ${sent}`);
+    protocolVersion = client.getNegotiatedProtocolVersion();
   }
   const tools = [];
   let cursor;
@@ -107,7 +129,7 @@ async function connect(transport, log, { elicitation } = {}) {
     tools.push(...page.tools);
     cursor = page.nextCursor;
   } while (cursor !== undefined);
-  client.cacheToolMetadata(tools); // listTools caches only its last page
+  client.cacheToolMetadata?.(tools); // listTools caches only its last page (v1)
   return {
     client,
     protocolVersion,
@@ -115,6 +137,8 @@ async function connect(transport, log, { elicitation } = {}) {
     capabilities: client.getServerCapabilities(),
     tools,
     log,
+    /** The methods this client sent, in order ('response' for its answers to our requests). */
+    sent,
     /** tools/call; the SDK has checked structuredContent against the outputSchema when this resolves. */
     call: (name, args = {}) => client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 }),
     close: () => client.close(),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setUpData } from '../harness/fixture.mjs';
-import { startServer } from '../harness/mcp.mjs';
+import { CLIENT, startServer } from '../harness/mcp.mjs';
 import { DEFAULT_READ_TOOLS, READ_TOOLS, signedBy, structured } from '../harness/results.mjs';
 import { TRANSPORTS } from '../harness/transports.mjs';
 import { startDevVault } from '../harness/vault.mjs';
@@ -26,8 +26,9 @@ for (const mode of TRANSPORTS) {
     });
     after(() => server?.close());
 
-    test('initialize negotiates protocol 2025-11-25 and names the server', () => {
-      assert.equal(peer.protocolVersion, '2025-11-25');
+    test(`the client's era is negotiated (${CLIENT === 'v2' ? '2026-07-28, without initialize' : 'initialize: 2025-11-25'}) and the server names itself`, () => {
+      assert.equal(peer.protocolVersion, CLIENT === 'v2' ? '2026-07-28' : '2025-11-25');
+      if (CLIENT === 'v2') assert.ok(!peer.sent.includes('initialize'), peer.sent.join());
       assert.equal(peer.serverInfo.name, 'vault-mcp-server');
       assert.match(peer.serverInfo.version, /^\d+\.\d+\.\d+/);
       assert.equal(peer.capabilities.tools?.listChanged, false);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.ByteArrayOutputStream;
@@ -85,7 +84,7 @@ class JsonRpcTest {
     @ParameterizedTest
     @ValueSource(strings = {"null", "{}", "{\"a\":1}", "[]", "[1]", "true", "false"})
     void refusesIdsThatAreNotStringsOrNumbers(String id) {
-        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+        assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,"
                 + "\"message\":\"Invalid Request: \\\"id\\\" must be a string or a number\"}}",
                 refusal("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}"));
     }
@@ -99,9 +98,9 @@ class JsonRpcTest {
     }
 
     @Test
-    void answersAWrongVersionWithIdNullWhenTheIdIsInvalidToo() {
+    void answersAWrongVersionWithoutIdWhenTheIdIsInvalidToo() {
         JsonRpc.Failure f = failure("{\"id\":{},\"method\":\"ping\"}");
-        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertFalse(f.response().has("id"), "an unreadable id is omitted");
         assertEquals(RpcException.INVALID_REQUEST, code(f));
     }
 
@@ -125,26 +124,25 @@ class JsonRpcTest {
     void refusesBatchRequests(String batch) {
         JsonRpc.Failure f = failure(batch);
         assertEquals(RpcException.INVALID_REQUEST, code(f));
-        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertFalse(f.response().has("id"), "an unreadable id is omitted");
         assertTrue(f.getMessage().contains("batch"), f.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1", "\"ping\"", "null", "true"})
     void refusesMessagesThatAreNotObjects(String text) {
-        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid Request: a message must be a JSON object\"}}",
+        assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Invalid Request: a message must be a JSON object\"}}",
                 refusal(text));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"", "{'jsonrpc':'2.0'}", "",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} x", "{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"})
-    void answersParseErrorsWithIdNull(String text) {
+    void answersParseErrorsWithoutId(String text) {
         JsonRpc.Failure f = failure(text);
         assertEquals(RpcException.PARSE_ERROR, code(f));
         assertTrue(f.getMessage().startsWith("Parse error: "), f.getMessage());
-        assertTrue(f.response().has("id"));
-        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertFalse(f.response().has("id"), "an unreadable id is omitted");
         assertFalse(f.response().has("result"));
     }
 
@@ -162,7 +160,7 @@ class JsonRpcTest {
         JsonRpc.Failure f = failure(text);
         assertEquals(RpcException.INVALID_REQUEST, code(f));
         assertEquals("Invalid Request: message larger than 1000 bytes", f.getMessage());
-        assertEquals(JsonNull.INSTANCE, f.response().get("id"));
+        assertFalse(f.response().has("id"), "an unreadable id is omitted");
         // Over the cap, even broken JSON is refused for its size, not parsed.
         assertEquals(RpcException.INVALID_REQUEST, code(failure("{".repeat(1001))));
     }
@@ -228,7 +226,7 @@ class JsonRpcTest {
     void buildsResultsErrorsAndNotifications() {
         assertEquals("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":{\"x\":1}}",
                 StrictJson.write(JsonRpc.result(new JsonPrimitive("a"), parseObject("{\"x\":1}"))));
-        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}",
+        assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}",
                 StrictJson.write(JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error"))));
         assertEquals("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32010,\"message\":\"slow\",\"data\":{\"retryAfterMs\":5}}}",
                 StrictJson.write(JsonRpc.error(new JsonPrimitive(2), new RpcException(RpcException.RATE_LIMITED, "slow",
@@ -239,13 +237,13 @@ class JsonRpcTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ff", "c3", "c0a9", "eda080"}) // a stray byte, a cut sequence, an overlong form, a surrogate
-    void answersInvalidUtf8WithAParseErrorWithIdNull(String hex) {
+    void answersInvalidUtf8WithAParseErrorWithoutId(String hex) {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         message.writeBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\"".getBytes(StandardCharsets.UTF_8));
         message.writeBytes(HexFormat.of().parseHex(hex));
         message.writeBytes("\"}}".getBytes(StandardCharsets.UTF_8));
         JsonRpc.Failure f = assertThrows(JsonRpc.Failure.class, () -> rpc.parse(message.toByteArray()));
-        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: the message is not valid UTF-8\"}}",
+        assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,\"message\":\"Parse error: the message is not valid UTF-8\"}}",
                 StrictJson.write(f.response()));
     }
 

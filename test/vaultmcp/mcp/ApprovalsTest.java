@@ -63,7 +63,7 @@ class ApprovalsTest {
         VaultClient nowhere = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(2), null);
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         Authority authority = new Authority(null, Set.of(), "", PathRules.none(), mode, timeout,
-                Authority.SecretValues.PLAIN, Duration.ofMinutes(5), null, null);
+                Authority.SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
         return new McpServer(table, nowhere, log, "1", 50, true, authority, workers, null);
     }
 

@@ -71,7 +71,7 @@ class AuthorityTest {
                 offered(selection(false, Set.of("pki"), Set.of("list_mounts"), "", PathRules.none())));
         List<String> all = offered(selection(true, Set.of("all"), Set.of(), "", PathRules.none()));
         assertTrue(all.containsAll(offered(Selection.defaults(true))) && all.contains("read_policy"), all.toString());
-        assertEquals(offered(Selection.defaults(true)).size() + 4, all.size());
+        assertEquals(offered(Selection.defaults(true)).size() + 4 + 10, all.size(), "policy has 4 tools, transit 10");
         assertEquals(offered(Selection.defaults(false)), offered(selection(false, Set.of("default"), Set.of(), "", PathRules.none())));
     }
 

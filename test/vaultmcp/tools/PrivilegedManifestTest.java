@@ -30,6 +30,11 @@ class PrivilegedManifestTest {
         HINTS.put("delete_secret_versions", new boolean[] {true, true});
         HINTS.put("undelete_secret_versions", new boolean[] {false, true});
         HINTS.put("destroy_secret_versions", new boolean[] {true, true}); // irreversible
+        // Signing and HMACs change nothing in Vault, but attest in the key owner's name: privileged all the same.
+        HINTS.put("transit_sign", new boolean[] {false, true});
+        HINTS.put("transit_hmac", new boolean[] {false, true});
+        HINTS.put("create_transit_key", new boolean[] {false, true});      // refuses a name in use
+        HINTS.put("rotate_transit_key", new boolean[] {false, false});     // each call adds a version; old ones stay
     }
 
     private static JsonObject entry(String name) {
@@ -42,7 +47,7 @@ class PrivilegedManifestTest {
     }
 
     @Test
-    void everyStateChangingToolIsPrivilegedAndNoReadToolIs() {
+    void everyStateChangingOrAttestingToolIsPrivilegedAndNoReadToolIs() {
         int privileged = 0;
         for (JsonElement e : ToolTable.bundledManifest()) {
             JsonObject tool = e.getAsJsonObject();

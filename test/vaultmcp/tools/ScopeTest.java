@@ -22,6 +22,10 @@ class ScopeTest {
         "pki, -, pki, pki/issuer/root, pki/issuers/root",
         "pki, -, pki, pki/roles/web, pki/roles/web",
         "pki, -, pki, pki/config/urls, pki/config/urls",
+        "transit, -, transit, transit/encrypt/app, transit/keys/app",
+        "transit, -, transit, transit/sign/app, transit/keys/app",
+        "transit, -, team/transit, team/transit/keys/app/rotate, team/transit/keys/app/rotate",
+        "transit, -, transit, transit/keys, transit/keys",
         "new, -, team, sys/mounts/team, sys/mounts/team",
         "any, -, team, sys/mounts/team, sys/mounts/team",
     })

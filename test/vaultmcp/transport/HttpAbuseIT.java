@@ -158,6 +158,37 @@ class HttpAbuseIT {
     }
 
     @Test
+    void statelessRequestsNeedATokenVaultAcceptsAndCountAgainstItsBucket() throws Exception {
+        String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup_self\","
+                + "\"arguments\":{}," + meta + "}}";
+        String[] headers = {"MCP-Protocol-Version: 2026-07-28", "Mcp-Method: tools/call", "Mcp-Name: lookup_self"};
+        AtomicLong frozen = new AtomicLong();
+        try (FakeVault vault = new FakeVault(); HttpFixture http = new HttpFixture(Map.of("VAULT_ADDR", vault.address(),
+                "MCP_RATE_LIMIT_CREDENTIAL", "2:2"), frozen::get, null)) {
+            RawHttp.Response madeUp = http.post(call, concat(headers, "X-Vault-Token: hvs.made-up"));
+            assertEquals(401, madeUp.status(), madeUp.body());
+            assertEquals(5, madeUp.json().get("id").getAsInt());
+            String token = "X-Vault-Token: " + vault.rootToken();
+            assertFalse(http.post(call, concat(headers, token)).json().getAsJsonObject("result").get("isError").getAsBoolean());
+            assertEquals(202, http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{" + meta + "}}",
+                    "MCP-Protocol-Version: 2026-07-28", token).status());
+            RawHttp.Response limited = http.post(call, concat(headers, token));
+            assertEquals(-32010, limited.errorCode(), "each request is new, but the token's bucket is not: " + limited.body());
+            assertEquals("1", limited.header("Retry-After"));
+            assertTrue(http.post(call, concat(headers, "X-Vault-Token: " + HttpSecurityIT.tokens(vault, 1).get(0)))
+                    .json().has("result"), "another token has its own bucket");
+        }
+    }
+
+    private static String[] concat(String[] headers, String more) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 1);
+        all[headers.length] = more;
+        return all;
+    }
+
+    @Test
     void pingIsAnsweredWhileEveryToolWorkerWaitsForVault() throws Exception {
         try (FakeVault vault = new FakeVault(); HttpFixture http = new HttpFixture(Map.of("VAULT_ADDR", vault.address()))) {
             String session = http.initialize("X-Vault-Token: " + vault.rootToken());

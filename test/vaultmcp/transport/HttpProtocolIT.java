@@ -160,11 +160,15 @@ class HttpProtocolIT {
         for (String version : List.of("2025-11-25", "2025-06-18", "2025-03-26")) {
             assertEquals(200, http.post(PING, "Mcp-Session-Id: " + session, "MCP-Protocol-Version: " + version).status(), version);
         }
-        for (String version : List.of("2024-11-05", "2026-07-28", "banana")) {
+        for (String version : List.of("2024-11-05", "2027-01-01", "banana")) {
             RawHttp.Response r = http.post(PING, "Mcp-Session-Id: " + session, "MCP-Protocol-Version: " + version);
             assertEquals(400, r.status(), version);
             assertTrue(r.body().contains("2025-11-25"), r.body());
         }
+        // A header of the stateless era makes the request stateless: then its _meta is missing.
+        RawHttp.Response modern = http.post(PING, "Mcp-Session-Id: " + session, "MCP-Protocol-Version: 2026-07-28");
+        assertEquals(400, modern.status());
+        assertEquals(-32602, modern.json().getAsJsonObject("error").get("code").getAsInt(), modern.body());
         assertEquals(400, http.request("DELETE", "Host: localhost", "Mcp-Session-Id: " + session, "MCP-Protocol-Version: 1999-01-01").status());
     }
 
@@ -192,7 +196,7 @@ class HttpProtocolIT {
                 failure.set(error);
                 RawHttp.Response r = failing.post(PING, "Mcp-Session-Id: " + session);
                 assertEquals(500, r.status(), r.body());
-                assertEquals("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,"
+                assertEquals("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,"
                         + "\"message\":\"Internal error\"}}", r.body());
                 Pattern logged = Pattern.compile("ERROR HTTP POST failed \\[[0-9a-f]{8}]: "
                         + Pattern.quote(error.getClass().getName()));

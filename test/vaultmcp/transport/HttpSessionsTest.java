@@ -169,6 +169,6 @@ class HttpSessionsTest {
                 assertThrows(RateLimited.class, () -> table.open(ALICE).budget().take()).getMessage());
         table.open(BOB).budget().take();
         assertEquals(List.of("this session", "anonymous callers"), table.open(HttpAuth.ANONYMOUS).budget().scopes());
-        assertEquals(List.of("this session", "anonymous callers"), table.unattached().scopes());
+        assertEquals(List.of("this session", "this credential", "the server"), table.budget(ALICE).scopes());
     }
 }

@@ -236,7 +236,7 @@ final class FakeSys {
         } else if (type.equals("pki")) {
             engine = new FakePki();
         } else {
-            engine = c -> Reply.unsupportedPath();
+            engine = new FakeTransit();
         }
         mounts.put(path, configured(call, new Mount(path, type, call.string("description", ""), options, call.data().has("local")
                 && call.data().get("local").getAsBoolean(), engine)));

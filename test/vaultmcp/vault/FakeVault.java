@@ -31,7 +31,7 @@ import vaultmcp.vault.Call.Op;
  * A loopback fake of HashiCorp Vault's HTTP API for tests: a dev server's answers (statuses,
  * envelopes, error strings; reference vault-api.md sections 2, 3 and 5) for sys/mounts, sys/auth,
  * sys/internal/ui/mounts, sys/health, sys/seal-status, sys/leader, sys/capabilities-self, tokens
- * and ACL policies, KV v1, KV v2 and PKI, plus hooks to seal it, report another node role,
+ * and ACL policies, KV v1, KV v2, PKI and transit, plus hooks to seal it, report another node role,
  * make it misbehave ({@link Fault}), record what it received and stop it. Requests run through
  * the same ordered pipeline as a real server (section 1), so the first failing check decides the
  * status. It trusts nothing it receives and binds 127.0.0.1 on a port chosen at run time. Shapes
