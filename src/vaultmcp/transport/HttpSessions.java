@@ -66,7 +66,6 @@ final class HttpSessions {
         return session;
     }
 
-
     /** The live session with this id, marked as used now, if {@code caller} is the one that opened it. */
     synchronized Session find(String id, HttpAuth.Caller caller) throws HttpError {
         Entry entry = table.get(id);
