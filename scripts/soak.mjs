@@ -31,10 +31,24 @@ function sample(pid, done) {
   }
 }
 
+/** The server's threads by name (digits dropped), e.g. {"http-connection": 33, "HttpClient-N-Worker-N": 4}. */
+function threadNames(pid) {
+  const names = {};
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim().replace(/[0-9]+/g, 'N');
+      names[name] = (names[name] ?? 0) + 1;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return names;
+}
+
 /**
  * RSS over the last half within +-10% of its mean there. Threads and file descriptors: their mean over
- * the last quarter at most 2 above their mean over the second (the first is warm-up); pools and
- * keep-alive connections come and go, a leak climbs with every session.
+ * the last quarter within 10% of their mean over the second (the first is warm-up); pools (connection
+ * threads end after 30 s idle) and keep-alive connections come and go, a leak climbs with every session.
  */
 function resources() {
   const part = (from, to) => samples.slice(Math.floor(samples.length * from), Math.floor(samples.length * to));
@@ -57,7 +71,7 @@ function resources() {
   };
   if (out.rssMbLastHalf.spreadPct > 10) problem(`RSS over the last half varies by ${out.rssMbLastHalf.spreadPct}%`);
   for (const key of ['threads', 'fds']) {
-    if (out[key].lastQuarterMean > out[key].secondQuarterMean + 2) problem(`${key} grew: ${JSON.stringify(out[key])}`);
+    if (out[key].lastQuarterMean > out[key].secondQuarterMean * 1.1) problem(`${key} grew: ${JSON.stringify(out[key])}`);
   }
   return out;
 }
@@ -160,7 +174,7 @@ async function http(url, pid, tokensFile) {
   const fivexx = Object.entries(statuses).filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
   if (fivexx > 0) problem(`${fivexx} answers with status 5xx`);
   return { mode: 'http', requests: sent, clients: CLIENTS, seconds, perSecond: Math.round(sent / seconds), sessions, abandoned,
-    statuses, fivexx, ...resources() };
+    statuses, fivexx, ...resources(), threadsAtEnd: threadNames(pid) };
 }
 
 // ---- stdio
@@ -208,7 +222,7 @@ async function stdio(jar) {
   }
   await Promise.all(Array.from({ length: CLIENTS }, lane));
   const seconds = (Date.now() - start) / 1000;
-  const figures = resources();
+  const figures = { ...resources(), threadsAtEnd: threadNames(child.pid) };
   child.stdin.end();
   const code = await new Promise((resolve) => child.once('exit', resolve));
   if (code !== 0) problem(`the stdio server exited with ${code}`);

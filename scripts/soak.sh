@@ -7,7 +7,7 @@
 #   3. writes through the server while Vault is killed, restarted and unsealed; afterwards every
 #      confirmed write must be in Vault exactly once and every failed one reported as failed.
 # Phases 1 and 2 also check the server process: resident memory over the last half within +-10%,
-# threads and file descriptors not climbing (last quarter against second), no 5xx.
+# threads and file descriptors not climbing (last quarter within 10% of the second), no 5xx.
 # Prints one JSON object of figures per phase and exits 1 when any bound fails.
 # Usage: scripts/soak.sh   Settings: VAULT_BIN (default build/vault-dev/vault), SOAK_REQUESTS,
 # SOAK_CLIENTS, SOAK_MAX_SECONDS (per phase, default 900), SOAK_OUTAGE_SECONDS (default 30).
