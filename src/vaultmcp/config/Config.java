@@ -37,8 +37,10 @@ public record Config(
         Path tlsKeyFile,
         Rate globalRate,
         Rate sessionRate,
+        Rate credentialRate,
         Secret authToken,
         int maxSessions,
+        int maxSessionsPerCredential,
         Duration sessionIdleTimeout,
         String logLevel,
         boolean enableOperations,
@@ -87,9 +89,11 @@ public record Config(
             new Setting("MCP_TLS_KEY_FILE", "", "PEM private key for HTTPS (PKCS#8, PKCS#1 RSA or SEC1 EC)"),
             new Setting("MCP_RATE_LIMIT_GLOBAL", "10:20", "requests per second:burst for the whole server"),
             new Setting("MCP_RATE_LIMIT_SESSION", "5:10", "requests per second:burst for each session"),
+            new Setting("MCP_RATE_LIMIT_CREDENTIAL", "5:10", "requests per second:burst for each HTTP caller's token"),
             new Setting("MCP_AUTH_TOKEN", "",
                     "bearer secret that lets HTTP callers use VAULT_TOKEN (the flag takes a file)"),
             new Setting("MCP_MAX_SESSIONS", "100", "most HTTP sessions open at once"),
+            new Setting("MCP_MAX_SESSIONS_PER_CREDENTIAL", "10", "most HTTP sessions open at once with one token"),
             new Setting("MCP_SESSION_IDLE_TIMEOUT", "30m", "an HTTP session unused this long ends"),
             new Setting("MCP_LOG_LEVEL", "info", "stderr log level: debug, info, warning, error"),
             new Setting("ENABLE_VAULT_OPERATIONS", "false", "offer the tools that change Vault (mounts, secrets, PKI)"),
@@ -146,8 +150,10 @@ public record Config(
                 cert, key,
                 r.get("MCP_RATE_LIMIT_GLOBAL"),
                 r.get("MCP_RATE_LIMIT_SESSION"),
+                r.get("MCP_RATE_LIMIT_CREDENTIAL"),
                 r.get("MCP_AUTH_TOKEN"),
                 r.get("MCP_MAX_SESSIONS"),
+                r.get("MCP_MAX_SESSIONS_PER_CREDENTIAL"),
                 r.get("MCP_SESSION_IDLE_TIMEOUT"),
                 r.get("MCP_LOG_LEVEL"),
                 r.get("ENABLE_VAULT_OPERATIONS"),
@@ -294,8 +300,8 @@ public record Config(
             case "MCP_ENDPOINT" -> Values.endpoint(v);
             case "MCP_ALLOWED_ORIGINS", "MCP_ALLOWED_HOSTS" -> Values.list(v);
             case "MCP_CORS_MODE" -> Values.oneOf(v, CorsMode.values());
-            case "MCP_RATE_LIMIT_GLOBAL", "MCP_RATE_LIMIT_SESSION" -> Values.rate(v);
-            case "MCP_MAX_SESSIONS" -> Values.integer(v, 1, Limits.MAX_SESSIONS);
+            case "MCP_RATE_LIMIT_GLOBAL", "MCP_RATE_LIMIT_SESSION", "MCP_RATE_LIMIT_CREDENTIAL" -> Values.rate(v);
+            case "MCP_MAX_SESSIONS", "MCP_MAX_SESSIONS_PER_CREDENTIAL" -> Values.integer(v, 1, Limits.MAX_SESSIONS);
             case "MCP_LOG_LEVEL" -> Values.oneOf(v, Log.LEVELS.toArray(new String[0]));
             default -> Authority.parse(env, v);
         };
