@@ -26,28 +26,11 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     }
 
     static Authority read(Config.Reader r) {
-        // Each list is checked on its own, so a bad glob is reported under its own variable.
         PathRules paths = PathRules.parse(r.get("MCP_ALLOWED_PATHS"), r.get("MCP_DENIED_PATHS"));
         return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS"),
                 r.get("MCP_TOOLS"), r.get("MCP_TOOL_PREFIX"), paths, r.get("MCP_APPROVAL"),
                 r.get("MCP_APPROVAL_TIMEOUT"), r.get("MCP_SECRET_VALUES"), r.get("MCP_WRAP_TTL"),
                 r.get("MCP_AUDIT_LOG"), r.get("MCP_AUDIT_HMAC_KEY_FILE"), r.get("MCP_STATE_KEY_FILE"));
-    }
-
-    /** The parsers of these settings (see Config's table). */
-    static Object parse(String env, String v) {
-        return switch (env) {
-            case "MCP_TOOLSETS", "MCP_TOOLS" -> names(v);
-            case "MCP_TOOL_PREFIX" -> v.strip();
-            case "MCP_ALLOWED_PATHS", "MCP_DENIED_PATHS" -> PathRules.parse(v, "").isEmpty() ? "" : v;
-            case "MCP_APPROVAL" -> Values.oneOf(v, Approval.values());
-            case "MCP_APPROVAL_TIMEOUT" -> within(v, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            case "MCP_SECRET_VALUES" -> Values.oneOf(v, SecretValues.values());
-            case "MCP_WRAP_TTL" -> wrapTtl(v);
-            case "MCP_AUDIT_LOG" -> Values.writableFile(v);
-            case "MCP_AUDIT_HMAC_KEY_FILE", "MCP_STATE_KEY_FILE" -> Values.readableFile(v);
-            default -> throw new IllegalStateException("no parser for " + env);
-        };
     }
 
     /** A wrapping token's lifetime: Vault's own bounds for a wrap are wider, ours are 1 s to 24 h. */
@@ -65,7 +48,7 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     }
 
     /** A duration from {@code least} to {@code most}, both whole seconds. */
-    private static Duration within(String v, Duration least, Duration most) {
+    static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
         Values.refuseIf(d.compareTo(least) < 0 || d.compareTo(most) > 0,
                 "must be between " + least.toSeconds() + "s and " + most.toSeconds() + "s");

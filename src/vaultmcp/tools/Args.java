@@ -200,9 +200,9 @@ public final class Args {
     }
 
     /** {@code problem}: the parts of the message, joined only on failure. */
-    private static void require(String tool, boolean condition, Object... problem) {
+    private static void require(String tool, boolean condition, String... problem) {
         if (!condition) {
-            throw new IllegalStateException("manifest entry " + tool + ": " + ToolTable.text(problem));
+            throw new IllegalStateException("manifest entry " + tool + ": " + String.join("", problem));
         }
     }
 

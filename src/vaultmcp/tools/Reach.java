@@ -190,9 +190,9 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
     }
 
     /** {@code problem}: the parts of the message, joined only on failure (start-up checks thousands). */
-    private static void check(boolean condition, String tool, Object... problem) {
+    private static void check(boolean condition, String tool, String... problem) {
         if (!condition) {
-            throw new IllegalStateException("tool manifest: " + tool + ": vault: " + ToolTable.text(problem));
+            throw new IllegalStateException("tool manifest: " + tool + ": vault: " + String.join("", problem));
         }
     }
 }

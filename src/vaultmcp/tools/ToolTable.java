@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +38,7 @@ public final class ToolTable {
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern TOOLSET = Pattern.compile("[a-z]+");
+    private static final JsonObject BUNDLED = bundled();
 
     /**
      * A tool as offered: its manifest name, its public definition (as in tools/list, with the
@@ -61,7 +63,7 @@ public final class ToolTable {
     private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection) {
         this.selection = selection;
         // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
-        JsonObject shared = Bundled.MANIFEST.getAsJsonObject("shared");
+        JsonObject shared = BUNDLED.getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
@@ -152,28 +154,23 @@ public final class ToolTable {
 
     /** The bundled manifest's tool entries (a copy). */
     public static JsonArray bundledManifest() {
-        return Bundled.MANIFEST.getAsJsonArray("tools").deepCopy();
+        return BUNDLED.getAsJsonArray("tools").deepCopy();
     }
 
     /** One of the schema fragments several tools share, or the approval form (tools.json "shared"; a copy). */
     public static JsonObject shared(String name) {
-        return Bundled.MANIFEST.getAsJsonObject("shared").getAsJsonObject(name).deepCopy();
+        return BUNDLED.getAsJsonObject("shared").getAsJsonObject(name).deepCopy();
     }
 
-    /** tools.json, read and parsed once, when first needed; never handed out, only copies of its parts. */
-    private static final class Bundled {
-        static final JsonObject MANIFEST = read();
-
-        private static JsonObject read() {
-            try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
-                check(in != null, "tools.json is missing from the jar");
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return new StrictJson(32).parse(text).getAsJsonObject();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
-            } catch (JsonException e) {
-                throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
-            }
+    /** tools.json, read and parsed once; never handed out, only copies of its parts. */
+    private static JsonObject bundled() {
+        try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
+            check(in != null, "tools.json is missing from the jar");
+            return new StrictJson(32).parse(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+        } catch (JsonException e) {
+            throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
         }
     }
 
@@ -268,17 +265,9 @@ public final class ToolTable {
     }
 
     /** {@code problem}: the parts of the message, joined only on failure (start-up checks thousands). */
-    private static void check(boolean condition, Object... problem) {
+    private static void check(boolean condition, String... problem) {
         if (!condition) {
-            throw new IllegalStateException("tool manifest: " + text(problem));
+            throw new IllegalStateException("tool manifest: " + String.join("", problem));
         }
-    }
-
-    static String text(Object... parts) {
-        StringBuilder b = new StringBuilder();
-        for (Object part : parts) {
-            b.append(part);
-        }
-        return b.toString();
     }
 }
