@@ -1,10 +1,14 @@
 package vaultmcp;
 
+import com.google.gson.JsonArray;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.net.ssl.SSLContext;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.config.Authority;
@@ -18,6 +22,7 @@ import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.security.Tls;
 import vaultmcp.tools.Selection;
+import vaultmcp.tools.ToolHandler;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.tools.Tools;
 import vaultmcp.transport.HttpTransport;
@@ -41,6 +46,9 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        // Neither depends on the configuration: other threads read them (on the second core) meanwhile.
+        FutureTask<JsonArray> manifest = early(ToolTable::bundledManifest);
+        FutureTask<Map<String, ToolHandler>> handlers = early(Tools::handlers);
         Config config;
         try {
             config = Config.parse(env, args);
@@ -59,7 +67,7 @@ public final class Main {
             Selection selection = new Selection(config.enableOperations(),
                     authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
                     authority.values(), authority.wrapTtl());
-            ToolTable tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
+            ToolTable tools = ToolTable.select(manifest.get(), handlers.get(), selection);
             if (config.action() == Config.Action.TOOLS_DIGEST) {
                 out.println("sha256:" + tools.digest());
                 return OK;
@@ -120,7 +128,17 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FAILED;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("start-up failed", e.getCause());
         }
+    }
+
+    private static <T> FutureTask<T> early(Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread thread = new Thread(task, "start-up");
+        thread.setDaemon(true);
+        thread.start();
+        return task;
     }
 
     /** --verify-audit FILE: checks the chain with the key of MCP_AUDIT_HMAC_KEY_FILE. */
