@@ -270,6 +270,10 @@ function table([file]) {
   row('`read_secret` over HTTP, 1 / 8 / 32 sessions: CPU ms per call',
     (s) => [1, 8, 32].map((c) => fmt(pick(s, 'http', 'cpuMsPerCall', at(c)), 2)).join(' / '));
   console.log(lines.join('\n'));
+  const failed = rows.filter((r) => r.errors > 0);
+  if (failed.length) {
+    console.log(`\nWARNING: ${failed.length} runs had calls that failed (see errors below); their figures are not valid.`);
+  }
   if (servers.includes('go')) {
     const ratio = (test, field, extra) => fmt(pick('ours', test, field, extra) / pick('go', test, field, extra), 2);
     console.log(`\nours / Go: stdio calls/s ${ratio('stdio', 'perSecond')}x; HTTP calls/s at 1 / 8 / 32 sessions `

@@ -41,8 +41,8 @@ for _ in $(seq 1 120); do [ -s "$work/vault.env" ] && break; sleep 0.5; done
 source "$work/vault.env"
 curl -sf -H "X-Vault-Token: $VAULT_TOKEN" -d '{"data":{"user":"bench","password":"correct horse battery"}}' \
   "$VAULT_ADDR/v1/secret/data/bench" >/dev/null
-export VAULT_ADDR VAULT_TOKEN MCP_LOG_LEVEL=error MCP_MAX_SESSIONS=100000
-export MCP_RATE_LIMIT_GLOBAL=1000000:1000000 MCP_RATE_LIMIT_SESSION=1000000:1000000
+export VAULT_ADDR VAULT_TOKEN MCP_LOG_LEVEL=error MCP_MAX_SESSIONS=100000 MCP_MAX_SESSIONS_PER_CREDENTIAL=100000
+export MCP_RATE_LIMIT_GLOBAL=1000000:1000000 MCP_RATE_LIMIT_SESSION=1000000:1000000 MCP_RATE_LIMIT_CREDENTIAL=1000000:1000000
 
 servers=(ours bare)
 [ -z "$go" ] || servers+=(go)
