@@ -47,7 +47,7 @@ public final class Main {
 
     static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         // Neither depends on the configuration: other threads read them (on the second core) meanwhile.
-        FutureTask<JsonArray> manifest = early(ToolTable::bundledManifest);
+        FutureTask<JsonArray> manifest = early(ToolTable::bundledEntries);
         FutureTask<Map<String, ToolHandler>> handlers = early(Tools::handlers);
         Config config;
         try {

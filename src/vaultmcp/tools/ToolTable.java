@@ -154,7 +154,12 @@ public final class ToolTable {
 
     /** The bundled manifest's tool entries (a copy). */
     public static JsonArray bundledManifest() {
-        return BUNDLED.getAsJsonArray("tools").deepCopy();
+        return bundledEntries().deepCopy();
+    }
+
+    /** The bundled manifest's tool entries themselves, for {@link #select}, which only reads them. */
+    public static JsonArray bundledEntries() {
+        return BUNDLED.getAsJsonArray("tools");
     }
 
     /** One of the schema fragments several tools share, or the approval form (tools.json "shared"; a copy). */
