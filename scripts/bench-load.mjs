@@ -2,7 +2,7 @@
 // Streamable HTTP, with keep-alive connections. Node's standard library only. Prints one JSON line.
 //
 //   node scripts/bench-load.mjs start <runs> -- <command> [args...]
-//       process start to the initialize answer, <runs> times: {startMs: [...]}
+//       process start to the initialize answer, and to the tools/list answer after it, <runs> times
 //   node scripts/bench-load.mjs stdio <warm-up calls> <calls> <mount> <path> -- <command> [args...]
 //       one process: start time, resident memory 1 s after start and after the warm-up, then <calls>
 //       sequential calls: calls per second, latency percentiles (ms), the server's CPU milliseconds per
@@ -89,13 +89,18 @@ function split(rest) {
 async function start(rest) {
   const [[runs], command, args] = split(rest);
   const startMs = [];
+  const listMs = [];
+  const since = (server) => Number((Number(process.hrtime.bigint() - server.started) / 1e6).toFixed(1));
   for (let i = 0; i < Number(runs); i++) {
     const server = launch(command, args);
     await server.ask(initialize(0));
-    startMs.push(Number((Number(process.hrtime.bigint() - server.started) / 1e6).toFixed(1)));
+    startMs.push(since(server));
+    server.child.stdin.write(JSON.stringify(initialized) + '\n');
+    await server.ask({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    listMs.push(since(server));
     await server.stop();
   }
-  console.log(JSON.stringify({ startMs }));
+  console.log(JSON.stringify({ startMs, listMs }));
 }
 
 async function stdio(rest) {
@@ -255,6 +260,7 @@ function table([file]) {
   lines.push(`| figure | ${servers.map((s) => names[s]).join(' | ')} |`);
   lines.push(`|---|${servers.map(() => '---').join('|')}|`);
   row('process start to `initialize` answer, stdio (ms, median)', (s) => fmt(pick(s, 'start', 'ms')));
+  row('process start to `tools/list` answer, stdio (ms, median)', (s) => fmt(pick(s, 'start', 'listMs')));
   row('resident memory after start / after 1,000 stdio calls (MB)',
     (s) => `${fmt(pick(s, 'stdio', 'rssStartMb'))} / ${fmt(pick(s, 'stdio', 'rssWarmMb'))}`);
   const peak = (s) => rows.filter((r) => r.server === s && r.test === 'http').map((r) => r.rssMb);
@@ -287,7 +293,7 @@ function table([file]) {
   }
   console.log('\nEvery run (rounds in order):');
   for (const s of servers) {
-    console.log(`  ${names[s]}: start ms [${all(s, 'start', 'ms')}]; stdio calls/s [${all(s, 'stdio', 'perSecond')}]`
+    console.log(`  ${names[s]}: start ms [${all(s, 'start', 'ms')}], to tools/list [${all(s, 'start', 'listMs')}]; stdio calls/s [${all(s, 'stdio', 'perSecond')}]`
       + ` p50 [${all(s, 'stdio', 'p50')}] cpu [${all(s, 'stdio', 'cpuMsPerCall')}]`);
     for (const c of [1, 8, 32]) {
       console.log(`    HTTP ${c}: calls/s [${all(s, 'http', 'perSecond', at(c))}] p50 [${all(s, 'http', 'p50', at(c))}]`

@@ -66,8 +66,9 @@ echo "bench: start-up, $start_runs runs each" >&2
 for ((r = 0; r < start_runs; r++)); do
   for s in "${servers[@]}"; do
     # shellcheck disable=SC2046
-    ms=$(node $load start 1 -- $(command_of "$s") | node -e 'process.stdin.on("data", d => console.log(JSON.parse(d).startMs[0]))')
-    record "$s" start 0 "{\"ms\":$ms}"
+    ms=$(node $load start 1 -- $(command_of "$s") | node -e 'process.stdin.on("data", d => {
+      const r = JSON.parse(d); console.log(JSON.stringify({ms: r.startMs[0], listMs: r.listMs[0]})); })')
+    record "$s" start 0 "$ms"
   done
 done
 for what in --version --print-tools-digest; do

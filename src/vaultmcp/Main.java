@@ -67,7 +67,7 @@ public final class Main {
             Selection selection = new Selection(config.enableOperations(),
                     authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
                     authority.values(), authority.wrapTtl());
-            ToolTable tools = ToolTable.select(manifest.get(), handlers.get(), selection);
+            ToolTable tools = ToolTable.building(manifest.get(), handlers.get(), selection);
             if (config.action() == Config.Action.TOOLS_DIGEST) {
                 out.println("sha256:" + tools.digest());
                 return OK;
@@ -102,10 +102,10 @@ public final class Main {
             McpServer server = new McpServer(tools, vault, log, VERSION, Limits.TOOLS_PAGE_SIZE,
                     config.enableOperations(), authority, workers, audit, stateKey);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-            log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
+            log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr()
                     + " operations=" + (config.enableOperations() ? "enabled" : "disabled"));
-            // The digest waits until the first answer is out: the client need not wait for it.
-            Runnable digest = () -> log.info("tools-digest=sha256:" + tools.digest());
+            // The table and its digest wait until the first answer is out: the client need not wait for them.
+            Runnable digest = () -> log.info("tools=" + tools.size() + " tools-digest=sha256:" + tools.digest());
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.budget(null, false));
                 new StdioTransport(server, codec, session, log, out).serve(in, digest);

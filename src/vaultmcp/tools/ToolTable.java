@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.ConfigException;
@@ -47,8 +49,8 @@ public final class ToolTable {
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
             Secrets secrets, ToolHandler handler) {}
 
-    /** By the name clients see, in manifest order. */
-    private final Map<String, Tool> tools;
+    /** By the name clients see, in manifest order: built by the constructor, or by a thread of its own. */
+    private final FutureTask<Map<String, Tool>> tools;
     private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
@@ -57,11 +59,23 @@ public final class ToolTable {
      * {@code enableOperations}.
      */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
-        this(manifest, handlers, Selection.defaults(enableOperations));
+        this(manifest, handlers, Selection.defaults(enableOperations), false);
     }
 
-    private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection) {
+    private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection, boolean later) {
         this.selection = selection;
+        this.tools = new FutureTask<>(() -> build(manifest, handlers));
+        if (later) {
+            Thread builder = new Thread(tools, "tool-table");
+            builder.setDaemon(true);
+            builder.start();
+        } else {
+            tools.run();
+            tools();
+        }
+    }
+
+    private Map<String, Tool> build(JsonArray manifest, Map<String, ToolHandler> handlers) {
         // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
         JsonObject shared = BUNDLED.getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
@@ -115,7 +129,7 @@ public final class ToolTable {
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler ", name, " has no manifest entry");
         }
-        this.tools = Collections.unmodifiableMap(offered);
+        return Collections.unmodifiableMap(offered);
     }
 
     /**
@@ -125,7 +139,28 @@ public final class ToolTable {
     public static ToolTable select(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
             throws ConfigException {
         selection.check(manifest);
-        return new ToolTable(manifest, handlers, selection);
+        return new ToolTable(manifest, handlers, selection, false);
+    }
+
+    /**
+     * The same, built on a thread of its own: start-up goes on meanwhile (an initialize answer needs no
+     * tool) and the first use of the table waits for it. A manifest that does not hold together throws then.
+     */
+    public static ToolTable building(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
+            throws ConfigException {
+        selection.check(manifest);
+        return new ToolTable(manifest, handlers, selection, true);
+    }
+
+    private Map<String, Tool> tools() {
+        try {
+            return tools.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the tool table was built", e);
+        }
     }
 
     /** {@code text} with every {@code {tool:name}} written as the name clients see (with MCP_TOOL_PREFIX). */
@@ -239,7 +274,7 @@ public final class ToolTable {
 
     /** The tool of that name if it is offered; hidden privileged tools are not found. */
     public Tool find(String name) {
-        return tools.get(name);
+        return tools().get(name);
     }
 
     /**
@@ -247,17 +282,17 @@ public final class ToolTable {
      * table's own objects, not copies (tools/list is the hottest call): callers only serialise them.
      */
     public List<JsonObject> definitions(int offset, int limit) {
-        return tools.values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
+        return tools().values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
     }
 
     public int size() {
-        return tools.size();
+        return tools().size();
     }
 
     /** SHA-256 of the canonical tools/list answer (all tools, one page), for clients to pin. */
     public String digest() {
         JsonArray all = new JsonArray();
-        definitions(0, tools.size()).forEach(all::add);
+        definitions(0, size()).forEach(all::add);
         JsonObject list = new JsonObject();
         list.add("tools", all);
         try {
