@@ -22,7 +22,6 @@ import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.security.Tls;
 import vaultmcp.tools.Selection;
-import vaultmcp.tools.ToolHandler;
 import vaultmcp.tools.ToolTable;
 import vaultmcp.tools.Tools;
 import vaultmcp.transport.HttpTransport;
@@ -46,9 +45,8 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
-        // Neither depends on the configuration: other threads read them (on the second core) meanwhile.
+        // The manifest does not depend on the configuration: another thread (the second core) reads it meanwhile.
         FutureTask<JsonArray> manifest = early(ToolTable::bundledEntries);
-        FutureTask<Map<String, ToolHandler>> handlers = early(Tools::handlers);
         Config config;
         try {
             config = Config.parse(env, args);
@@ -67,7 +65,7 @@ public final class Main {
             Selection selection = new Selection(config.enableOperations(),
                     authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
                     authority.values(), authority.wrapTtl());
-            ToolTable tools = ToolTable.building(manifest.get(), handlers.get(), selection);
+            ToolTable tools = ToolTable.building(manifest.get(), Tools::handlers, selection);
             if (config.action() == Config.Action.TOOLS_DIGEST) {
                 out.println("sha256:" + tools.digest());
                 return OK;

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.ConfigException;
@@ -59,12 +60,13 @@ public final class ToolTable {
      * {@code enableOperations}.
      */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
-        this(manifest, handlers, Selection.defaults(enableOperations), false);
+        this(manifest, () -> handlers, Selection.defaults(enableOperations), false);
     }
 
-    private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection, boolean later) {
+    private ToolTable(JsonArray manifest, Supplier<Map<String, ToolHandler>> handlers, Selection selection,
+            boolean later) {
         this.selection = selection;
-        this.tools = new FutureTask<>(() -> build(manifest, handlers));
+        this.tools = new FutureTask<>(() -> build(manifest, handlers.get()));
         if (later) {
             Thread builder = new Thread(tools, "tool-table");
             builder.setDaemon(true);
@@ -139,15 +141,16 @@ public final class ToolTable {
     public static ToolTable select(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
             throws ConfigException {
         selection.check(manifest);
-        return new ToolTable(manifest, handlers, selection, false);
+        return new ToolTable(manifest, () -> handlers, selection, false);
     }
 
     /**
-     * The same, built on a thread of its own: start-up goes on meanwhile (an initialize answer needs no
-     * tool) and the first use of the table waits for it. A manifest that does not hold together throws then.
+     * The same, built (with the handlers) on a thread of its own: start-up goes on meanwhile (an initialize
+     * answer needs no tool) and the first use of the table waits for it. A manifest that does not hold
+     * together throws then.
      */
-    public static ToolTable building(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
-            throws ConfigException {
+    public static ToolTable building(JsonArray manifest, Supplier<Map<String, ToolHandler>> handlers,
+            Selection selection) throws ConfigException {
         selection.check(manifest);
         return new ToolTable(manifest, handlers, selection, true);
     }

@@ -98,9 +98,9 @@ class ToolTableTest {
 
     @Test
     void aTableBuiltOnItsOwnThreadIsTheSameAndAManifestErrorSurfacesAtItsFirstUse() throws Exception {
-        ToolTable later = ToolTable.building(ToolTable.bundledManifest(), Tools.handlers(), Selection.defaults(false));
+        ToolTable later = ToolTable.building(ToolTable.bundledManifest(), Tools::handlers, Selection.defaults(false));
         assertEquals(new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), false).digest(), later.digest());
-        ToolTable broken = ToolTable.building(manifest(entry("a", false)), handlers("a", "b"), Selection.defaults(true));
+        ToolTable broken = ToolTable.building(manifest(entry("a", false)), () -> handlers("a", "b"), Selection.defaults(true));
         assertEquals("tool manifest: handler b has no manifest entry",
                 assertThrows(IllegalStateException.class, broken::size).getMessage());
     }
