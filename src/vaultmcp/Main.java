@@ -1,14 +1,10 @@
 package vaultmcp;
 
-import com.google.gson.JsonArray;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import javax.net.ssl.SSLContext;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.config.Authority;
@@ -45,8 +41,6 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
-        // The manifest does not depend on the configuration: another thread (the second core) reads it meanwhile.
-        FutureTask<JsonArray> manifest = early(ToolTable::bundledEntries);
         Config config;
         try {
             config = Config.parse(env, args);
@@ -65,7 +59,7 @@ public final class Main {
             Selection selection = new Selection(config.enableOperations(),
                     authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
                     authority.values(), authority.wrapTtl());
-            ToolTable tools = ToolTable.building(manifest.get(), Tools::handlers, selection);
+            ToolTable tools = ToolTable.building(Tools::handlers, selection);
             if (config.action() == Config.Action.TOOLS_DIGEST) {
                 out.println("sha256:" + tools.digest());
                 return OK;
@@ -126,17 +120,7 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FAILED;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("start-up failed", e.getCause());
         }
-    }
-
-    private static <T> FutureTask<T> early(Callable<T> work) {
-        FutureTask<T> task = new FutureTask<>(work);
-        Thread thread = new Thread(task, "start-up");
-        thread.setDaemon(true);
-        thread.start();
-        return task;
     }
 
     /** --verify-audit FILE: checks the chain with the key of MCP_AUDIT_HMAC_KEY_FILE. */

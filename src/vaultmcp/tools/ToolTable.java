@@ -41,7 +41,6 @@ public final class ToolTable {
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern TOOLSET = Pattern.compile("[a-z]+");
-    private static final JsonObject BUNDLED = bundled();
 
     /**
      * A tool as offered: its manifest name, its public definition (as in tools/list, with the
@@ -60,13 +59,13 @@ public final class ToolTable {
      * {@code enableOperations}.
      */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
-        this(manifest, () -> handlers, Selection.defaults(enableOperations), false);
+        this(() -> manifest, () -> handlers, Selection.defaults(enableOperations), false);
     }
 
-    private ToolTable(JsonArray manifest, Supplier<Map<String, ToolHandler>> handlers, Selection selection,
+    private ToolTable(Supplier<JsonArray> manifest, Supplier<Map<String, ToolHandler>> handlers, Selection selection,
             boolean later) {
         this.selection = selection;
-        this.tools = new FutureTask<>(() -> build(manifest, handlers.get()));
+        this.tools = new FutureTask<>(() -> build(manifest.get(), handlers.get()));
         if (later) {
             Thread builder = new Thread(tools, "tool-table");
             builder.setDaemon(true);
@@ -79,7 +78,7 @@ public final class ToolTable {
 
     private Map<String, Tool> build(JsonArray manifest, Map<String, ToolHandler> handlers) {
         // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
-        JsonObject shared = BUNDLED.getAsJsonObject("shared");
+        JsonObject shared = Bundled.MANIFEST.getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
@@ -141,18 +140,20 @@ public final class ToolTable {
     public static ToolTable select(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
             throws ConfigException {
         selection.check(manifest);
-        return new ToolTable(manifest, () -> handlers, selection, false);
+        return new ToolTable(() -> manifest, () -> handlers, selection, false);
     }
 
     /**
-     * The same, built (with the handlers) on a thread of its own: start-up goes on meanwhile (an initialize
-     * answer needs no tool) and the first use of the table waits for it. A manifest that does not hold
-     * together throws then.
+     * The bundled manifest's tools that {@code selection} offers, read and built (with the handlers) on a
+     * thread of its own: start-up goes on meanwhile (an initialize answer needs no tool) and the first use
+     * of the table waits for it. A manifest that does not hold together throws then. Tool names the
+     * operator gave are checked here, before start-up goes on.
      */
-    public static ToolTable building(JsonArray manifest, Supplier<Map<String, ToolHandler>> handlers,
-            Selection selection) throws ConfigException {
-        selection.check(manifest);
-        return new ToolTable(manifest, handlers, selection, true);
+    public static ToolTable building(Supplier<Map<String, ToolHandler>> handlers, Selection selection)
+            throws ConfigException {
+        boolean named = selection.toolsets() != null || !selection.tools().isEmpty();
+        selection.check(named ? bundledEntries() : new JsonArray());
+        return new ToolTable(ToolTable::bundledEntries, handlers, selection, true);
     }
 
     private Map<String, Tool> tools() {
@@ -195,25 +196,28 @@ public final class ToolTable {
         return bundledEntries().deepCopy();
     }
 
-    /** The bundled manifest's tool entries themselves, for {@link #select}, which only reads them. */
-    public static JsonArray bundledEntries() {
-        return BUNDLED.getAsJsonArray("tools");
+    private static JsonArray bundledEntries() {
+        return Bundled.MANIFEST.getAsJsonArray("tools");
     }
 
     /** One of the schema fragments several tools share, or the approval form (tools.json "shared"; a copy). */
     public static JsonObject shared(String name) {
-        return BUNDLED.getAsJsonObject("shared").getAsJsonObject(name).deepCopy();
+        return Bundled.MANIFEST.getAsJsonObject("shared").getAsJsonObject(name).deepCopy();
     }
 
-    /** tools.json, read and parsed once; never handed out, only copies of its parts. */
-    private static JsonObject bundled() {
-        try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
-            check(in != null, "tools.json is missing from the jar");
-            return new StrictJson(32).parse(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
-        } catch (JsonException e) {
-            throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
+    /** tools.json, read and parsed once, when first needed; never handed out but to {@link #select}. */
+    private static final class Bundled {
+        static final JsonObject MANIFEST = read();
+
+        private static JsonObject read() {
+            try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
+                check(in != null, "tools.json is missing from the jar");
+                return new StrictJson(32).parse(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+            } catch (JsonException e) {
+                throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
+            }
         }
     }
 

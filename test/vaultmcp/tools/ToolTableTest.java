@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import vaultmcp.config.Authority.SecretValues;
+import vaultmcp.config.ConfigException;
 import vaultmcp.config.PathRules;
 import vaultmcp.json.StrictJson;
 
@@ -98,11 +99,21 @@ class ToolTableTest {
 
     @Test
     void aTableBuiltOnItsOwnThreadIsTheSameAndAManifestErrorSurfacesAtItsFirstUse() throws Exception {
-        ToolTable later = ToolTable.building(ToolTable.bundledManifest(), Tools::handlers, Selection.defaults(false));
+        ToolTable later = ToolTable.building(Tools::handlers, Selection.defaults(false));
         assertEquals(new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), false).digest(), later.digest());
-        ToolTable broken = ToolTable.building(manifest(entry("a", false)), () -> handlers("a", "b"), Selection.defaults(true));
-        assertEquals("tool manifest: handler b has no manifest entry",
+        Map<String, ToolHandler> extra = new LinkedHashMap<>(Tools.handlers());
+        extra.put("nope", NOTHING);
+        ToolTable broken = ToolTable.building(() -> extra, Selection.defaults(true));
+        assertEquals("tool manifest: handler nope has no manifest entry",
                 assertThrows(IllegalStateException.class, broken::size).getMessage());
+    }
+
+    @Test
+    void toolNamesTheOperatorGaveAreCheckedBeforeTheTableIsBuilt() {
+        Selection unknown = new Selection(false, null, Set.of("nope"), "", PathRules.none(), SecretValues.PLAIN,
+                Duration.ofMinutes(5));
+        ConfigException e = assertThrows(ConfigException.class, () -> ToolTable.building(Tools::handlers, unknown));
+        assertTrue(e.problems().get(0).startsWith("MCP_TOOLS: unknown tool \"nope\""), e.problems()::toString);
     }
 
     @Test
