@@ -97,7 +97,12 @@ public final class Main {
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr()
                     + " operations=" + (config.enableOperations() ? "enabled" : "disabled"));
             // The table and its digest wait until the first answer is out: the client need not wait for them.
-            Runnable digest = () -> log.info("tools=" + tools.size() + " tools-digest=sha256:" + tools.digest());
+            Runnable digest = () -> {
+                int size = tools.size(); // a manifest that does not hold together fails here, on the main thread
+                Thread t = new Thread(() -> log.info("tools=" + size + " tools-digest=sha256:" + tools.digest()));
+                t.setDaemon(true);
+                t.start();
+            };
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.budget(null, false));
                 new StdioTransport(server, codec, session, log, out).serve(in, digest);
