@@ -1,6 +1,5 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
@@ -225,10 +224,6 @@ public final class Args {
     /** An argument as the JSON it was given (after the schema check), or null when absent. */
     public JsonElement raw(String name) {
         return values.get(name);
-    }
-
-    public JsonArray array(String name) {
-        return values.has(name) ? values.getAsJsonArray(name) : null;
     }
 
     public JsonObject object(String name) {

@@ -178,6 +178,15 @@ public final class Guard {
         return segments.getOrDefault(argument, VaultPath.of()).toString();
     }
 
+    /** A result object that starts with the readable form of each of {@code arguments}, as {@link #named} gives it. */
+    public JsonObject located(String... arguments) {
+        JsonObject out = new JsonObject();
+        for (String argument : arguments) {
+            out.addProperty(argument, named(argument));
+        }
+        return out;
+    }
+
     /** Gives the value of an {@code {answer:name}} placeholder, taken from an earlier answer of this call. */
     public void answer(String name, String value) throws ToolException {
         try {

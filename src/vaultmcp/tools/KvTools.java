@@ -1,7 +1,6 @@
 package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import vaultmcp.vault.VaultException;
@@ -17,23 +16,10 @@ final class KvTools {
 
     private ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
         int version = vault.kvVersion("mount");
-        VaultResponse answer = vault.list(version == 2 ? "{mount}/metadata/{path*}" : "{mount}/{path*}");
-        JsonArray keys = new JsonArray();
-        if (answer.status() != 404) {
-            JsonElement list = answer.data().get("keys");
-            String folder = vault.named("mount") + "/"
-                    + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
-            if (list != null && list.isJsonArray()) {
-                // What the operator's path rules hide is left out.
-                list.getAsJsonArray().forEach(k -> {
-                    if (vault.shows(folder + Field.text(k))) {
-                        keys.add(k);
-                    }
-                });
-            }
-        } else if (!answer.notFound()) {
-            answer.ok();
-        }
+        JsonArray keys = vault.list(version == 2 ? "{mount}/metadata/{path*}" : "{mount}/{path*}").keys();
+        String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
+        // What the operator's path rules hide is left out.
+        keys.asList().removeIf(k -> !vault.shows(folder + Field.text(k)));
         JsonObject out = located(vault, version);
         out.add("keys", keys);
         return ToolResult.json(out);
@@ -46,39 +32,41 @@ final class KvTools {
             throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, "
                     + "which keeps no versions; leave out \"version\".");
         }
-        String where = "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
         VaultResponse answer = version == 2 ? vault.secret("GET", "{mount}/data/{path+}?version={version}", null)
                 : vault.secret("GET", "{mount}/{path+}", null);
         JsonObject data = answer.dataOrEmpty();
         if (answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             boolean destroyed = metadata.has("destroyed") && metadata.get("destroyed").getAsBoolean();
-            throw new ToolException("Version " + Field.text(metadata.get("version")) + " of secret " + where + " was "
-                    + (destroyed ? "destroyed" : "deleted at " + Field.text(metadata.get("deletion_time")))
+            throw new ToolException("Version " + Field.text(metadata.get("version")) + " of secret " + where(vault)
+                    + " was " + (destroyed ? "destroyed" : "deleted at " + Field.text(metadata.get("deletion_time")))
                     + " and cannot be read." + (destroyed ? ""
                             : " Ask for an earlier version with \"version\", or have an operator undelete it."));
         }
         if (answer.notFound()) {
-            throw new ToolException("There is no secret " + where + (wanted == null ? "" : " with version " + wanted)
-                    + ". Call {tool:list_secrets} to see what exists.");
+            throw new ToolException("There is no secret " + where(vault)
+                    + (wanted == null ? "" : " with version " + wanted) + ". Call {tool:list_secrets} to see what exists.");
         }
         answer.ok();
         JsonObject out = located(vault, version);
         if (answer.wrapInfo() != null) {
             return Delivery.wrapped(out, answer.wrapInfo());
         }
-        JsonObject values = version == 1 ? data : data.get("data") instanceof JsonObject d ? d : new JsonObject();
+        JsonObject values = version == 1 ? data : Field.object(data.get("data"));
         out.add("data", vault.redacting() ? Delivery.redacted(values) : values);
         if (version == 2) {
-            out.add("metadata", data.get("metadata") instanceof JsonObject m ? m : new JsonObject());
+            out.add("metadata", Field.object(data.get("metadata")));
         }
         return ToolResult.json(out);
     }
 
     static JsonObject located(Guard vault, int version) {
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.addProperty("path", vault.named("path"));
+        JsonObject out = vault.located("mount", "path");
         out.addProperty("kv_version", version);
         return out;
+    }
+
+    /** How messages name the secret of a call: {@code "app/db" in mount "secret"}. */
+    static String where(Guard vault) {
+        return "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
     }
 }

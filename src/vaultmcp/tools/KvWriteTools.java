@@ -77,7 +77,7 @@ final class KvWriteTools {
     private ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
         String key = args.string("key");
         int kv = vault.kvVersion("mount");
-        String where = "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
+        String where = KvTools.where(vault);
         JsonObject out = KvTools.located(vault, kv);
         if (key.isEmpty()) {
             Current current = exists(read(vault, kv), where);
@@ -135,9 +135,8 @@ final class KvWriteTools {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
             if (attempt == Limits.KV_WRITE_ATTEMPTS) {
-                throw new ToolException("Secret \"" + vault.named("path") + "\" in mount \"" + vault.named("mount")
-                        + "\" was changed by someone else during each of " + Limits.KV_WRITE_ATTEMPTS
-                        + " attempts; nothing was written. Try again.");
+                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each of "
+                        + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
             }
             pause(attempt);
         }
@@ -166,9 +165,8 @@ final class KvWriteTools {
         if (kv == 1) {
             return new Current(State.LIVE, data.deepCopy(), 0);
         }
-        JsonObject values = data.get("data") instanceof JsonObject d ? d.deepCopy() : new JsonObject();
-        long version = data.get("metadata") instanceof JsonObject m ? Field.number(m.get("version")) : 0;
-        return new Current(State.LIVE, values, version);
+        long version = Field.number(Field.object(data.get("metadata")).get("version"));
+        return new Current(State.LIVE, Field.object(data.get("data")).deepCopy(), version);
     }
 
     private static Current exists(Current current, String where) throws ToolException {
@@ -186,8 +184,6 @@ final class KvWriteTools {
     }
 
     private static JsonArray names(JsonObject object) {
-        JsonArray names = new JsonArray();
-        new TreeSet<>(object.keySet()).forEach(names::add);
-        return names;
+        return Field.strings(new TreeSet<>(object.keySet()));
     }
 }

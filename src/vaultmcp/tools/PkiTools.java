@@ -1,7 +1,5 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,22 +19,15 @@ final class PkiTools {
     private ToolResult listIssuers(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.list("{mount}/issuers");
         Map<String, JsonObject> byName = new TreeMap<>();
-        if (!answer.notFound()) {
-            JsonElement info = answer.data().get("key_info");
-            if (info != null && info.isJsonObject()) {
-                for (var entry : info.getAsJsonObject().entrySet()) {
-                    JsonObject issuer = entry.getValue().isJsonObject()
-                            ? entry.getValue().getAsJsonObject().deepCopy() : new JsonObject();
-                    issuer.addProperty("issuer_id", entry.getKey());
-                    byName.put(Field.text(issuer.get("issuer_name")) + "\0" + entry.getKey(), issuer);
-                }
+        if (!answer.notFound() && answer.data().get("key_info") instanceof JsonObject info) {
+            for (var entry : info.entrySet()) {
+                JsonObject issuer = Field.object(entry.getValue()).deepCopy();
+                issuer.addProperty("issuer_id", entry.getKey());
+                byName.put(Field.text(issuer.get("issuer_name")) + "\0" + entry.getKey(), issuer);
             }
         }
-        JsonArray issuers = new JsonArray();
-        byName.values().forEach(issuers::add);
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.add("issuers", issuers);
+        JsonObject out = vault.located("mount");
+        out.add("issuers", Field.array(byName.values()));
         return ToolResult.json(out);
     }
 
@@ -47,24 +38,14 @@ final class PkiTools {
             throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_issuers} to see the issuers.");
         }
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
+        JsonObject out = vault.located("mount");
         out.add("issuer", answer.data());
         return ToolResult.json(out);
     }
 
     private ToolResult listRoles(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.list("{mount}/roles");
-        JsonArray roles = new JsonArray();
-        if (!answer.notFound()) {
-            JsonElement keys = answer.data().get("keys");
-            if (keys != null && keys.isJsonArray()) {
-                keys.getAsJsonArray().forEach(roles::add);
-            }
-        }
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.add("roles", roles);
+        JsonObject out = vault.located("mount");
+        out.add("roles", vault.list("{mount}/roles").keys());
         return ToolResult.json(out);
     }
 
@@ -74,9 +55,7 @@ final class PkiTools {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles.");
         }
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.addProperty("role_name", args.string("role_name"));
+        JsonObject out = vault.located("mount", "role_name");
         out.add("role", answer.data());
         return ToolResult.json(out);
     }

@@ -1,6 +1,5 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
@@ -19,11 +18,7 @@ final class PolicyTools {
     }
 
     private ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.list("sys/policies/acl");
-        JsonObject out = new JsonObject();
-        out.add("policies", answer.notFound() ? new JsonArray()
-                : answer.data().get("keys") instanceof JsonArray keys ? keys : new JsonArray());
-        return ToolResult.json(out);
+        return ToolResult.json("policies", vault.list("sys/policies/acl").keys());
     }
 
     private ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
@@ -46,11 +41,7 @@ final class PolicyTools {
                 sorted.put(entry.getKey(), describe(entry.getKey(), method));
             }
         }
-        JsonArray methods = new JsonArray();
-        sorted.values().forEach(methods::add);
-        JsonObject out = new JsonObject();
-        out.add("methods", methods);
-        return ToolResult.json(out);
+        return ToolResult.json("methods", Field.array(sorted.values()));
     }
 
     private ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {

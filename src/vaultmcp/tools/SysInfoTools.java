@@ -6,34 +6,63 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
-/** The caller's token, what it may do, and the health of the cluster. */
+/** The toolset "sys", read only: the mounts, the caller's token, what it may do, and the health of the cluster. */
 final class SysInfoTools {
     /** The fields of lookup-self passed on; never {@code id}, which is the token itself. */
-    private static final String[] TOKEN_FIELDS = {"display_name", "policies", "ttl", "expire_time", "renewable",
-        "entity_id", "accessor", "type", "creation_time", "explicit_max_ttl", "num_uses", "orphan", "path", "meta"};
+    private static final List<String> TOKEN_FIELDS = List.of("display_name", "policies", "ttl", "expire_time",
+            "renewable", "entity_id", "accessor", "type", "creation_time", "explicit_max_ttl", "num_uses", "orphan",
+            "path", "meta");
     /** sys/health answers these statuses with data: they are states, not failures. */
     private static final Map<Integer, String> STATES = Map.of(200, "active", 429, "standby",
             472, "disaster recovery secondary", 473, "performance standby", 501, "uninitialized", 503, "sealed");
 
     void register(Map<String, ToolHandler> handlers) {
+        handlers.put("list_mounts", this::listMounts);
         handlers.put("lookup_self", this::lookupSelf);
         handlers.put("check_capabilities", this::checkCapabilities);
         handlers.put("read_cluster_health", this::health);
     }
 
+    private ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.get("sys/mounts");
+        // A token without read on sys/mounts still sees the mounts it may use here.
+        JsonObject table = answer.status() != 403 ? answer.data()
+                : Field.object(vault.get("sys/internal/ui/mounts").data().get("secret"));
+        Map<String, JsonObject> sorted = new TreeMap<>();
+        for (var entry : table.entrySet()) {
+            // A mount the operator's path rules keep every tool out of is left out.
+            if (entry.getValue() instanceof JsonObject mount
+                    && (vault.shows(entry.getKey()) || vault.shows("sys/mounts/" + entry.getKey()))) {
+                sorted.put(entry.getKey(), describe(entry.getKey(), mount));
+            }
+        }
+        return ToolResult.json("mounts", Field.array(sorted.values()));
+    }
+
+    private static JsonObject describe(String name, JsonObject entry) {
+        JsonObject mount = new JsonObject();
+        mount.addProperty("name", name);
+        mount.addProperty("type", Field.text(entry.get("type")));
+        mount.addProperty("description", Field.text(entry.get("description")));
+        JsonObject config = Field.object(entry.get("config"));
+        mount.addProperty("default_lease_ttl", Field.number(config.get("default_lease_ttl")));
+        mount.addProperty("max_lease_ttl", Field.number(config.get("max_lease_ttl")));
+        if ("kv".equals(Field.text(entry.get("type")))) {
+            mount.addProperty("kv_version", Mounts.kvVersion(entry));
+        }
+        return mount;
+    }
+
     private ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject data = vault.get("auth/token/lookup-self").data();
         JsonObject out = new JsonObject();
-        for (String field : TOKEN_FIELDS) {
-            JsonElement value = data.get(field);
-            if (value != null && !value.isJsonNull()) {
-                out.add(field, value);
-            }
-        }
+        TOKEN_FIELDS.stream().filter(field -> data.has(field) && !data.get(field).isJsonNull())
+                .forEach(field -> out.add(field, data.get(field)));
         if (!out.has("policies")) {
             out.add("policies", new JsonArray());
         }
@@ -43,7 +72,7 @@ final class SysInfoTools {
     private ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
         List<String> asked = new ArrayList<>();
         JsonArray results = new JsonArray();
-        for (JsonElement item : args.array("paths")) {
+        for (JsonElement item : args.raw("paths").getAsJsonArray()) {
             String path = checked(item.getAsString());
             JsonObject result = new JsonObject();
             result.addProperty("path", path);
@@ -58,14 +87,13 @@ final class SysInfoTools {
         }
         if (!asked.isEmpty()) {
             JsonObject body = new JsonObject();
-            JsonArray paths = new JsonArray();
-            asked.forEach(paths::add);
-            body.add("paths", paths);
+            body.add("paths", Field.strings(asked));
             JsonObject data = vault.post("sys/capabilities-self", body).data();
             for (JsonElement element : results) {
                 JsonObject result = element.getAsJsonObject();
-                JsonElement caps = data.get(result.get("path").getAsString());
-                if (caps == null && asked.size() == 1 && asked.contains(result.get("path").getAsString())) {
+                String path = result.get("path").getAsString();
+                JsonElement caps = data.get(path);
+                if (caps == null && asked.size() == 1 && asked.contains(path)) {
                     caps = data.get("capabilities");
                 }
                 if (caps instanceof JsonArray list) {
@@ -73,9 +101,7 @@ final class SysInfoTools {
                 }
             }
         }
-        JsonObject out = new JsonObject();
-        out.add("capabilities", results);
-        return ToolResult.json(out);
+        return ToolResult.json("capabilities", results);
     }
 
     /** A path as Vault names it, validated like every path; refused with a clear error otherwise. */
@@ -98,7 +124,7 @@ final class SysInfoTools {
         if (state == null) {
             health.ok();
         }
-        JsonObject h = health.body() == null ? new JsonObject() : health.body();
+        JsonObject h = Field.object(health.body());
         JsonObject out = new JsonObject();
         out.addProperty("status", health.status());
         out.addProperty("state", state == null ? "unknown" : state);

@@ -9,7 +9,6 @@ public final class Tools {
 
     public static Map<String, ToolHandler> handlers() {
         Map<String, ToolHandler> handlers = new LinkedHashMap<>();
-        new SysTools().register(handlers);
         new MountWriteTools().register(handlers);
         new KvTools().register(handlers);
         new KvWriteTools().register(handlers);

@@ -26,6 +26,11 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return body != null && body.get("data") instanceof JsonObject data ? data : new JsonObject();
     }
 
+    /** The {@code keys} of a LIST answer; empty for Vault's plain 404, which is how it answers an empty list. */
+    public JsonArray keys() throws VaultException {
+        return !notFound() && data().get("keys") instanceof JsonArray keys ? keys : new JsonArray();
+    }
+
     /** Vault's {@code wrap_info} of a response-wrapped answer, or null when the answer is not wrapped. */
     public JsonObject wrapInfo() {
         return status < 400 && body != null && body.get("wrap_info") instanceof JsonObject info ? info : null;
@@ -96,13 +101,9 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     private static String quotes(List<String> texts) {
         StringJoiner out = new StringJoiner("; ");
         for (String text : texts) {
-            int cut = Limits.MAX_VAULT_QUOTE_CHARS;
-            if (text.length() <= cut) {
-                out.add(StrictJson.write(new JsonPrimitive(text)));
-            } else {
-                cut -= Character.isHighSurrogate(text.charAt(cut - 1)) ? 1 : 0; // never half a pair
-                out.add(StrictJson.write(new JsonPrimitive(text.substring(0, cut))) + "...");
-            }
+            int cut = Math.min(text.length(), Limits.MAX_VAULT_QUOTE_CHARS);
+            cut -= cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1)) ? 1 : 0; // never half a pair
+            out.add(StrictJson.write(new JsonPrimitive(text.substring(0, cut))) + (cut < text.length() ? "..." : ""));
         }
         return out.toString();
     }

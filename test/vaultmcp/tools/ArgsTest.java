@@ -246,7 +246,7 @@ class ArgsTest {
     void checksListsAgainstTheirItemsAndBounds() throws ToolException {
         JsonObject schema = object("{\"type\":\"object\",\"properties\":{\"v\":{\"type\":\"array\",\"description\":\"d\","
                 + "\"minItems\":1,\"maxItems\":3,\"items\":{\"type\":\"integer\",\"minimum\":1}}},\"additionalProperties\":false}");
-        assertEquals(2, Args.check(schema, object("{\"v\":[1,2]}")).array("v").size());
+        assertEquals(2, Args.check(schema, object("{\"v\":[1,2]}")).raw("v").getAsJsonArray().size());
         for (String[] bad : new String[][] {{"[]", "must hold 1 to 3 items"}, {"[1,2,3,4]", "must hold 1 to 3 items"},
             {"[1,0]", "item 2 must be at least 1"}, {"[\"1\"]", "item 1 must be a whole number"}, {"1", "must be a list"}}) {
             ToolException e = assertThrows(ToolException.class, () -> Args.check(schema, object("{\"v\":" + bad[0] + "}")));
