@@ -43,8 +43,8 @@ final class KvTools {
                             : " Ask for an earlier version with \"version\", or have an operator undelete it."));
         }
         if (answer.notFound()) {
-            throw new ToolException("There is no secret " + where(vault)
-                    + (wanted == null ? "" : " with version " + wanted) + ". Call {tool:list_secrets} to see what exists.");
+            throw new ToolException("There is no secret " + where(vault) + (wanted == null ? "" : " with version "
+                    + wanted) + ". Call {tool:list_secrets} to see what exists.");
         }
         answer.ok();
         JsonObject out = located(vault, version);

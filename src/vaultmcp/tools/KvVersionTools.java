@@ -91,8 +91,9 @@ final class KvVersionTools {
                 current.ok();
             }
             if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
-                throw new ToolException("There is no secret " + KvTools.where(vault) + " (or its latest version is deleted); "
-                        + "patch_secret changes an existing one. Use {tool:write_secret} to create it.");
+                throw new ToolException("There is no secret " + KvTools.where(vault)
+                        + " (or its latest version is deleted); patch_secret changes an existing one. "
+                        + "Use {tool:write_secret} to create it.");
             }
             JsonObject body = new JsonObject();
             body.add("data", changes);
@@ -111,8 +112,8 @@ final class KvVersionTools {
                 return ToolResult.json(out);
             }
             if (attempt == Limits.KV_WRITE_ATTEMPTS) {
-                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each of "
-                        + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
+                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each "
+                        + "of " + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
             }
         }
     }

@@ -135,8 +135,8 @@ final class KvWriteTools {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
             if (attempt == Limits.KV_WRITE_ATTEMPTS) {
-                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each of "
-                        + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
+                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each "
+                        + "of " + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
             }
             pause(attempt);
         }

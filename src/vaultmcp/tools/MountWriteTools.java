@@ -35,8 +35,7 @@ final class MountWriteTools {
         }
         String engine = type.equals("pki") ? "pki" : "kv";
         mount(vault, engine, args.string("description"), options);
-        JsonObject out = new JsonObject();
-        out.addProperty("path", path);
+        JsonObject out = vault.located("path");
         out.addProperty("type", engine);
         if (version != null) {
             out.addProperty("kv_version", Integer.parseInt(version));
@@ -47,8 +46,7 @@ final class MountWriteTools {
 
     private ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
-        JsonObject out = new JsonObject();
-        out.addProperty("path", path);
+        JsonObject out = vault.located("path");
         VaultResponse table = vault.get("sys/mounts");
         if (table.status() == 403) {
             out.addProperty("existed", "unknown");
@@ -77,8 +75,7 @@ final class MountWriteTools {
         try {
             VaultResponse tuned = vault.post("sys/mounts/{path}/tune", tune);
             if (tuned.status() < 400) {
-                JsonObject out = new JsonObject();
-                out.addProperty("path", path);
+                JsonObject out = vault.located("path");
                 out.addProperty("type", "pki");
                 out.addProperty("max_ttl", maxTtl);
                 out.addProperty("description", args.string("description"));

@@ -3,6 +3,7 @@ package vaultmcp.tools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import vaultmcp.vault.VaultException;
@@ -28,8 +29,7 @@ final class PkiIssuerTools {
                     + "give root_mount too, or leave root_issuer out to create a root CA.");
         }
         configureUrls(vault);
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", mount);
+        JsonObject out = vault.located("mount");
         out.addProperty("kind", intermediate ? "intermediate" : "root");
         if (intermediate) {
             intermediate(args, vault, mount, out);
@@ -97,21 +97,17 @@ final class PkiIssuerTools {
             throw new ToolException("The intermediate was imported into mount \"" + mount + "\" as issuer " + id
                     + ", but naming it \"" + args.string("issuer_name") + "\" failed: " + named.failure().getMessage());
         }
-        JsonArray pems = new JsonArray();
-        chain.forEach(pems::add);
         out.addProperty("issuer_id", id);
         out.addProperty("issuer_name", args.string("issuer_name"));
         out.addProperty("certificate", chain.iterator().next());
-        out.add("ca_chain", pems);
+        out.add("ca_chain", Field.strings(chain));
         out.addProperty("serial_number", Field.text(signed.get("serial_number")));
     }
 
     /** Vault's warnings (such as a TTL capped at the mount's max_ttl) are worth passing on. */
     private static void warnings(JsonObject out, VaultResponse answer) {
         if (!answer.warnings().isEmpty()) {
-            JsonArray warnings = new JsonArray();
-            answer.warnings().forEach(warnings::add);
-            out.add("warnings", warnings);
+            out.add("warnings", Field.strings(answer.warnings()));
         }
     }
 
@@ -131,16 +127,8 @@ final class PkiIssuerTools {
     private static void configureUrls(Guard vault) throws ToolException, VaultException {
         String base = vault.url("mount");
         JsonObject urls = new JsonObject();
-        urls.add("issuing_certificates", strings(base + "/ca"));
-        urls.add("crl_distribution_points", strings(base + "/crl"));
+        urls.add("issuing_certificates", Field.strings(List.of(base + "/ca")));
+        urls.add("crl_distribution_points", Field.strings(List.of(base + "/crl")));
         vault.post("{mount}/config/urls", urls).ok();
-    }
-
-    private static JsonArray strings(String... values) {
-        JsonArray out = new JsonArray();
-        for (String v : values) {
-            out.add(v);
-        }
-        return out;
     }
 }

@@ -30,15 +30,13 @@ final class PkiWriteTools {
         for (String flag : ROLE_FLAGS) {
             body.addProperty(flag, args.bool(flag));
         }
-        JsonArray domains = new JsonArray();
-        csv(args.string("allowed_domains")).forEach(domains::add);
-        body.add("allowed_domains", domains);
+        body.add("allowed_domains", Field.strings(csv(args.string("allowed_domains"))));
         body.addProperty("max_ttl", args.string("max_ttl"));
         if (args.has("ttl")) {
             body.addProperty("ttl", args.string("ttl"));
         }
         VaultResponse answer = vault.post("{mount}/roles/{role_name}", body).ok();
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "role_name");
         // Recent Vault answers with the stored role; older ones with 204, then what was sent is what is stored.
         out.add("role", answer.dataOrEmpty().size() > 0 ? answer.dataOrEmpty() : body);
         return ToolResult.json(out);
@@ -53,7 +51,7 @@ final class PkiWriteTools {
         }
         existing.ok();
         vault.delete("{mount}/roles/{role_name}").ok();
-        return ToolResult.json(located(vault));
+        return ToolResult.json(vault.located("mount", "role_name"));
     }
 
     private ToolResult issue(Args args, Guard vault) throws ToolException, VaultException {
@@ -73,7 +71,7 @@ final class PkiWriteTools {
                     + "or {tool:create_pki_role} to make one.");
         }
         JsonObject data = answer.data();
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "role_name");
         out.addProperty("common_name", args.string("common_name"));
         if (answer.wrapInfo() != null) {
             return Delivery.wrapped(out, answer.wrapInfo());
@@ -94,13 +92,6 @@ final class PkiWriteTools {
         String key = Field.text(data.get("private_key"));
         return key.isEmpty() ? result : result.withUserOnly("Private key of the certificate with serial number "
                 + Field.text(data.get("serial_number")) + ". Vault does not keep it: store it now.\n" + key);
-    }
-
-    private static JsonObject located(Guard vault) {
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.addProperty("role_name", vault.named("role_name"));
-        return out;
     }
 
     /** The items of a comma-separated list, trimmed, empty ones dropped. */

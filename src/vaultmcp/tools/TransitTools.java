@@ -52,14 +52,9 @@ final class TransitTools {
     }
 
     private ToolResult list(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.list("{mount}/keys");
-        JsonArray keys = new JsonArray();
-        if (!answer.notFound() && answer.data().get("keys") instanceof JsonArray listed) {
-            listed.asList().stream().filter(k -> vault.shows(vault.named("mount") + "/keys/" + Field.text(k)))
-                    .forEach(keys::add);
-        }
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
+        JsonArray keys = vault.list("{mount}/keys").keys();
+        keys.asList().removeIf(k -> !vault.shows(vault.named("mount") + "/keys/" + Field.text(k)));
+        JsonObject out = vault.located("mount");
         out.add("keys", keys);
         return ToolResult.json(out);
     }
@@ -75,7 +70,7 @@ final class TransitTools {
 
     private ToolResult decrypt(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.secret("POST", "{mount}/decrypt/{name}", body(args));
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "name");
         if (answer.wrapInfo() != null) {
             return Delivery.wrapped(out, answer.wrapInfo());
         }
@@ -96,7 +91,7 @@ final class TransitTools {
     private static ToolResult send(Args args, Guard vault, String api, String... fields)
             throws ToolException, VaultException {
         JsonObject data = vault.post("{mount}/" + api + "/{name}", body(args)).data();
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "name");
         Stream.of(fields).filter(data::has).forEach(field -> out.add(field, data.get(field)));
         return ToolResult.json(out);
     }
@@ -123,17 +118,10 @@ final class TransitTools {
 
     /** The key's metadata and its versions as Vault lists them (creation times; public keys of signing keys). */
     private static ToolResult described(Guard vault, JsonObject data) {
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "name");
         KEY_FIELDS.stream().filter(data::has).forEach(field -> out.add(field, data.get(field)));
         out.add("versions", data.get("keys") instanceof JsonObject keys ? keys : new JsonObject());
         return ToolResult.json(out);
-    }
-
-    private static JsonObject located(Guard vault) {
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.addProperty("name", vault.named("name"));
-        return out;
     }
 
     /** The UTF-8 text {@code base64} encodes, or null when it is not UTF-8 (or not base64). */
