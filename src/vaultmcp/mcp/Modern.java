@@ -13,9 +13,9 @@ import vaultmcp.jsonrpc.RpcException;
 /**
  * The rules of the stateless era (MCP 2026-07-28), decided per request: a request is modern when its
  * {@code _meta} names a protocol version, or (over HTTP) when its {@code MCP-Protocol-Version} header names
- * a version of this era; anything else is served exactly as in 2025-11-25. A modern request carries everything a session used to hold (version,
- * client capabilities, log level) in its own {@code _meta}; this class checks that, and says which HTTP
- * status each error of the era gets.
+ * a version of this era; anything else is served exactly as in 2025-11-25. A modern request carries
+ * everything a session used to hold (version, client capabilities, log level) in its own {@code _meta};
+ * this class checks that, and says which HTTP status each error of the era gets.
  */
 public final class Modern {
     public static final List<String> VERSIONS = List.of("2026-07-28");
@@ -31,8 +31,7 @@ public final class Modern {
     private static final Pattern TRACEPARENT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
-    private Modern() {
-    }
+    private Modern() {}
 
     /** True when this request belongs to the stateless era ({@code header} null on stdio). */
     public static boolean requested(Message message, String header) {
@@ -56,8 +55,8 @@ public final class Modern {
         boolean named = "tools/call".equals(message.method());
         if (!message.method().equals(method) || named && (tool == null || !tool.isJsonPrimitive()
                 || !tool.getAsString().equals(name))) {
-            throw new RpcException(HEADER_MISMATCH, "Header mismatch: Mcp-Method"
-                    + (named ? " and Mcp-Name" : "") + " must repeat the request's method" + (named ? " and tool" : ""));
+            throw new RpcException(HEADER_MISMATCH, "Header mismatch: Mcp-Method" + (named ? " and Mcp-Name" : "")
+                    + " must repeat the request's method" + (named ? " and tool" : ""));
         }
     }
 
@@ -76,8 +75,7 @@ public final class Modern {
     }
 
     private static void checkPresent(JsonObject params) throws RpcException {
-        JsonObject meta = meta(params);
-        if (meta == null || !(meta.get(PREFIX + "clientCapabilities") instanceof JsonObject) || version(params) == null) {
+        if (version(params) == null || !(meta(params).get(PREFIX + "clientCapabilities") instanceof JsonObject)) {
             throw new RpcException(RpcException.INVALID_PARAMS, "Invalid params: _meta must carry " + PREFIX
                     + "protocolVersion and " + PREFIX + "clientCapabilities");
         }
@@ -146,5 +144,4 @@ public final class Modern {
     private static JsonObject meta(JsonObject params) {
         return params.get("_meta") instanceof JsonObject meta ? meta : null;
     }
-
 }
