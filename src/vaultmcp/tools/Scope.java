@@ -1,7 +1,6 @@
 package vaultmcp.tools;
 
 import java.util.Set;
-import vaultmcp.config.PathRules;
 
 /**
  * The logical path of a request, which the operator's path rules are matched against: the Vault
@@ -39,22 +38,5 @@ final class Scope {
         };
         String logical = renamed.isEmpty() ? tail.replaceFirst("^/", "") : renamed + tail;
         return logical.isEmpty() ? mount : mount + "/" + logical;
-    }
-
-    /**
-     * Refuses {@code request} when the operator's rules refuse its logical path; a listing is checked
-     * as the folder it lists. The refusal names the rule, and is recorded in {@code trail}.
-     */
-    static void check(PathRules rules, Trail trail, String tool, String type, Reach.Request request, String mount,
-            String path) throws ToolException {
-        String logical = logical(type, request.condition(), mount, path);
-        boolean listing = request.method().equals("LIST");
-        String folder = logical + "/";
-        String refusal = listing ? (rules.shows(folder) ? null : rules.refusal(folder)) : rules.refusal(logical);
-        if (refusal != null) {
-            trail.decision("refused by path rules");
-            throw new ToolException(tool + " may not reach \"" + (listing ? folder : logical)
-                    + "\": it is refused by " + refusal + ". Nothing was sent to Vault.");
-        }
     }
 }
