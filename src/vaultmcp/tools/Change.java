@@ -57,14 +57,10 @@ final class Change {
             write.addProperty("method", method);
             write.addProperty("path", path.toString());
             write.add("fields", fields);
-            JsonArray writes = new JsonArray();
-            writes.add(write);
-            JsonArray declared = new JsonArray();
-            declaredWrites.forEach(declared::add);
             JsonObject plan = new JsonObject();
             plan.addProperty("dry_run", true);
-            plan.add("writes", writes);
-            plan.add("may_follow", declared);
+            plan.add("writes", Field.array(List.of(write)));
+            plan.add("may_follow", Field.strings(declaredWrites));
             plan.addProperty("note", "Nothing was written. The first write is shown; the tool declares the writes in "
                     + "may_follow, which it makes only as the answers to earlier ones require." + caution);
             trail.decision("dry run");

@@ -1,13 +1,12 @@
 package vaultmcp.vault;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 
@@ -113,22 +112,10 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
      * They are data: put them in a message only through {@link #quote}.
      */
     public List<String> errors() {
-        List<String> out = new ArrayList<>();
-        for (String text : strings("errors")) {
-            for (String line : text.split("\n")) {
-                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
-                    return out;
-                }
-                String item = line.strip();
-                if (item.startsWith("* ")) {
-                    item = item.substring(2);
-                } else if (item.matches("\\d+ errors? occurred:") || item.isEmpty()) {
-                    continue;
-                }
-                out.add(item);
-            }
-        }
-        return out;
+        return strings("errors").stream().flatMap(text -> Stream.of(text.split("\n"))).map(String::strip)
+                .filter(item -> !item.isEmpty() && !item.matches("\\d+ errors? occurred:"))
+                .map(item -> item.startsWith("* ") ? item.substring(2) : item)
+                .limit(Limits.MAX_VAULT_MESSAGES).toList();
     }
 
     public List<String> warnings() {
@@ -137,15 +124,10 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
 
     /** The items of an array in the body as text; empty when there is no such array. */
     private List<String> strings(String member) {
-        List<String> out = new ArrayList<>();
-        if (body != null && body.get(member) instanceof JsonArray array) {
-            for (JsonElement e : array) {
-                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
-                    break;
-                }
-                out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
-            }
+        if (!(body != null && body.get(member) instanceof JsonArray array)) {
+            return List.of();
         }
-        return out;
+        return array.asList().stream().limit(Limits.MAX_VAULT_MESSAGES)
+                .map(e -> e.isJsonPrimitive() ? e.getAsString() : e.toString()).toList();
     }
 }
