@@ -14,7 +14,6 @@ public final class Tools {
         new KvWriteTools().register(handlers);
         new PkiTools().register(handlers);
         new PkiIssuerTools().register(handlers);
-        new PkiWriteTools().register(handlers);
         new KvVersionTools().register(handlers);
         new SysInfoTools().register(handlers);
         new PolicyTools().register(handlers);
