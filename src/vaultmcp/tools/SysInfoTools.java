@@ -11,7 +11,11 @@ import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
-/** The toolset "sys", read only: the mounts, the caller's token, what it may do, and the health of the cluster. */
+/**
+ * Vault's system backend, read only: the mounts, the caller's token, what it may do and the health of
+ * the cluster (toolset "sys"); ACL policies and auth methods (toolset "policy", off by default: it is
+ * reconnaissance).
+ */
 final class SysInfoTools {
     /** The fields of lookup-self passed on; never {@code id}, which is the token itself. */
     private static final List<String> TOKEN_FIELDS = List.of("display_name", "policies", "ttl", "expire_time",
@@ -26,6 +30,10 @@ final class SysInfoTools {
         handlers.put("lookup_self", this::lookupSelf);
         handlers.put("check_capabilities", this::checkCapabilities);
         handlers.put("read_cluster_health", this::health);
+        handlers.put("list_policies", this::listPolicies);
+        handlers.put("read_policy", this::readPolicy);
+        handlers.put("list_auth_methods", this::listAuthMethods);
+        handlers.put("read_auth_method", this::readAuthMethod);
     }
 
     private ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
@@ -38,13 +46,13 @@ final class SysInfoTools {
             // A mount the operator's path rules keep every tool out of is left out.
             if (entry.getValue() instanceof JsonObject mount
                     && (vault.shows(entry.getKey()) || vault.shows("sys/mounts/" + entry.getKey()))) {
-                sorted.put(entry.getKey(), describe(entry.getKey(), mount));
+                sorted.put(entry.getKey(), describeMount(entry.getKey(), mount));
             }
         }
         return ToolResult.json("mounts", Field.array(sorted.values()));
     }
 
-    private static JsonObject describe(String name, JsonObject entry) {
+    private static JsonObject describeMount(String name, JsonObject entry) {
         JsonObject mount = new JsonObject();
         mount.addProperty("name", name);
         mount.addProperty("type", Field.text(entry.get("type")));
@@ -151,5 +159,53 @@ final class SysInfoTools {
             out.add("leader", l);
         }
         return ToolResult.json(out);
+    }
+
+    private ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
+        return ToolResult.json("policies", vault.list("sys/policies/acl").keys());
+    }
+
+    private ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.get("sys/policies/acl/{name}");
+        if (answer.notFound()) {
+            throw new ToolException("There is no policy \"" + vault.named("name")
+                    + "\". Call {tool:list_policies} to see them.");
+        }
+        JsonObject data = answer.data();
+        JsonObject out = new JsonObject();
+        out.addProperty("name", Field.text(data.get("name")));
+        out.addProperty("policy", Field.text(data.get("policy")));
+        return ToolResult.json(out);
+    }
+
+    private ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
+        Map<String, JsonObject> sorted = new TreeMap<>();
+        for (var entry : vault.get("sys/auth").data().entrySet()) {
+            if (entry.getValue() instanceof JsonObject method) {
+                sorted.put(entry.getKey(), describeMethod(entry.getKey(), method));
+            }
+        }
+        return ToolResult.json("methods", Field.array(sorted.values()));
+    }
+
+    private ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
+        String path = vault.named("path") + "/";
+        JsonElement entry = vault.get("sys/auth").data().get(path);
+        if (!(entry instanceof JsonObject method)) {
+            throw new ToolException("There is no auth method at \"" + path
+                    + "\". Call {tool:list_auth_methods} to see them.");
+        }
+        JsonObject out = describeMethod(path, method);
+        out.add("tune", vault.get("sys/mounts/auth/{path+}/tune").data());
+        return ToolResult.json(out);
+    }
+
+    private static JsonObject describeMethod(String path, JsonObject method) {
+        JsonObject out = new JsonObject();
+        out.addProperty("path", path);
+        out.addProperty("type", Field.text(method.get("type")));
+        out.addProperty("accessor", Field.text(method.get("accessor")));
+        out.addProperty("description", Field.text(method.get("description")));
+        return out;
     }
 }

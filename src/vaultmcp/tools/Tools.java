@@ -16,7 +16,6 @@ public final class Tools {
         new PkiIssuerTools().register(handlers);
         new KvVersionTools().register(handlers);
         new SysInfoTools().register(handlers);
-        new PolicyTools().register(handlers);
         new TransitTools().register(handlers);
         return handlers;
     }
