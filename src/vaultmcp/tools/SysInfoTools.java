@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
@@ -41,15 +40,11 @@ final class SysInfoTools {
         // A token without read on sys/mounts still sees the mounts it may use here.
         JsonObject table = answer.status() != 403 ? answer.data()
                 : Field.object(vault.get("sys/internal/ui/mounts").data().get("secret"));
-        Map<String, JsonObject> sorted = new TreeMap<>();
-        for (var entry : table.entrySet()) {
-            // A mount the operator's path rules keep every tool out of is left out.
-            if (entry.getValue() instanceof JsonObject mount
-                    && (vault.shows(entry.getKey()) || vault.shows("sys/mounts/" + entry.getKey()))) {
-                sorted.put(entry.getKey(), describeMount(entry.getKey(), mount));
-            }
-        }
-        return ToolResult.json("mounts", Field.array(sorted.values()));
+        // A mount the operator's path rules keep every tool out of is left out.
+        return ToolResult.json("mounts", Field.array(table.keySet().stream().sorted()
+                .filter(name -> table.get(name) instanceof JsonObject)
+                .filter(name -> vault.shows(name) || vault.shows("sys/mounts/" + name))
+                .map(name -> describeMount(name, table.getAsJsonObject(name))).toList()));
     }
 
     private static JsonObject describeMount(String name, JsonObject entry) {
@@ -179,13 +174,10 @@ final class SysInfoTools {
     }
 
     private ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
-        Map<String, JsonObject> sorted = new TreeMap<>();
-        for (var entry : vault.get("sys/auth").data().entrySet()) {
-            if (entry.getValue() instanceof JsonObject method) {
-                sorted.put(entry.getKey(), describeMethod(entry.getKey(), method));
-            }
-        }
-        return ToolResult.json("methods", Field.array(sorted.values()));
+        JsonObject table = vault.get("sys/auth").data();
+        return ToolResult.json("methods", Field.array(table.keySet().stream().sorted()
+                .filter(name -> table.get(name) instanceof JsonObject)
+                .map(name -> describeMethod(name, table.getAsJsonObject(name))).toList()));
     }
 
     private ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
