@@ -226,10 +226,6 @@ public final class Args {
         return values.get(name);
     }
 
-    public JsonObject object(String name) {
-        return values.has(name) ? values.getAsJsonObject(name) : null;
-    }
-
     /**
      * A surrogate without its pair: Vault would receive it as "?", so two different names (of a
      * secret key, say) would collide into one.

@@ -80,7 +80,7 @@ final class KvVersionTools {
 
     private ToolResult patch(Args args, Guard vault) throws ToolException, VaultException {
         version2(vault, "patch_secret");
-        JsonObject changes = args.object("data");
+        JsonObject changes = args.raw("data").getAsJsonObject();
         if (changes.size() == 0) {
             throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
         }

@@ -39,7 +39,7 @@ final class KvWriteTools {
     }
 
     private ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject values = args.has("data") ? args.object("data").deepCopy() : new JsonObject();
+        JsonObject values = Field.object(args.raw("data")).deepCopy();
         if (args.has("key") != args.has("value")) {
             throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; "
                     + "give both, or use \"data\".");

@@ -23,7 +23,7 @@ final class MountWriteTools {
     private ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         String type = args.string("type");
-        JsonObject options = args.has("options") ? args.object("options").deepCopy() : new JsonObject();
+        JsonObject options = Field.object(args.raw("options")).deepCopy();
         String version = type.equals("kv2") ? "2" : type.equals("kv") ? "1" : null;
         String asked = options.has("version") ? options.get("version").getAsString() : null;
         if (version != null && asked != null && !asked.equals(version)) {
