@@ -3,15 +3,41 @@ package vaultmcp.tools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
-/** The KV tools: list and read secrets on KV v1 and v2 mounts, the version detected per mount. */
+/**
+ * The KV tools on KV v1 and v2 mounts, the version detected per mount: list_secrets, read_secret, and
+ * the privileged write_secret and delete_secret. Those two change a few keys of a secret and keep the
+ * rest, so they read, change and write back. On KV v2 the write carries check-and-set with the version
+ * that was read and is retried, after a short random pause, when another writer got in between, so no
+ * concurrent change is lost (the Go server lost them). KV v1 has no versions and so no check-and-set:
+ * there the merge is not atomic. Results name keys, never values.
+ */
 final class KvTools {
+
+    private enum State { LIVE, DELETED, MISSING }
+
+    /** A secret as read: its data (a copy, empty unless live) and its current version (0 on KV v1). */
+    private record Current(State state, JsonObject data, long version) {}
+
+    /** What to write given the current secret; may refuse. */
+    @FunctionalInterface
+    private interface Edit {
+        JsonObject apply(Current current) throws ToolException;
+    }
+
+    /** The outcome of an update: the secret as it was read, and the version written (KV v2). */
+    private record Written(Current before, JsonObject data, long version) {}
 
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("list_secrets", this::listSecrets);
         handlers.put("read_secret", this::readSecret);
+        handlers.put("write_secret", this::writeSecret);
+        handlers.put("delete_secret", this::deleteSecret);
     }
 
     private ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
@@ -68,5 +94,154 @@ final class KvTools {
     /** How messages name the secret of a call: {@code "app/db" in mount "secret"}. */
     static String where(Guard vault) {
         return "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
+    }
+
+    private ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject values = Field.object(args.raw("data")).deepCopy();
+        if (args.has("key") != args.has("value")) {
+            throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; "
+                    + "give both, or use \"data\".");
+        }
+        if (args.has("key")) {
+            String key = args.string("key");
+            if (values.has(key) && !values.get(key).getAsString().equals(args.string("value"))) {
+                throw new ToolException("Invalid arguments: \"" + key + "\" is given twice, in key and in data, "
+                        + "with different values.");
+            }
+            values.addProperty(key, args.string("value"));
+        }
+        if (values.size() == 0 || values.has("")) {
+            throw new ToolException("Invalid arguments: give \"key\" and \"value\", or \"data\" with at least one key; "
+                    + "key names may not be empty.");
+        }
+        int kv = vault.kvVersion("mount");
+        Written written = update(vault, kv, current -> {
+            JsonObject next = current.data();
+            values.entrySet().forEach(e -> next.add(e.getKey(), e.getValue()));
+            return next;
+        });
+        JsonObject out = located(vault, kv);
+        if (kv == 2) {
+            out.addProperty("version", written.version());
+        }
+        out.add("keys", names(values));
+        if (written.before().state() == State.DELETED) {
+            out.addProperty("note", "The latest version (" + written.before().version()
+                    + ") was deleted, so the new version holds only the keys written now.");
+        }
+        return ToolResult.json(out);
+    }
+
+    private ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
+        String key = args.string("key");
+        int kv = vault.kvVersion("mount");
+        String where = where(vault);
+        JsonObject out = located(vault, kv);
+        if (key.isEmpty()) {
+            Current current = exists(read(vault, kv), where);
+            vault.delete(location(kv)).ok();
+            out.addProperty("deleted", "secret");
+            if (kv == 2) {
+                out.addProperty("version", current.version());
+                out.addProperty("note", "Version " + current.version()
+                        + " was soft-deleted: an operator can undelete it, and older versions remain.");
+            }
+            return ToolResult.json(out);
+        }
+        Written written = update(vault, kv, current -> {
+            JsonObject next = exists(current, where).data();
+            if (!next.has(key)) {
+                throw new ToolException("Secret " + where + " has no key \"" + key + "\"; its keys are "
+                        + names(next) + ".");
+            }
+            next.remove(key);
+            return next;
+        });
+        out.addProperty("deleted", "key");
+        out.addProperty("key", key);
+        if (kv == 2) {
+            out.addProperty("version", written.version());
+        } else if (written.data().size() == 0) {
+            out.addProperty("note", "That was the last key, so the secret was deleted "
+                    + "(KV v1 cannot hold an empty secret).");
+        }
+        out.add("keys", names(written.data()));
+        return ToolResult.json(out);
+    }
+
+    /**
+     * Reads the secret, applies {@code change} and writes the result. On KV v2 the write is
+     * check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS} times while another
+     * writer keeps getting in first. On KV v1 an empty result deletes the secret.
+     */
+    private Written update(Guard vault, int kv, Edit change) throws ToolException, VaultException {
+        String location = location(kv);
+        for (int attempt = 1; ; attempt++) {
+            Current current = read(vault, kv);
+            JsonObject next = change.apply(current);
+            if (kv == 1) {
+                (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
+                return new Written(current, next, 0);
+            }
+            JsonObject body = new JsonObject();
+            body.add("data", next);
+            JsonObject options = new JsonObject();
+            options.addProperty("cas", current.version());
+            body.add("options", options);
+            VaultResponse answer = vault.post(location, body);
+            if (!answer.casMismatch()) {
+                return new Written(current, next, Field.number(answer.data().get("version")));
+            }
+            if (attempt == Limits.KV_WRITE_ATTEMPTS) {
+                throw new ToolException("Secret " + where(vault) + " was changed by someone else during each "
+                        + "of " + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
+            }
+            pause(attempt);
+        }
+    }
+
+    /** A random pause growing with each attempt, so writers that collided are unlikely to collide again. */
+    private static void pause(int attempt) throws ToolException {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 25L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException("Interrupted while retrying the write; the last attempt wrote nothing.");
+        }
+    }
+
+    private Current read(Guard vault, int kv) throws ToolException, VaultException {
+        VaultResponse answer = vault.get(location(kv));
+        JsonObject data = answer.dataOrEmpty();
+        if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
+            return new Current(State.DELETED, new JsonObject(), Field.number(metadata.get("version")));
+        }
+        if (answer.notFound()) {
+            return new Current(State.MISSING, new JsonObject(), 0);
+        }
+        answer.ok();
+        if (kv == 1) {
+            return new Current(State.LIVE, data.deepCopy(), 0);
+        }
+        long version = Field.number(Field.object(data.get("metadata")).get("version"));
+        return new Current(State.LIVE, Field.object(data.get("data")).deepCopy(), version);
+    }
+
+    private static Current exists(Current current, String where) throws ToolException {
+        return switch (current.state()) {
+            case LIVE -> current;
+            case DELETED -> throw new ToolException("The latest version (" + current.version() + ") of secret " + where
+                    + " is deleted; nothing changed.");
+            case MISSING -> throw new ToolException("There is no secret " + where + "; nothing changed. "
+                    + "Call {tool:list_secrets} to see what exists.");
+        };
+    }
+
+    private static String location(int kv) {
+        return kv == 2 ? "{mount}/data/{path+}" : "{mount}/{path+}";
+    }
+
+    private static JsonArray names(JsonObject object) {
+        return Field.strings(new TreeSet<>(object.keySet()));
     }
 }

@@ -11,7 +11,6 @@ public final class Tools {
         Map<String, ToolHandler> handlers = new LinkedHashMap<>();
         new MountWriteTools().register(handlers);
         new KvTools().register(handlers);
-        new KvWriteTools().register(handlers);
         new PkiTools().register(handlers);
         new PkiIssuerTools().register(handlers);
         new KvVersionTools().register(handlers);
