@@ -1,8 +1,7 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultPath;
@@ -51,12 +50,12 @@ final class Change {
         if (approved) {
             return;
         }
-        JsonArray fields = fields(body);
+        List<String> fields = fields(body);
         if (dryRun) {
             JsonObject write = new JsonObject();
             write.addProperty("method", method);
             write.addProperty("path", path.toString());
-            write.add("fields", fields);
+            write.add("fields", Field.strings(fields));
             JsonObject plan = new JsonObject();
             plan.addProperty("dry_run", true);
             plan.add("writes", Field.array(List.of(write)));
@@ -66,9 +65,8 @@ final class Change {
             trail.decision("dry run");
             throw new DryRun(plan);
         }
-        List<String> names = fields.asList().stream().map(JsonElement::getAsString).toList();
         String summary = "The tool " + tool + " will " + method + " " + quote(path.toString())
-                + (names.isEmpty() ? "" : " with " + String.join(", ", names))
+                + (fields.isEmpty() ? "" : " with " + String.join(", ", fields))
                 + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + "."
                 + caution;
         try {
@@ -86,8 +84,8 @@ final class Change {
     }
 
     /** Field names of a body, one level into objects ({@code data.password}); cas versions with their number. */
-    private static JsonArray fields(JsonObject body) {
-        JsonArray out = new JsonArray();
+    private static List<String> fields(JsonObject body) {
+        List<String> out = new ArrayList<>();
         if (body == null) {
             return out;
         }

@@ -71,30 +71,25 @@ final class MountWriteTools {
         mount(vault, "pki", args.string("description"), new JsonObject());
         JsonObject tune = new JsonObject();
         tune.addProperty("max_lease_ttl", maxTtl);
-        String problem;
         try {
-            VaultResponse tuned = vault.post("sys/mounts/{path}/tune", tune);
-            if (tuned.status() < 400) {
-                JsonObject out = vault.located("path");
-                out.addProperty("type", "pki");
-                out.addProperty("max_ttl", maxTtl);
-                out.addProperty("description", args.string("description"));
-                return ToolResult.json(out);
+            vault.post("sys/mounts/{path}/tune", tune).ok();
+        } catch (VaultException problem) {
+            String undo;
+            try {
+                vault.delete("sys/mounts/{path}").ok();
+                undo = "the new mount was removed again";
+            } catch (VaultException e) {
+                undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
+                        + path + "\"";
             }
-            problem = tuned.failure().getMessage();
-        } catch (VaultException e) {
-            problem = e.getMessage();
+            throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" ("
+                    + problem.getMessage() + "); " + undo + ".");
         }
-        String undo;
-        try {
-            vault.delete("sys/mounts/{path}").ok();
-            undo = "the new mount was removed again";
-        } catch (VaultException e) {
-            undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
-                    + path + "\"";
-        }
-        throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" ("
-                + problem + "); " + undo + ".");
+        JsonObject out = vault.located("path");
+        out.addProperty("type", "pki");
+        out.addProperty("max_ttl", maxTtl);
+        out.addProperty("description", args.string("description"));
+        return ToolResult.json(out);
     }
 
     private void mount(Guard vault, String type, String description, JsonObject options)
