@@ -116,7 +116,7 @@ public final class Guard {
     }
 
     /**
-     * Refuses {@code request} when the operator's rules refuse its logical path ({@link Scope}); a listing is
+     * Refuses {@code request} when the operator's rules refuse its logical path ({@link Reach#logical}); a listing is
      * checked as the folder it lists. The refusal names the rule, and is recorded in the trail.
      */
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
@@ -124,7 +124,7 @@ public final class Guard {
         if (rules.isEmpty() || request.mount() == null) {
             return;
         }
-        String logical = Scope.logical(reach.mounts().get(request.mount()), request.condition(),
+        String logical = Reach.logical(reach.mounts().get(request.mount()), request.condition(),
                 mount(request.mount()).path().toString(), path.toString());
         boolean listing = request.method().equals("LIST");
         String shown = listing ? logical + "/" : logical;
