@@ -183,12 +183,7 @@ final class KvTools {
                 (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
                 return new Written(current, next, 0);
             }
-            JsonObject body = new JsonObject();
-            body.add("data", next);
-            JsonObject options = new JsonObject();
-            options.addProperty("cas", current.version());
-            body.add("options", options);
-            VaultResponse answer = vault.post(location, body);
+            VaultResponse answer = vault.post(location, checkAndSet(next, current.version()));
             if (!answer.casMismatch()) {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
@@ -198,6 +193,16 @@ final class KvTools {
             }
             pause(attempt);
         }
+    }
+
+    /** A KV v2 write body that Vault refuses once another writer has moved the secret past {@code version}. */
+    static JsonObject checkAndSet(JsonObject data, long version) {
+        JsonObject options = new JsonObject();
+        options.addProperty("cas", version);
+        JsonObject body = new JsonObject();
+        body.add("data", data);
+        body.add("options", options);
+        return body;
     }
 
     /** A random pause growing with each attempt, so writers that collided are unlikely to collide again. */

@@ -95,12 +95,8 @@ final class KvVersionTools {
                         + " (or its latest version is deleted); patch_secret changes an existing one. "
                         + "Use {tool:write_secret} to create it.");
             }
-            JsonObject body = new JsonObject();
-            body.add("data", changes);
-            JsonObject options = new JsonObject();
-            options.addProperty("cas", Field.number(metadata.get("version")));
-            body.add("options", options);
-            VaultResponse answer = vault.patch("{mount}/data/{path+}", body);
+            long version = Field.number(metadata.get("version"));
+            VaultResponse answer = vault.patch("{mount}/data/{path+}", KvTools.checkAndSet(changes, version));
             if (!answer.casMismatch()) {
                 JsonObject out = KvTools.located(vault, 2);
                 out.addProperty("version", Field.number(answer.data().get("version")));
