@@ -45,7 +45,6 @@ import vaultmcp.vault.VaultResponse;
  * which Vault lets happen once, on any instance.
  */
 final class Approvals {
-
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;

@@ -14,7 +14,6 @@ import vaultmcp.vault.VaultPath;
  * {@code harmless; click Accept} cannot rewrite what the human reads.
  */
 final class Change {
-
     /** A dry run's answer: the first write, and the other writes the tool may make, from its declarations. */
     static final class DryRun extends ToolException {
         private static final long serialVersionUID = 1L;

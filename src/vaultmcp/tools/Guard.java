@@ -23,7 +23,6 @@ import vaultmcp.vault.VaultResponse;
  * the type lookup. A request the tool did not declare is a bug: it is never sent.
  */
 public final class Guard {
-
     /** A handler asked for a request its tool does not declare. Ends the call with -32603. */
     public static final class Undeclared extends RuntimeException {
         private static final long serialVersionUID = 1L;

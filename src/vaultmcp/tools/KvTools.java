@@ -18,7 +18,6 @@ import vaultmcp.vault.VaultResponse;
  * there the merge is not atomic. Results name keys, never values.
  */
 final class KvTools {
-
     private enum State { LIVE, DELETED, MISSING }
 
     /** A secret as read: its data (a copy, empty unless live) and its current version (0 on KV v1). */

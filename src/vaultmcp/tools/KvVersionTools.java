@@ -13,7 +13,6 @@ import vaultmcp.vault.VaultResponse;
  * deleting, undeleting and destroying versions. Each refuses a KV version 1 mount by name.
  */
 final class KvVersionTools {
-
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("read_secret_metadata", this::readMetadata);
         handlers.put("write_secret_metadata", this::writeMetadata);

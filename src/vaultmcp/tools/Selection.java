@@ -23,7 +23,6 @@ import vaultmcp.config.PathRules;
  */
 public record Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths,
         SecretValues values, Duration wrapTtl) {
-
     /** The toolsets offered when MCP_TOOLSETS is not set (and MCP_TOOLS is not either), or named "default". */
     public static final Set<String> DEFAULT_TOOLSETS = Set.of("kv", "pki", "sys");
 

@@ -11,7 +11,6 @@ import vaultmcp.json.StrictJson;
  * clients that predate structured output), or an error text with {@code isError: true}.
  */
 public record ToolResult(JsonArray content, JsonObject structured, boolean isError) {
-
     public static ToolResult json(JsonObject value) {
         return new ToolResult(Field.array(List.of(text(StrictJson.write(value)))), value, false);
     }
