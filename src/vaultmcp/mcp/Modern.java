@@ -35,8 +35,7 @@ public final class Modern {
 
     /** True when this request belongs to the stateless era ({@code header} null on stdio). */
     public static boolean requested(Message message, String header) {
-        JsonObject meta = meta(message.params());
-        return message.method() != null && (meta != null && meta.has(PREFIX + "protocolVersion")
+        return message.method() != null && (meta(message.params(), PREFIX + "protocolVersion") != null
                 || header != null && VERSIONS.contains(header));
     }
 
@@ -75,7 +74,7 @@ public final class Modern {
     }
 
     private static void checkPresent(JsonObject params) throws RpcException {
-        if (version(params) == null || !(meta(params).get(PREFIX + "clientCapabilities") instanceof JsonObject)) {
+        if (version(params) == null || !(meta(params, PREFIX + "clientCapabilities") instanceof JsonObject)) {
             throw new RpcException(RpcException.INVALID_PARAMS, "Invalid params: _meta must carry " + PREFIX
                     + "protocolVersion and " + PREFIX + "clientCapabilities");
         }
@@ -89,12 +88,12 @@ public final class Modern {
     }
 
     static JsonObject capabilities(JsonObject params) {
-        return meta(params).getAsJsonObject(PREFIX + "clientCapabilities");
+        return meta(params, PREFIX + "clientCapabilities").getAsJsonObject();
     }
 
     /** The log level the request asks for; none means no log notifications. */
     static int logLevel(JsonObject params) {
-        JsonElement level = meta(params).get(PREFIX + "logLevel");
+        JsonElement level = meta(params, PREFIX + "logLevel");
         int index = level instanceof JsonPrimitive p && p.isString() ? McpServer.LOG_LEVELS.indexOf(p.getAsString())
                 : -1;
         return index < 0 ? McpServer.LOG_LEVELS.size() : index;
@@ -102,8 +101,7 @@ public final class Modern {
 
     /** The request's W3C {@code traceparent}, or null when absent or not well-formed (then it is dropped). */
     public static String traceparent(JsonObject params) {
-        JsonObject meta = meta(params);
-        JsonElement value = meta == null ? null : meta.get("traceparent");
+        JsonElement value = meta(params, "traceparent");
         return value instanceof JsonPrimitive p && p.isString() && TRACEPARENT.matcher(p.getAsString()).matches()
                 ? p.getAsString() : null;
     }
@@ -136,12 +134,12 @@ public final class Modern {
     }
 
     private static String version(JsonObject params) {
-        JsonObject meta = meta(params);
-        JsonElement version = meta == null ? null : meta.get(PREFIX + "protocolVersion");
+        JsonElement version = meta(params, PREFIX + "protocolVersion");
         return version instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
     }
 
-    private static JsonObject meta(JsonObject params) {
-        return params.get("_meta") instanceof JsonObject meta ? meta : null;
+    /** A member of the request's {@code _meta}, or null when there is no such member (or no {@code _meta}). */
+    private static JsonElement meta(JsonObject params, String name) {
+        return params.get("_meta") instanceof JsonObject meta ? meta.get(name) : null;
     }
 }
