@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import vaultmcp.config.Limits;
 
 /**
@@ -224,6 +225,13 @@ public final class Args {
     /** An argument as the JSON it was given (after the schema check), or null when absent. */
     public JsonElement raw(String name) {
         return values.get(name);
+    }
+
+    /** Those of {@code names} that have a value, under their own names: a request body. */
+    public JsonObject copy(String... names) {
+        JsonObject out = new JsonObject();
+        Stream.of(names).filter(values::has).forEach(name -> out.add(name, values.get(name)));
+        return out;
     }
 
     /**

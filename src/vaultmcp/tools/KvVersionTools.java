@@ -52,14 +52,7 @@ final class KvVersionTools {
     }
 
     private ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject body = new JsonObject();
-        JsonArray updated = new JsonArray();
-        for (String field : new String[] {"max_versions", "cas_required", "delete_version_after", "custom_metadata"}) {
-            if (args.has(field)) {
-                body.add(field, args.raw(field));
-                updated.add(field);
-            }
-        }
+        JsonObject body = args.copy("max_versions", "cas_required", "delete_version_after", "custom_metadata");
         if (body.size() == 0) {
             throw new ToolException("Invalid arguments: give at least one of max_versions, cas_required, "
                     + "delete_version_after, custom_metadata.");
@@ -73,7 +66,7 @@ final class KvVersionTools {
         }
         vault.post("{mount}/metadata/{path+}", body).ok();
         JsonObject out = vault.located("mount", "path");
-        out.add("updated", updated);
+        out.add("updated", Field.strings(body.keySet()));
         return ToolResult.json(out);
     }
 

@@ -34,11 +34,8 @@ final class PkiIssuerTools {
         if (intermediate) {
             intermediate(args, vault, mount, out);
         } else {
-            JsonObject body = new JsonObject();
-            body.addProperty("common_name", args.string("common_name"));
-            body.addProperty("issuer_name", args.string("issuer_name"));
-            body.addProperty("ttl", args.string("ttl"));
-            VaultResponse answer = vault.post("{mount}/root/generate/internal", body);
+            VaultResponse answer = vault.post("{mount}/root/generate/internal",
+                    args.copy("common_name", "issuer_name", "ttl"));
             JsonObject data = answer.data();
             warnings(out, answer);
             String certificate = Field.text(data.get("certificate"));
@@ -54,8 +51,7 @@ final class PkiIssuerTools {
     private void intermediate(Args args, Guard vault, String mount, JsonObject out)
             throws ToolException, VaultException {
         String root = vault.named("root_mount");
-        JsonObject request = new JsonObject();
-        request.addProperty("common_name", args.string("common_name"));
+        JsonObject request = args.copy("common_name");
         String csr = Field.text(vault.post("{mount}/intermediate/generate/internal", request).data().get("csr"));
         if (csr.isEmpty()) {
             throw new ToolException("Vault returned no certificate request for the intermediate in mount \""
@@ -89,10 +85,8 @@ final class PkiIssuerTools {
             throw new ToolException("Mount \"" + mount + "\" did not import the signed intermediate as a new issuer; "
                     + "call {tool:list_pki_issuers} to see its issuers.");
         }
-        JsonObject name = new JsonObject();
-        name.addProperty("issuer_name", args.string("issuer_name"));
         vault.answer("issuer_id", id);
-        VaultResponse named = vault.post("{mount}/issuer/{answer:issuer_id}", name);
+        VaultResponse named = vault.post("{mount}/issuer/{answer:issuer_id}", args.copy("issuer_name"));
         if (named.status() >= 400) {
             throw new ToolException("The intermediate was imported into mount \"" + mount + "\" as issuer " + id
                     + ", but naming it \"" + args.string("issuer_name") + "\" failed: " + named.failure().getMessage());

@@ -105,9 +105,7 @@ final class PkiTools {
     }
 
     private ToolResult issue(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject body = new JsonObject();
-        body.addProperty("common_name", args.string("common_name"));
-        body.addProperty("ttl", args.string("ttl"));
+        JsonObject body = args.copy("common_name", "ttl");
         for (String list : new String[] {"alt_names", "ip_sans"}) {
             String joined = String.join(",", csv(args.string(list)));
             if (!joined.isEmpty()) {

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.Base64;
@@ -24,9 +23,9 @@ import vaultmcp.vault.VaultResponse;
  */
 final class TransitTools {
     /** The arguments Vault gets, under their own names (never exportable or allow_plaintext_backup). */
-    private static final List<String> VAULT_ARGS = List.of("plaintext", "input", "context", "ciphertext", "key_version",
+    private static final String[] VAULT_ARGS = {"plaintext", "input", "context", "ciphertext", "key_version",
             "signature", "hmac", "hash_algorithm", "signature_algorithm", "algorithm", "type", "derived",
-            "convergent_encryption", "auto_rotate_period", "key_size");
+            "convergent_encryption", "auto_rotate_period", "key_size"};
     private static final Set<String> ENCODED = Set.of("plaintext", "input", "context");
     /** What a key's description shows besides its versions: metadata, never key material. */
     private static final List<String> KEY_FIELDS = List.of("type", "latest_version", "min_available_version",
@@ -109,10 +108,11 @@ final class TransitTools {
 
     /** The request body: the arguments Vault gets, the text ones in base64 (unless given so). */
     private static JsonObject body(Args args) {
-        JsonObject body = new JsonObject();
-        VAULT_ARGS.stream().filter(args::has).forEach(name -> body.add(name, ENCODED.contains(name)
-                && "utf8".equals(args.string("encoding")) ? new JsonPrimitive(Base64.getEncoder()
-                .encodeToString(args.string(name).getBytes(UTF_8))) : args.raw(name)));
+        JsonObject body = args.copy(VAULT_ARGS);
+        if ("utf8".equals(args.string("encoding"))) {
+            ENCODED.stream().filter(body::has).forEach(name -> body.addProperty(name,
+                    Base64.getEncoder().encodeToString(args.string(name).getBytes(UTF_8))));
+        }
         return body;
     }
 
