@@ -59,11 +59,9 @@ final class PkiIssuerTools {
         }
         String signer = args.string("root_issuer").isEmpty() ? "{root_mount}/root/sign-intermediate"
                 : "{root_mount}/issuer/{root_issuer}/sign-intermediate";
-        JsonObject sign = new JsonObject();
+        JsonObject sign = args.copy("ttl", "common_name");
         sign.addProperty("csr", csr);
         sign.addProperty("format", "pem_bundle");
-        sign.addProperty("ttl", args.string("ttl"));
-        sign.addProperty("common_name", args.string("common_name"));
         VaultResponse answer = vault.post(signer, sign);
         JsonObject signed = answer.data();
         warnings(out, answer);
