@@ -73,8 +73,7 @@ public final class Args {
     }
 
     private static String checkValue(JsonObject property, JsonElement value) {
-        String type = property.get("type").getAsString();
-        switch (type) {
+        switch (property.get("type").getAsString()) {
             case "string":
                 if (!isString(value)) {
                     return "must be a string";

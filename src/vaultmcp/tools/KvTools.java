@@ -134,10 +134,9 @@ final class KvTools {
     private ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
         String key = args.string("key");
         int kv = vault.kvVersion("mount");
-        String where = where(vault);
         JsonObject out = located(vault, kv);
         if (key.isEmpty()) {
-            Current current = exists(read(vault, kv), where);
+            Current current = exists(read(vault, kv), where(vault));
             vault.delete(location(kv)).ok();
             out.addProperty("deleted", "secret");
             if (kv == 2) {
@@ -148,9 +147,9 @@ final class KvTools {
             return ToolResult.json(out);
         }
         Written written = update(vault, kv, current -> {
-            JsonObject next = exists(current, where).data();
+            JsonObject next = exists(current, where(vault)).data();
             if (!next.has(key)) {
-                throw new ToolException("Secret " + where + " has no key \"" + key + "\"; its keys are "
+                throw new ToolException("Secret " + where(vault) + " has no key \"" + key + "\"; its keys are "
                         + names(next) + ".");
             }
             next.remove(key);
