@@ -120,7 +120,7 @@ final class TransitTools {
     private static ToolResult described(Guard vault, JsonObject data) {
         JsonObject out = vault.located("mount", "name");
         KEY_FIELDS.stream().filter(data::has).forEach(field -> out.add(field, data.get(field)));
-        out.add("versions", data.get("keys") instanceof JsonObject keys ? keys : new JsonObject());
+        out.add("versions", Field.object(data.get("keys")));
         return ToolResult.json(out);
     }
 
