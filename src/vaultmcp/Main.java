@@ -84,25 +84,26 @@ public final class Main {
             }
             VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(),
                     config.vaultTimeout(), trust);
-            RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
+            RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(),
+                    System::nanoTime);
             int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;
             byte[] stateKey = stateKey(authority, err);
             if (stateKey != null && stateKey.length == 0) {
                 return CONFIG_ERROR;
             }
-            McpServer server = new McpServer(tools, vault, limiter, log, VERSION, Limits.TOOLS_PAGE_SIZE,
+            McpServer server = new McpServer(tools, vault, log, VERSION, Limits.TOOLS_PAGE_SIZE,
                     config.enableOperations(), authority, workers, audit, stateKey);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
             log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
                     + " operations=" + (config.enableOperations() ? "enabled" : "disabled")
                     + " tools-digest=sha256:" + tools.digest());
             if (config.transport() == Config.Transport.STDIO) {
-                Session session = new Session("stdio", config.vaultToken(), limiter.newSessionBucket());
+                Session session = new Session("stdio", config.vaultToken(), limiter.budget(null, false));
                 new StdioTransport(server, codec, session, log, out).serve(in);
                 return OK;
             }
             SSLContext tls = config.tls() ? Tls.context(config.tlsCertFile(), config.tlsKeyFile()) : null;
-            try (HttpTransport http = new HttpTransport(config, server, codec, limiter, tls, log)) {
+            try (HttpTransport http = new HttpTransport(config, server, codec, limiter, vault, tls, log)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(http::close));
                 log.info("listening on " + http.start());
                 http.awaitStop();

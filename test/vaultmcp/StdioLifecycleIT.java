@@ -106,6 +106,24 @@ class StdioLifecycleIT {
     }
 
     @Test
+    void countsNotificationsAndMalformedLinesAgainstTheSessionsRate() throws Exception {
+        Map<String, String> env = McpProcess.env("http://127.0.0.1:1", TOKEN);
+        env.put("MCP_RATE_LIMIT_SESSION", "0.001:3");
+        try (McpProcess mcp = McpProcess.start(env)) {
+            mcp.notify("notifications/initialized");
+            mcp.send("{not json");
+            assertEquals(-32700, mcp.nextMessage().getAsJsonObject("error").get("code").getAsInt());
+            assertEquals(new JsonObject(), mcp.request("ping", null).result(), "the third message of three");
+            mcp.notify("notifications/initialized"); // over the limit: dropped, and a notification gets no answer
+            mcp.send("{not json");
+            JsonObject limited = mcp.nextMessage();
+            assertEquals(-32010, limited.getAsJsonObject("error").get("code").getAsInt(), limited.toString());
+            assertFalse(limited.has("id"), "an error whose request id cannot be read has none");
+            assertEquals(-32010, mcp.request("ping", null).code());
+        }
+    }
+
+    @Test
     void anInvalidEnableVaultOperationsValueStopsStartUpNamingTheVariable() throws Exception {
         Map<String, String> env = McpProcess.env("http://127.0.0.1:1", TOKEN);
         env.put("ENABLE_VAULT_OPERATIONS", "yes-please");

@@ -32,12 +32,17 @@ public final class Limits {
 
     // HTTP. The jdk.httpserver limits are system properties, set before the first server is made
     // unless the operator gave them with -D (their names are in HttpTransport).
-    /** Threads running HTTP requests; TLS handshakes and header reads happen on them too. */
+    /** Tool calls running at once over HTTP; another waits up to HTTP_WORKER_WAIT for one to end, then gets 503. */
     public static final int HTTP_WORKERS = 16;
-    /** Connections waiting for a worker; beyond this a new connection is closed at once. */
-    public static final int HTTP_QUEUE = 64;
-    /** Open connections at once (jdk.httpserver.maxConnections); more are closed on accept. */
+    public static final Duration HTTP_WORKER_WAIT = Duration.ofSeconds(20);
+    /**
+     * Open connections at once (jdk.httpserver.maxConnections); more are closed on accept. Each has a
+     * thread of its own, since jdk.httpserver runs the TLS handshake and reads the headers on it: a
+     * stalled client holds only its own. Threads (of this stack size) idle for HTTP_THREAD_IDLE end.
+     */
     public static final int HTTP_MAX_CONNECTIONS = 256;
+    public static final long HTTP_THREAD_STACK_BYTES = 512 * 1024;
+    public static final Duration HTTP_THREAD_IDLE = Duration.ofSeconds(30);
     /** Pending connections the operating system may queue before accept. */
     public static final int HTTP_BACKLOG = 64;
     /** Seconds a client has to send a whole request, headers and body (sun.net.httpserver.maxReqTime). */
@@ -67,6 +72,20 @@ public final class Limits {
     /** Shortest MCP_AUTH_TOKEN: the bearer secret lends the server's own Vault token. */
     public static final int MIN_AUTH_TOKEN_CHARS = 16;
     public static final int MAX_SESSIONS = 100_000;
+    /**
+     * Vault's verdict on an HTTP caller's token (auth/token/lookup-self at initialize) is kept this
+     * long, accepted or refused, for this many tokens; at most TOKEN_LOOKUPS look-ups run at once, and
+     * an initialize waits up to TOKEN_LOOKUP_WAIT for one (then 503), so a flood is not passed on.
+     */
+    public static final Duration TOKEN_ACCEPTED_TTL = Duration.ofSeconds(30);
+    public static final Duration TOKEN_REFUSED_TTL = Duration.ofSeconds(5);
+    public static final int TOKEN_VERDICTS = 1024;
+    public static final int TOKEN_LOOKUPS = 4;
+    public static final Duration TOKEN_LOOKUP_WAIT = Duration.ofSeconds(2);
+    /** Rate-limit buckets of credentials kept (the least recently opened forgotten first). */
+    public static final int CREDENTIAL_BUCKETS = 4096;
+    /** Anonymous callers share one bucket with this fraction (1/n) of MCP_RATE_LIMIT_GLOBAL's rate and burst. */
+    public static final int ANONYMOUS_SHARE = 4;
     /** Random bytes in an HTTP session id (256 bits). */
     public static final int SESSION_ID_BYTES = 32;
     /** Seconds a browser may cache the answer to a CORS preflight (Access-Control-Max-Age). */

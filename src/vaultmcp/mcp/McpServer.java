@@ -15,7 +15,6 @@ import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 import vaultmcp.log.Log;
 import vaultmcp.security.RateLimited;
-import vaultmcp.security.RateLimiter;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.tools.Approver;
 import vaultmcp.tools.Guard;
@@ -40,7 +39,6 @@ public final class McpServer {
 
     private final ToolTable tools;
     private final VaultClient vault;
-    private final RateLimiter limiter;
     private final Log log;
     private final String version;
     private final int pageSize;
@@ -48,9 +46,9 @@ public final class McpServer {
     private final Approvals approvals;
     private final AuditTrail audit;
 
-    public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
+    public McpServer(ToolTable tools, VaultClient vault, Log log, String version, int pageSize,
             boolean operations, Authority authority, int workers, AuditTrail audit) {
-        this(tools, vault, limiter, log, version, pageSize, operations, authority, workers, audit, null);
+        this(tools, vault, log, version, pageSize, operations, authority, workers, audit, null);
     }
 
     /**
@@ -58,13 +56,12 @@ public final class McpServer {
      * {@code audit}: the audit trail, or null. {@code stateKey}: the key file's bytes for sealing stateless-era
      * request states, or null for a key per process.
      */
-    public McpServer(ToolTable tools, VaultClient vault, RateLimiter limiter, Log log, String version, int pageSize,
+    public McpServer(ToolTable tools, VaultClient vault, Log log, String version, int pageSize,
             boolean operations, Authority authority, int workers, AuditTrail audit, byte[] stateKey) {
         this.audit = audit;
         this.approvals = new Approvals(authority.approval(), authority.approvalTimeout(), workers / 2, stateKey);
         this.tools = tools;
         this.vault = vault;
-        this.limiter = limiter;
         this.log = log;
         this.version = version;
         this.pageSize = pageSize;
@@ -90,23 +87,20 @@ public final class McpServer {
     public JsonObject handle(Message message, Session session, Consumer<JsonObject> notify) throws RateLimited {
         if (!session.stateless() && Modern.requested(message, null)) {
             // stdio serves both eras on one stream: a modern request stands alone, beside the session.
-            session = Session.stateless(session.id(), session.vaultToken(), session.bucket());
+            session = Session.stateless(session.id(), session.vaultToken(), session.budget());
         }
-        if (message.isResponse()) {
-            session.answered(message.id(), message.params());
-            return null;
+        // Every message counts but an answer to our own request (an approval) and a cancellation:
+        // refusing those would keep a tool call waiting that the client has already settled.
+        boolean free = message.isResponse() ? session.answered(message.id(), message.params())
+                : "notifications/cancelled".equals(message.method());
+        if (!free) {
+            admit(message, session);
         }
-        if (message.isNotification()) {
-            notification(message, session);
-            return null;
-        }
-        try {
-            limiter.check(session.bucket()); // outside the try below: its refusal goes to the transport
-        } catch (RateLimited e) {
-            if ("tools/call".equals(message.method())) {
-                tools.refused(message.params().get("name"), trail(session), "rate limited");
+        if (!message.isRequest()) {
+            if (message.isNotification()) {
+                notification(message, session);
             }
-            throw e;
+            return null;
         }
         try {
             return JsonRpc.result(message.id(), request(message, session, notify));
@@ -117,6 +111,18 @@ public final class McpServer {
             // An undeclared Vault request is named (tool, method, template), never its arguments.
             log.failure(e instanceof Guard.Undeclared ? e.getMessage() : "request " + message.method(), e);
             return JsonRpc.error(message.id(), new RpcException(RpcException.INTERNAL_ERROR, "Internal error"));
+        }
+    }
+
+    /** Charges one message to the session's rate limits; a refused tool call goes into the audit trail. */
+    public void admit(Message message, Session session) throws RateLimited {
+        try {
+            session.budget().take();
+        } catch (RateLimited e) {
+            if ("tools/call".equals(message.method()) && message.isRequest()) {
+                tools.refused(message.params().get("name"), trail(session), "rate limited");
+            }
+            throw e;
         }
     }
 

@@ -8,17 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import vaultmcp.config.Secret;
 import vaultmcp.json.StrictJson;
-import vaultmcp.security.TokenBucket;
+import vaultmcp.security.RateLimiter;
 
 /**
  * One MCP conversation: the single stdio peer, or one HTTP session. Holds the Vault token its
- * tools use, its rate-limit bucket, the negotiated protocol state, the client's capabilities, and
+ * tools use, its rate-limit budget, the negotiated protocol state, the client's capabilities, and
  * the requests we sent the client (elicitations) that wait for its answer.
  */
 public final class Session {
     private final String id;
     private final Secret vaultToken;
-    private final TokenBucket bucket;
+    private final RateLimiter.Budget budget;
     private volatile String protocolVersion;
     private volatile boolean stateless;
     private volatile String traceparent;
@@ -29,18 +29,18 @@ public final class Session {
     private final Map<String, CompletableFuture<JsonObject>> waiting = new ConcurrentHashMap<>();
     private final Map<String, String> byCall = new ConcurrentHashMap<>();
 
-    public Session(String id, Secret vaultToken, TokenBucket bucket) {
+    public Session(String id, Secret vaultToken, RateLimiter.Budget budget) {
         this.id = id;
         this.vaultToken = vaultToken;
-        this.bucket = bucket;
+        this.budget = budget;
     }
 
     /**
      * The conversation of one stateless (2026-07-28) request: nothing is kept between requests but the
-     * caller's token and rate-limit bucket; capabilities and log level come from the request's own _meta.
+     * caller's token and rate-limit budget; capabilities and log level come from the request's own _meta.
      */
-    public static Session stateless(String id, Secret vaultToken, TokenBucket bucket) {
-        Session session = new Session(id, vaultToken, bucket);
+    public static Session stateless(String id, Secret vaultToken, RateLimiter.Budget budget) {
+        Session session = new Session(id, vaultToken, budget);
         session.protocolVersion = Modern.VERSIONS.get(0);
         session.stateless = true;
         return session;
@@ -72,8 +72,8 @@ public final class Session {
         return vaultToken;
     }
 
-    public TokenBucket bucket() {
-        return bucket;
+    public RateLimiter.Budget budget() {
+        return budget;
     }
 
     /** The negotiated protocol version, or null before initialize. */
@@ -109,13 +109,11 @@ public final class Session {
         return id;
     }
 
-    /** Hands the client's response to the request of ours it answers; others (unknown ids) are dropped. */
-    void answered(JsonElement id, JsonObject response) {
+    /** Hands the client's response to the request of ours it answers: false when none waits for it (dropped). */
+    boolean answered(JsonElement id, JsonObject response) {
         CompletableFuture<JsonObject> answer = id != null && id.isJsonPrimitive()
                 ? waiting.remove(id.getAsString()) : null;
-        if (answer != null) {
-            answer.complete(response);
-        }
+        return answer != null && answer.complete(response);
     }
 
     /** The tool call {@code callId} was cancelled: whatever it waits for ends. */

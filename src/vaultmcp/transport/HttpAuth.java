@@ -4,18 +4,29 @@ import com.sun.net.httpserver.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
+import vaultmcp.vault.VaultClient;
+import vaultmcp.vault.VaultException;
+import vaultmcp.vault.VaultPath;
+import vaultmcp.vault.VaultResponse;
 
 /**
  * Who is calling, from the request headers. A caller brings its own Vault token in
  * {@code X-Vault-Token}; or, only when the operator set MCP_AUTH_TOKEN, that bearer secret in
  * {@code Authorization}, which lends it the server's own VAULT_TOKEN; or nothing, and then it may
- * talk MCP but never reach Vault. A session is bound to the SHA-256 fingerprint of what opened it.
+ * talk MCP but never reach Vault. A session is bound to the SHA-256 fingerprint of what opened it,
+ * and a token opens one only once Vault has accepted it ({@link #verify}).
  */
-record HttpAuth(Secret bearer, Secret serverToken) {
+final class HttpAuth {
     /** The token for Vault calls (null: none) and the fingerprint the session is bound to (null: anonymous). */
-    record Caller(Secret vaultToken, byte[] fingerprint) {
+    record Caller(Secret vaultToken, byte[] fingerprint, boolean bearer) {
         boolean anonymous() {
             return fingerprint == null;
         }
@@ -24,9 +35,31 @@ record HttpAuth(Secret bearer, Secret serverToken) {
         boolean same(Caller other) {
             return MessageDigest.isEqual(fingerprint, other.fingerprint);
         }
+
+        /** The fingerprint of the caller's own X-Vault-Token in hex; null for the bearer and anonymous callers. */
+        String credential() {
+            return anonymous() || bearer ? null : HexFormat.of().formatHex(fingerprint);
+        }
     }
 
-    static final Caller ANONYMOUS = new Caller(null, null);
+    static final Caller ANONYMOUS = new Caller(null, null, false);
+    private static final VaultPath LOOKUP_SELF = VaultPath.of("auth", "token", "lookup-self");
+
+    private record Verdict(boolean accepted, long until) {}
+
+    private final Secret bearer;
+    private final Secret serverToken;
+    private final VaultClient vault;
+    private final LongSupplier clock;
+    private final Semaphore lookups = new Semaphore(Limits.TOKEN_LOOKUPS);
+    private final Map<String, Verdict> verdicts = new LinkedHashMap<>();
+
+    HttpAuth(Secret bearer, Secret serverToken, VaultClient vault, LongSupplier clock) {
+        this.bearer = bearer;
+        this.serverToken = serverToken;
+        this.vault = vault;
+        this.clock = clock;
+    }
 
     Caller identify(Headers headers) throws HttpError {
         String token = headers.getFirst("X-Vault-Token");
@@ -38,7 +71,7 @@ record HttpAuth(Secret bearer, Secret serverToken) {
             if (!token.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
                 throw new HttpError(401, "Unauthorized: X-Vault-Token is malformed");
             }
-            return new Caller(new Secret(token), fingerprint("vault-token:" + token));
+            return new Caller(new Secret(token), fingerprint("vault-token:" + token), false);
         }
         if (authorization == null) {
             return ANONYMOUS;
@@ -49,7 +82,61 @@ record HttpAuth(Secret bearer, Secret serverToken) {
         if (bearer == null || !bearer.matches(presented)) {
             throw new HttpError(401, "Unauthorized: invalid bearer token");
         }
-        return new Caller(serverToken, fingerprint("bearer:" + presented));
+        return new Caller(serverToken, fingerprint("bearer:" + presented), true);
+    }
+
+    /**
+     * The caller, if Vault accepts its X-Vault-Token (auth/token/lookup-self, its verdict kept for a
+     * short time): 401 when Vault does not know the token, 503 when Vault cannot say. A token that may
+     * not look itself up (created without the default policy) is valid. Others need no look-up.
+     */
+    Caller verify(Caller caller) throws HttpError {
+        String key = caller.credential();
+        Boolean accepted = key == null ? Boolean.TRUE : verdict(key);
+        if (accepted == null) {
+            accepted = lookUp(caller.vaultToken(), key);
+        }
+        if (!accepted) {
+            throw new HttpError(401, "Unauthorized: Vault does not accept this X-Vault-Token");
+        }
+        return caller;
+    }
+
+    private boolean lookUp(Secret token, String key) throws HttpError {
+        HttpError.acquire(lookups, Limits.TOKEN_LOOKUP_WAIT, "every token check is");
+        try {
+            Boolean known = verdict(key); // looked up by another request while this one waited
+            if (known != null) {
+                return known;
+            }
+            VaultResponse answer = vault.send(token, "GET", LOOKUP_SELF, null, null, null, false);
+            if (answer.status() != 200 && answer.status() != 403) {
+                throw new HttpError(503, "Service Unavailable: cannot check the token: "
+                        + answer.failure().getMessage());
+            }
+            // Vault 1.21 refuses an unknown token with 403 "permission denied" and "invalid token".
+            boolean accepted = !(answer.status() == 403 && answer.errors().contains("invalid token"));
+            remember(key, accepted);
+            return accepted;
+        } catch (VaultException e) {
+            throw new HttpError(503, "Service Unavailable: cannot check the token: " + e.getMessage());
+        } finally {
+            lookups.release();
+        }
+    }
+
+    private synchronized Boolean verdict(String key) {
+        Verdict verdict = verdicts.get(key);
+        return verdict == null || clock.getAsLong() - verdict.until() > 0 ? null : verdict.accepted();
+    }
+
+    /** Keeps a verdict; beyond TOKEN_VERDICTS the oldest one goes (an expired one is ignored until then). */
+    private synchronized void remember(String key, boolean accepted) {
+        if (verdicts.size() >= Limits.TOKEN_VERDICTS) {
+            verdicts.remove(verdicts.keySet().iterator().next());
+        }
+        Duration ttl = accepted ? Limits.TOKEN_ACCEPTED_TTL : Limits.TOKEN_REFUSED_TTL;
+        verdicts.put(key, new Verdict(accepted, clock.getAsLong() + ttl.toNanos()));
     }
 
     private static byte[] fingerprint(String credential) {

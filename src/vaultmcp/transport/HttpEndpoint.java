@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
@@ -26,10 +27,11 @@ import vaultmcp.security.RateLimited;
  * JSON, or with a short SSE stream when log notifications come before the answer; DELETE ends a
  * session; no GET stream. Each request passes, in order: Host and Origin, no query and no Vault
  * setting headers, the method, the media types and body, the protocol version, the caller, the
- * session. Nothing in a request can choose the Vault address, namespace or TLS settings.
+ * session. Nothing in a request can choose the Vault address, namespace or TLS settings. Every
+ * message counts against the rate limits; tool calls also wait for one of a fixed number of workers.
  */
 record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
-        HttpAuth auth, Log log) implements HttpHandler {
+        HttpAuth auth, Semaphore workers, Log log) implements HttpHandler {
     private static final String ALLOW = "POST, DELETE, OPTIONS";
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
@@ -117,6 +119,13 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         try {
             message = codec.parse(body);
         } catch (JsonRpc.Failure e) {
+            String id = in.getFirst("Mcp-Session-Id");
+            Session session = id == null ? null : sessions.find(id, auth.identify(in));
+            try { // malformed input counts too: against its session, or against the anonymous callers
+                (session == null ? sessions.budget(HttpAuth.ANONYMOUS) : session.budget()).take();
+            } catch (RateLimited limited) {
+                throw tooMany(exchange, limited);
+            }
             send(exchange, 400, e.response());
             return;
         }
@@ -138,27 +147,20 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
      */
     private void stateless(HttpExchange exchange, Message message, String version) throws HttpError, IOException {
         Headers in = exchange.getRequestHeaders();
-        if (!message.isRequest()) {
-            send(exchange, 202, null); // nothing to cancel: closing the stream ends a call
-            return;
-        }
+        HttpAuth.Caller caller = auth.verify(auth.identify(in));
+        Session session = Session.stateless("http", caller.vaultToken(), sessions.budget(caller));
         JsonObject response;
         try {
-            Modern.checkHeaders(message, version, in.getFirst("Mcp-Method"), in.getFirst("Mcp-Name"));
-            HttpAuth.Caller caller = auth.identify(in);
-            if (caller.anonymous() && "tools/call".equals(message.method())) {
-                throw new HttpError(401, "Unauthorized: tools need a Vault token; send X-Vault-Token"
-                        + " (or the operator's bearer secret) with every request");
+            if (message.isRequest()) {
+                Modern.checkHeaders(message, version, in.getFirst("Mcp-Method"), in.getFirst("Mcp-Name"));
             }
-            Session session = Session.stateless("http", caller.vaultToken(), sessions.bucket(caller));
-            response = server.handle(message, session, notification -> event(exchange, notification));
+            response = dispatch(exchange, message, session, caller);
         } catch (RpcException e) {
             response = JsonRpc.error(message.id(), e);
-        } catch (RateLimited e) {
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
-            response = McpServer.rateLimited(message.id(), e);
         }
-        if (exchange.getResponseCode() != -1) {
+        if (!message.isRequest()) {
+            send(exchange, 202, null); // counted, and nothing more: closing the stream ends a call
+        } else if (exchange.getResponseCode() != -1) {
             event(exchange, response);
         } else {
             send(exchange, Modern.status(response), response);
@@ -177,22 +179,12 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         if (!initialize && id == null) {
             throw new HttpError(400, "Bad Request: Mcp-Session-Id header is required; send initialize first");
         }
-        Session session = initialize ? sessions.open(caller) : sessions.find(id, caller);
+        Session session = initialize ? sessions.open(auth.verify(caller)) : sessions.find(id, caller);
         if (session == null) {
             log.warn("HTTP session table full (MCP_MAX_SESSIONS); refused a new session");
             throw new HttpError(503, "Service Unavailable: too many open sessions; try again later");
         }
-        if (caller.anonymous() && "tools/call".equals(message.method())) {
-            throw new HttpError(401, "Unauthorized: tools need a Vault token; open a session with X-Vault-Token"
-                    + " (or the operator's bearer secret)");
-        }
-        JsonObject response;
-        try {
-            response = server.handle(message, session, notification -> event(exchange, notification));
-        } catch (RateLimited e) {
-            exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
-            response = McpServer.rateLimited(message.id(), e);
-        }
+        JsonObject response = dispatch(exchange, message, session, caller);
         if (initialize && response.has("result")) {
             exchange.getResponseHeaders().set("Mcp-Session-Id", session.id());
         } else if (initialize) {
@@ -203,6 +195,44 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         } else {
             send(exchange, response == null ? 202 : 200, response);
         }
+    }
+
+    /**
+     * Handles the message; a tool call needs a credential and one of the {@code workers}, waiting for it a
+     * while. Over a rate limit a request gets its JSON-RPC error, any other message 429.
+     */
+    private JsonObject dispatch(HttpExchange exchange, Message message, Session session, HttpAuth.Caller caller)
+            throws HttpError {
+        boolean tool = message.isRequest() && "tools/call".equals(message.method());
+        try {
+            if (tool && caller.anonymous()) {
+                server.admit(message, session); // counted like every message
+                throw new HttpError(401, "Unauthorized: tools need a Vault token; send X-Vault-Token"
+                        + " (or the operator's bearer secret)");
+            }
+            if (tool) {
+                HttpError.acquire(workers, Limits.HTTP_WORKER_WAIT, "every tool worker is");
+            }
+            try {
+                return server.handle(message, session, notification -> event(exchange, notification));
+            } finally {
+                if (tool) {
+                    workers.release();
+                }
+            }
+        } catch (RateLimited e) {
+            HttpError refused = tooMany(exchange, e);
+            if (!message.isRequest()) {
+                throw refused; // a notification or a response has no JSON-RPC answer to carry the refusal
+            }
+            return McpServer.rateLimited(message.id(), e);
+        }
+    }
+
+    /** A rate-limit refusal: Retry-After in whole seconds, and the 429 a message that is not a request gets. */
+    private static HttpError tooMany(HttpExchange exchange, RateLimited e) {
+        exchange.getResponseHeaders().set("Retry-After", String.valueOf((e.retryAfterMs() + 999) / 1000));
+        return new HttpError(429, "Too Many Requests: " + e.getMessage());
     }
 
     private void delete(HttpExchange exchange) throws HttpError, IOException {

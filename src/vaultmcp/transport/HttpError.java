@@ -1,11 +1,15 @@
 package vaultmcp.transport;
 
 import com.google.gson.JsonElement;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import vaultmcp.jsonrpc.RpcException;
 
 /**
  * A request refused at the HTTP layer: its status, and a message safe to show the caller (sent as
- * a JSON-RPC error: -32001 for an unknown session, as the TypeScript SDK does, else -32000), and the id of
- * the request it answers when that could be read.
+ * a JSON-RPC error: -32001 for an unknown session, as the TypeScript SDK does, -32010 for a rate
+ * limit, else -32000), and the id of the request it answers when that could be read.
  */
 final class HttpError extends Exception {
     private static final long serialVersionUID = 1L;
@@ -36,6 +40,18 @@ final class HttpError extends Exception {
     }
 
     int code() {
-        return status == 404 ? -32001 : -32000;
+        return status == 404 ? -32001 : status == 429 ? RpcException.RATE_LIMITED : -32000;
+    }
+
+    /** Takes one of {@code permits}, waiting up to {@code wait}; else refuses with 503 and {@code what} is busy. */
+    static void acquire(Semaphore permits, Duration wait, String what) throws HttpError {
+        try {
+            if (permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new HttpError(503, "Service Unavailable: " + what + " busy; try again later");
     }
 }

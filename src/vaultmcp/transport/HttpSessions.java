@@ -10,14 +10,13 @@ import java.util.function.LongSupplier;
 import vaultmcp.config.Limits;
 import vaultmcp.mcp.Session;
 import vaultmcp.security.RateLimiter;
-import vaultmcp.security.TokenBucket;
 
 /**
  * The open HTTP sessions. Ids are {@link Limits#SESSION_ID_BYTES} bytes from a CSPRNG in base64url
  * (visible ASCII). A session is bound to the caller that opened it, ends on DELETE or after an idle
- * time, and there are at most a fixed number: a full table refuses a new session (after dropping
- * expired ones and the least recently used session without credentials) rather than evict a live
- * one with credentials. Each session keeps its own rate-limit bucket, so the buckets go away with it.
+ * time, and there are at most a fixed number, and a fixed number per Vault token: a full table
+ * refuses a new session (after dropping expired ones and the least recently used anonymous one)
+ * rather than evict a live one with credentials, which Vault has accepted ({@link HttpAuth#verify}).
  */
 final class HttpSessions {
     private record Entry(Session session, HttpAuth.Caller caller, long lastUsed) {}
@@ -25,21 +24,30 @@ final class HttpSessions {
     private final Map<String, Entry> table = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final int max;
+    private final int perCredential;
     private final long idleNanos;
     private final RateLimiter limiter;
     private final LongSupplier clock;
 
-    HttpSessions(int max, Duration idle, RateLimiter limiter, LongSupplier clock) {
+    HttpSessions(int max, int perCredential, Duration idle, RateLimiter limiter, LongSupplier clock) {
         this.max = max;
+        this.perCredential = perCredential;
         this.idleNanos = idle.toNanos();
         this.limiter = limiter;
         this.clock = clock;
     }
 
-    /** A new session for the caller, or null when the table is full. */
-    synchronized Session open(HttpAuth.Caller caller) {
+    /** A new session for the caller, or null when the table is full; 429 when its token has its most sessions. */
+    synchronized Session open(HttpAuth.Caller caller) throws HttpError {
         long now = clock.getAsLong();
         table.values().removeIf(e -> now - e.lastUsed() > idleNanos);
+        // The operator's bearer is not counted: a gateway fronts many agents with it.
+        String credential = caller.credential();
+        if (credential != null && table.values().stream().filter(e -> e.caller().same(caller)).count()
+                >= perCredential) {
+            throw new HttpError(429, "Too Many Requests: this token has " + perCredential
+                    + " open sessions (MCP_MAX_SESSIONS_PER_CREDENTIAL); end one with DELETE first");
+        }
         if (table.size() >= max) {
             // A session without credentials reaches nothing in Vault: the least recently used one
             // makes room, so anonymous callers cannot lock out callers with a token.
@@ -53,7 +61,7 @@ final class HttpSessions {
         byte[] bytes = new byte[Limits.SESSION_ID_BYTES];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Session session = new Session(id, caller.vaultToken(), limiter.newSessionBucket());
+        Session session = new Session(id, caller.vaultToken(), budget(caller));
         table.put(id, new Entry(session, caller, now));
         return session;
     }
@@ -76,9 +84,9 @@ final class HttpSessions {
         return entry.session();
     }
 
-    /** The rate-limit bucket of a stateless request's caller (placeholder until per-credential buckets). */
-    TokenBucket bucket(HttpAuth.Caller caller) {
-        return limiter.newSessionBucket();
+    /** The budget of a caller's message without a session: a new session bucket, its credential's, the shared one. */
+    RateLimiter.Budget budget(HttpAuth.Caller caller) {
+        return limiter.budget(caller.credential(), caller.anonymous());
     }
 
     synchronized void close(String id) {

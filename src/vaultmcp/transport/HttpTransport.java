@@ -7,8 +7,9 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -20,11 +21,14 @@ import vaultmcp.mcp.McpServer;
 import vaultmcp.security.OriginPolicy;
 import vaultmcp.security.RateLimiter;
 import vaultmcp.security.Tls;
+import vaultmcp.vault.VaultClient;
 
 /**
- * The HTTP listener: HTTPS when a certificate is configured, on a bounded pool of workers, with
- * jdk.httpserver's time, header and connection limits switched on, serving the MCP endpoint and
- * {@code /health}. A client that stalls mid-request is cut off after the request time limit.
+ * The HTTP listener: HTTPS when a certificate is configured, with jdk.httpserver's time, header and
+ * connection limits switched on, serving the MCP endpoint and {@code /health}. jdk.httpserver runs
+ * the TLS handshake and reads the headers on its executor's thread, before any check of ours, so
+ * the executor has a thread for every connection it allows: a client that stalls mid-request holds
+ * only its own, until the request time limit cuts it off. Tool calls have a bound of their own.
  */
 public final class HttpTransport implements AutoCloseable {
     private final HttpServer server;
@@ -34,8 +38,8 @@ public final class HttpTransport implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** Binds the listener (not yet serving). {@code tlsContext} null means plain HTTP. */
-    public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, SSLContext tlsContext,
-            Log log) throws IOException {
+    public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, VaultClient vault,
+            SSLContext tlsContext, Log log) throws IOException {
         property("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
         property("sun.net.httpserver.maxRspTime", Limits.HTTP_MAX_RESPONSE_SECONDS);
         property("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
@@ -50,10 +54,11 @@ public final class HttpTransport implements AutoCloseable {
         if (server instanceof HttpsServer https) {
             https.setHttpsConfigurator(Tls.configurator(tlsContext));
         }
-        // A full queue refuses (the server then closes that connection) rather than grow without bound.
-        this.pool = new ThreadPoolExecutor(Limits.HTTP_WORKERS, Limits.HTTP_WORKERS, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Limits.HTTP_QUEUE), runnable -> {
-                    Thread t = new Thread(runnable, "http-worker");
+        // No queue: beyond the connection cap jdk.httpserver closes a new connection on accept.
+        int connections = Integer.getInteger("jdk.httpserver.maxConnections", Limits.HTTP_MAX_CONNECTIONS);
+        this.pool = new ThreadPoolExecutor(0, connections > 0 ? connections : Limits.HTTP_MAX_CONNECTIONS,
+                Limits.HTTP_THREAD_IDLE.toSeconds(), TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+                    Thread t = new Thread(null, runnable, "http-connection", Limits.HTTP_THREAD_STACK_BYTES);
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
@@ -61,10 +66,11 @@ public final class HttpTransport implements AutoCloseable {
         this.endpoint = config.endpoint();
         OriginPolicy policy = new OriginPolicy(config.loopback(), config.allowedHosts(),
                 config.allowedOrigins(), config.corsMode(), tls);
-        HttpSessions sessions = new HttpSessions(config.maxSessions(), config.sessionIdleTimeout(), limiter,
-                System::nanoTime);
-        HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken());
-        server.createContext(endpoint, new HttpEndpoint(endpoint, mcp, codec, sessions, policy, auth, log));
+        HttpSessions sessions = new HttpSessions(config.maxSessions(), config.maxSessionsPerCredential(),
+                config.sessionIdleTimeout(), limiter, System::nanoTime);
+        HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken(), vault, System::nanoTime);
+        server.createContext(endpoint, new HttpEndpoint(endpoint, mcp, codec, sessions, policy, auth,
+                new Semaphore(Limits.HTTP_WORKERS), log));
         server.createContext("/health", HttpTransport::health);
         if (config.corsMode() == Config.CorsMode.DISABLED) {
             log.warn("MCP_CORS_MODE=disabled: any web page the user visits may call this server");

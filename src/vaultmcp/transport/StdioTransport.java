@@ -82,7 +82,12 @@ public final class StdioTransport {
         try {
             message = codec.parse(line);
         } catch (JsonRpc.Failure e) {
-            write(e.response());
+            try {
+                session.budget().take(); // malformed input counts against the rate limits too
+                write(e.response());
+            } catch (RateLimited limited) {
+                write(McpServer.rateLimited(null, limited));
+            }
             return;
         }
         if ("notifications/cancelled".equals(message.method())) {
@@ -116,7 +121,7 @@ public final class StdioTransport {
         try {
             return server.handle(message, session, this::write);
         } catch (RateLimited e) {
-            return McpServer.rateLimited(message.id(), e);
+            return message.isRequest() ? McpServer.rateLimited(message.id(), e) : null; // a notification gets no answer
         } catch (RuntimeException | Error e) {
             // Uncaught, it would end the read loop, or leave a tool call unanswered and its id in use for ever.
             log.failure("request " + message.method(), e);

@@ -25,11 +25,11 @@ export const CLIENT = process.env.E2E_CLIENT || 'v1';
 const V2 = CLIENT === 'v2';
 
 // The suites check tools, not the rate limiter (it has its own tests): lift the limits.
-const JAR_ENV = { MCP_RATE_LIMIT_GLOBAL: '1000:1000', MCP_RATE_LIMIT_SESSION: '1000:1000' };
+const JAR_ENV = { MCP_RATE_LIMIT_GLOBAL: '1000:1000', MCP_RATE_LIMIT_SESSION: '1000:1000', MCP_RATE_LIMIT_CREDENTIAL: '1000:1000' };
 
 /**
  * Starts what `mode` needs to serve MCP for the Vault at `vaultAddr` and returns
- * { mode, connect(token, options) -> Peer, close() }. `operations` sets ENABLE_VAULT_OPERATIONS;
+ * { mode, url, connect(token, options) -> Peer, close() }. `operations` sets ENABLE_VAULT_OPERATIONS;
  * `env` holds more settings for the jar (MCP_TOOLSETS, MCP_APPROVAL, ...).
  * connect's options: `elicitation`, a handler (request, extra) -> ElicitResult; with it the client
  * declares the elicitation capability and answers elicitation/create with what the handler returns.

@@ -78,8 +78,10 @@ class ConfigTest {
         assertFalse(c.tls());
         assertEquals(new Config.Rate(10, 20), c.globalRate());
         assertEquals(new Config.Rate(5, 10), c.sessionRate());
+        assertEquals(new Config.Rate(5, 10), c.credentialRate());
         assertNull(c.authToken());
         assertEquals(100, c.maxSessions());
+        assertEquals(10, c.maxSessionsPerCredential());
         assertEquals(Duration.ofMinutes(30), c.sessionIdleTimeout());
         assertEquals("info", c.logLevel());
         assertFalse(c.enableOperations());
@@ -96,7 +98,8 @@ class ConfigTest {
                 "MCP_ALLOWED_ORIGINS", " https://a.example, ,https://b.example ", "MCP_ALLOWED_HOSTS", "mcp.example",
                 "MCP_CORS_MODE", "development", "MCP_TLS_CERT_FILE", cert.toString(), "MCP_TLS_KEY_FILE", key.toString(),
                 "MCP_RATE_LIMIT_GLOBAL", "100:200", "MCP_RATE_LIMIT_SESSION", "0.5:1", "MCP_AUTH_TOKEN", "0123456789abcdef",
-                "MCP_MAX_SESSIONS", "7", "MCP_SESSION_IDLE_TIMEOUT", "2h", "MCP_LOG_LEVEL", "debug", "ENABLE_VAULT_OPERATIONS", "1"));
+                "MCP_MAX_SESSIONS", "7", "MCP_SESSION_IDLE_TIMEOUT", "2h", "MCP_LOG_LEVEL", "debug", "ENABLE_VAULT_OPERATIONS", "1",
+                "MCP_RATE_LIMIT_CREDENTIAL", "3:4", "MCP_MAX_SESSIONS_PER_CREDENTIAL", "2"));
         assertEquals(URI.create("https://vault.example:8200"), c.vaultAddr());
         assertEquals("team-a", c.vaultNamespace());
         assertTrue(c.vaultSkipVerify());
@@ -115,8 +118,10 @@ class ConfigTest {
         assertTrue(c.tls());
         assertEquals(new Config.Rate(100, 200), c.globalRate());
         assertEquals(new Config.Rate(0.5, 1), c.sessionRate());
+        assertEquals(new Config.Rate(3, 4), c.credentialRate());
         assertEquals("0123456789abcdef", c.authToken().reveal());
         assertEquals(7, c.maxSessions());
+        assertEquals(2, c.maxSessionsPerCredential());
         assertEquals(Duration.ofHours(2), c.sessionIdleTimeout());
         assertEquals("debug", c.logLevel());
         assertTrue(c.enableOperations());
@@ -135,7 +140,8 @@ class ConfigTest {
         "MCP_RATE_LIMIT_GLOBAL|0:5", "MCP_RATE_LIMIT_GLOBAL|5", "MCP_RATE_LIMIT_GLOBAL|a:b", "MCP_RATE_LIMIT_GLOBAL|5:0",
         "MCP_RATE_LIMIT_GLOBAL|-1:5", "MCP_RATE_LIMIT_GLOBAL|NaN:5", "MCP_RATE_LIMIT_GLOBAL|Infinity:5", "MCP_RATE_LIMIT_GLOBAL|1:2:3",
         "MCP_RATE_LIMIT_GLOBAL|5:1.5", "MCP_RATE_LIMIT_GLOBAL|2000000:5", "MCP_RATE_LIMIT_SESSION|5:-1", "MCP_RATE_LIMIT_SESSION|:",
-        "MCP_MAX_SESSIONS|0", "MCP_MAX_SESSIONS|100001", "MCP_SESSION_IDLE_TIMEOUT|0", "MCP_SESSION_IDLE_TIMEOUT|30 m",
+        "MCP_MAX_SESSIONS|0", "MCP_MAX_SESSIONS|100001", "MCP_RATE_LIMIT_CREDENTIAL|0:1", "MCP_RATE_LIMIT_CREDENTIAL|1",
+        "MCP_MAX_SESSIONS_PER_CREDENTIAL|0", "MCP_MAX_SESSIONS_PER_CREDENTIAL|100001", "MCP_MAX_SESSIONS_PER_CREDENTIAL|ten", "MCP_SESSION_IDLE_TIMEOUT|0", "MCP_SESSION_IDLE_TIMEOUT|30 m",
         "MCP_LOG_LEVEL|trace", "MCP_LOG_LEVEL|INFO", "ENABLE_VAULT_OPERATIONS|yes", "ENABLE_VAULT_OPERATIONS|on"})
     void refusesAnInvalidValueNamingTheVariable(String name, String value) {
         String problem = onlyProblem(env(name, value));

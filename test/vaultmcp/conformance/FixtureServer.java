@@ -53,7 +53,8 @@ public final class FixtureServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of("TRANSPORT_MODE", "http", "TRANSPORT_HOST", "127.0.0.1",
                 "TRANSPORT_PORT", "0", "VAULT_ADDR", vault.url().toString(), "ENABLE_VAULT_OPERATIONS", "true",
                 "MCP_APPROVAL", "require", "MCP_RATE_LIMIT_GLOBAL", "1000:1000",
-                "MCP_RATE_LIMIT_SESSION", "1000:1000"));
+                "MCP_RATE_LIMIT_SESSION", "1000:1000", "MCP_RATE_LIMIT_CREDENTIAL", "1000:1000",
+                "MCP_MAX_SESSIONS_PER_CREDENTIAL", "1000"));
         env.putAll(overrides);
         Config config = Config.parse(env, new String[0]);
         Log log = new Log(err, config.logLevel());
@@ -62,11 +63,11 @@ public final class FixtureServer implements AutoCloseable {
                 authority.prefix(), authority.paths(), authority.values(), authority.wrapTtl());
         ToolTable tools = ToolTable.select(manifest(), handlers(), selection);
         VaultClient client = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), null);
-        RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), System::nanoTime);
-        McpServer server = new McpServer(tools, client, limiter, log, "fixture", Limits.TOOLS_PAGE_SIZE,
+        RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(), System::nanoTime);
+        McpServer server = new McpServer(tools, client, log, "fixture", Limits.TOOLS_PAGE_SIZE,
                 config.enableOperations(), authority, Limits.HTTP_WORKERS, null, null);
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-        this.http = new HttpTransport(config, server, codec, limiter, null, log);
+        this.http = new HttpTransport(config, server, codec, limiter, client, null, log);
         URI transport = http.start();
         this.front = new CredentialFront(transport.getPort(), token);
         this.url = URI.create("http://127.0.0.1:" + front.port() + config.endpoint());

@@ -23,8 +23,8 @@ import java.util.concurrent.Executors;
 /**
  * The little of Vault the fixture server needs, on 127.0.0.1 and a port chosen at run time: response
  * wrapping ({@code sys/wrapping/wrap}, {@code sys/wrapping/unwrap}), which the stateless era's approvals
- * use as their single-use ticket, and writes to the caller's {@code cubbyhole/} (the fixture tools' one
- * write). Statuses and bodies are those of a Vault 1.21 dev server (captured with curl): 200 with
+ * use as their single-use ticket, writes to the caller's {@code cubbyhole/} (the fixture tools' one
+ * write), and {@code auth/token/lookup-self}, with which the server checks a caller's token. Statuses and bodies are those of a Vault 1.21 dev server (captured with curl): 200 with
  * {@code wrap_info}, 400 "endpoint requires response wrapping to be used" without X-Vault-Wrap-TTL, 400
  * "wrapping token is not valid or does not exist" for a token unwrapped before or never issued, 403 for an
  * unknown token, 204 for a cubbyhole write. One token is valid; any other request gets 404.
@@ -72,6 +72,10 @@ final class FixtureVault implements AutoCloseable {
                 }
             } else if (!token.equals(caller)) {
                 send(exchange, 403, errors(DENIED));
+            } else if (path.equals("auth/token/lookup-self")) {
+                JsonObject self = new JsonObject(); // the server checks the caller's token at initialize
+                self.add("policies", JsonParser.parseString("[\"root\"]"));
+                send(exchange, 200, envelope(self, JsonNull.INSTANCE, "token"));
             } else if (post && path.equals("sys/wrapping/wrap")) {
                 wrap(exchange, body);
             } else if (post && path.startsWith("cubbyhole/") && path.length() > "cubbyhole/".length()) {

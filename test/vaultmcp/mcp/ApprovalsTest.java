@@ -40,9 +40,9 @@ import vaultmcp.vault.VaultClient;
  */
 class ApprovalsTest {
     private final JsonRpc codec = new JsonRpc(100_000, 64);
-    private final RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
+    private final RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
     private final BlockingQueue<JsonObject> sent = new LinkedBlockingQueue<>();
-    private Session session = new Session("s", new Secret("hvs.TEST"), limiter.newSessionBucket());
+    private Session session = new Session("s", new Secret("hvs.TEST"), limiter.budget(null, false));
 
     private McpServer server(Approval mode, Duration timeout) {
         return server(mode, timeout, 4);
@@ -64,7 +64,7 @@ class ApprovalsTest {
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         Authority authority = new Authority(null, Set.of(), "", PathRules.none(), mode, timeout,
                 Authority.SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
-        return new McpServer(table, nowhere, limiter, log, "1", 50, true, authority, workers, null);
+        return new McpServer(table, nowhere, log, "1", 50, true, authority, workers, null);
     }
 
     private JsonObject handle(McpServer server, String text) throws Exception {
@@ -166,7 +166,7 @@ class ApprovalsTest {
         McpServer require = server(Approval.REQUIRE, Duration.ofSeconds(5));
         String refused = text(call(require, "k").get(10, TimeUnit.SECONDS));
         assertTrue(refused.contains("MCP_APPROVAL=require") && refused.contains("Nothing was changed"), refused);
-        session = new Session("capable", new Secret("hvs.TEST"), limiter.newSessionBucket());
+        session = new Session("capable", new Secret("hvs.TEST"), limiter.budget(null, false));
         McpServer off = server(Approval.OFF, Duration.ofSeconds(5));
         initialize(off, true);
         assertTrue(text(call(off, "k").get(10, TimeUnit.SECONDS)).startsWith("Could not reach Vault"), "off never asks");

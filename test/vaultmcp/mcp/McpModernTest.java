@@ -42,9 +42,9 @@ class McpModernTest {
     private static final String META = "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
             + "\"io.modelcontextprotocol/clientCapabilities\":{}";
     private final JsonRpc codec = new JsonRpc(100_000, 64);
-    private final RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
+    private final RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
     private final List<JsonObject> sent = new ArrayList<>();
-    private final Session session = new Session("stdio", new Secret("hvs.TEST"), limiter.newSessionBucket());
+    private final Session session = new Session("stdio", new Secret("hvs.TEST"), limiter.budget(null, false));
 
     private McpServer server(Approval mode) {
         JsonArray manifest = new JsonArray();
@@ -59,7 +59,7 @@ class McpModernTest {
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         Authority authority = new Authority(null, Set.of(), "", PathRules.none(), mode, Duration.ofSeconds(5),
                 Authority.SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
-        return new McpServer(table, nowhere, limiter, log, "1", 50, true, authority, 4, null);
+        return new McpServer(table, nowhere, log, "1", 50, true, authority, 4, null);
     }
 
     private JsonObject handle(McpServer server, String method, String params) throws Exception {

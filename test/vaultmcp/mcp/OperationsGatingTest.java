@@ -45,12 +45,12 @@ class OperationsGatingTest {
         Client(boolean operations) {
             // Port 9 on loopback: nothing listens; no test here may reach Vault.
             VaultClient vault = new VaultClient(URI.create("http://127.0.0.1:9"), null, Duration.ofSeconds(2), null);
-            RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), System::nanoTime);
+            RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), new Rate(1000, 1000), System::nanoTime);
             ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), operations);
             Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
-            server = new McpServer(tools, vault, limiter, log, "test", 50, operations, Authority.none(), Limits.STDIO_WORKERS,
+            server = new McpServer(tools, vault, log, "test", 50, operations, Authority.none(), Limits.STDIO_WORKERS,
                     null);
-            session = new Session("test", new Secret("t"), limiter.newSessionBucket());
+            session = new Session("test", new Secret("t"), limiter.budget(null, false));
             request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
         }
 

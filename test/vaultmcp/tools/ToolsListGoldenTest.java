@@ -80,11 +80,11 @@ class ToolsListGoldenTest {
     /** The tools/list answer as a client gets it, through the MCP server with production settings. */
     private static JsonObject toolsList(ToolTable table, boolean operations) throws JsonRpc.Failure, RateLimited {
         Log quiet = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
-        RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
+        RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
         VaultClient unused = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1), null);
-        McpServer server = new McpServer(table, unused, limiter, quiet, "0", Limits.TOOLS_PAGE_SIZE, operations,
+        McpServer server = new McpServer(table, unused, quiet, "0", Limits.TOOLS_PAGE_SIZE, operations,
                 Authority.none(), Limits.STDIO_WORKERS, null);
-        Session session = new Session("golden", new Secret("unused"), limiter.newSessionBucket());
+        Session session = new Session("golden", new Secret("unused"), limiter.budget(null, false));
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
         server.handle(codec.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}"
                 .getBytes(StandardCharsets.UTF_8)),

@@ -44,17 +44,18 @@ final class HttpFixture implements AutoCloseable {
     /** Starts a server; {@code env} adds to or overrides TRANSPORT_MODE=http, TRANSPORT_PORT=0 and high rate limits. */
     HttpFixture(Map<String, String> env, LongSupplier limiterClock, SSLContext tls) throws IOException, ConfigException {
         Map<String, String> all = new HashMap<>(Map.of("TRANSPORT_MODE", "http", "TRANSPORT_PORT", "0",
-                "MCP_RATE_LIMIT_GLOBAL", "1000:1000", "MCP_RATE_LIMIT_SESSION", "1000:1000", "VAULT_ADDR", "http://127.0.0.1:9"));
+                "MCP_RATE_LIMIT_GLOBAL", "1000:1000", "MCP_RATE_LIMIT_SESSION", "1000:1000",
+                "MCP_RATE_LIMIT_CREDENTIAL", "1000:1000", "VAULT_ADDR", "http://127.0.0.1:9"));
         all.putAll(env);
         Config config = Config.parse(all, new String[0]);
         Log logger = new Log(new PrintStream(log, true, StandardCharsets.UTF_8), "debug");
         ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), false);
         VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), null);
-        RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), limiterClock);
-        McpServer server = new McpServer(tools, vault, limiter, logger, "test", Limits.TOOLS_PAGE_SIZE, false,
+        RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(), limiterClock);
+        McpServer server = new McpServer(tools, vault, logger, "test", Limits.TOOLS_PAGE_SIZE, false,
                 Authority.none(), Limits.STDIO_WORKERS, null);
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-        this.transport = new HttpTransport(config, server, codec, limiter, tls, logger);
+        this.transport = new HttpTransport(config, server, codec, limiter, vault, tls, logger);
         this.port = transport.start().getPort();
     }
 

@@ -26,8 +26,7 @@ class HttpLimitsIT {
         try (ServerProcess server = ServerProcess.start(Map.of(), "-Dsun.net.httpserver.maxReqTime=1")) {
             List<Socket> few = stall(server.port(), 4);
             assertEquals(200, health(server.port()), "a few stalled clients leave workers for the others");
-            // More stalled clients than workers: together they hold every worker until the time limit
-            // (connections waiting for a worker meanwhile are cut too), then the server is free again.
+            // Each stalled client holds a thread of its own (HttpSlowClientsIT) until the time limit cuts it off.
             List<Socket> many = stall(server.port(), Limits.HTTP_WORKERS + 4);
             for (Socket socket : few) {
                 assertClosedByServer(socket);

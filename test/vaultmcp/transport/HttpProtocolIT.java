@@ -259,18 +259,20 @@ class HttpProtocolIT {
 
     @Test
     void refusesANewSessionWhenTheTableIsFullAndKeepsTheLiveOnes() throws Exception {
-        try (HttpFixture small = new HttpFixture(Map.of("MCP_MAX_SESSIONS", "2"))) {
-            String a = small.initialize("X-Vault-Token: s.a");
-            String b = small.initialize("X-Vault-Token: s.b");
-            RawHttp.Response refused = small.post(INITIALIZE, "X-Vault-Token: s.c");
+        try (FakeVault vault = new FakeVault();
+             HttpFixture small = new HttpFixture(Map.of("MCP_MAX_SESSIONS", "2", "VAULT_ADDR", vault.address()))) {
+            List<String> t = HttpSecurityIT.tokens(vault, 3);
+            String a = small.initialize("X-Vault-Token: " + t.get(0));
+            String b = small.initialize("X-Vault-Token: " + t.get(1));
+            RawHttp.Response refused = small.post(INITIALIZE, "X-Vault-Token: " + t.get(2));
             assertEquals(503, refused.status());
             assertNull(refused.header("Mcp-Session-Id"));
             assertTrue(refused.body().contains("too many open sessions"), refused.body());
             assertEquals(503, small.post(INITIALIZE).status(), "nor does an anonymous caller get in");
-            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + a, "X-Vault-Token: s.a").status());
-            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + b, "X-Vault-Token: s.b").status());
-            small.request("DELETE", "Host: localhost", "Mcp-Session-Id: " + a, "X-Vault-Token: s.a");
-            small.initialize("X-Vault-Token: s.c");
+            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + a, "X-Vault-Token: " + t.get(0)).status());
+            assertEquals(200, small.post(PING, "Mcp-Session-Id: " + b, "X-Vault-Token: " + t.get(1)).status());
+            small.request("DELETE", "Host: localhost", "Mcp-Session-Id: " + a, "X-Vault-Token: " + t.get(0));
+            small.initialize("X-Vault-Token: " + t.get(2));
         }
     }
 

@@ -8,6 +8,7 @@ import static vaultmcp.transport.HttpFixture.INITIALIZE;
 import static vaultmcp.transport.HttpFixture.LIST_MOUNTS;
 import static vaultmcp.transport.HttpFixture.PING;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,6 +142,7 @@ class HttpSecurityIT {
     void refusesASessionUsedWithAnotherOrNoToken() throws Exception {
         try (FakeVault vault = new FakeVault(); HttpFixture http = new HttpFixture(Map.of("VAULT_ADDR", vault.address()))) {
             String session = http.initialize("X-Vault-Token: " + vault.rootToken());
+            vault.clearRequests(); // initialize had Vault check the token
             RawHttp.Response other = http.post(LIST_MOUNTS, "Mcp-Session-Id: " + session, "X-Vault-Token: stolen-session-other-token");
             assertEquals(403, other.status());
             RawHttp.Response none = http.post(PING, "Mcp-Session-Id: " + session);
@@ -214,16 +216,27 @@ class HttpSecurityIT {
     @Test
     void limitsInitializeByTheGlobalBucketAndKeepsNoSessionForARefusedOne() throws Exception {
         AtomicLong clock = new AtomicLong();
-        try (HttpFixture http = new HttpFixture(Map.of("MCP_RATE_LIMIT_GLOBAL", "1:2", "MCP_MAX_SESSIONS", "3"), clock::get, null)) {
-            http.initialize("X-Vault-Token: s.a");
-            http.initialize("X-Vault-Token: s.b");
-            RawHttp.Response refused = http.post(INITIALIZE, "X-Vault-Token: s.c");
+        try (FakeVault vault = new FakeVault(); HttpFixture http = new HttpFixture(Map.of("VAULT_ADDR", vault.address(),
+                "MCP_RATE_LIMIT_GLOBAL", "1:2", "MCP_MAX_SESSIONS", "3"), clock::get, null)) {
+            List<String> tokens = tokens(vault, 4);
+            http.initialize("X-Vault-Token: " + tokens.get(0));
+            http.initialize("X-Vault-Token: " + tokens.get(1));
+            RawHttp.Response refused = http.post(INITIALIZE, "X-Vault-Token: " + tokens.get(2));
             assertEquals(-32010, refused.errorCode());
             assertEquals(1000, refused.json().getAsJsonObject("error").getAsJsonObject("data").get("retryAfterMs").getAsLong());
             assertNull(refused.header("Mcp-Session-Id"));
             clock.addAndGet(1_000_000_000L);
-            http.initialize("X-Vault-Token: s.c"); // the third place is free: the refused initialize kept none
-            assertEquals(503, http.post(INITIALIZE, "X-Vault-Token: s.d").status());
+            http.initialize("X-Vault-Token: " + tokens.get(2)); // the third place is free: the refused initialize kept none
+            assertEquals(503, http.post(INITIALIZE, "X-Vault-Token: " + tokens.get(3)).status());
         }
+    }
+
+    /** {@code count} distinct tokens FakeVault accepts. */
+    static List<String> tokens(FakeVault vault, int count) {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add(vault.createToken("path \"secret/*\" { capabilities = [\"read\"] }"));
+        }
+        return tokens;
     }
 }

@@ -8,23 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import vaultmcp.config.Config.Rate;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
+import vaultmcp.security.RateLimited;
 import vaultmcp.security.RateLimiter;
 
 class HttpSessionsTest {
     private static final long SECOND = 1_000_000_000L;
-    private static final HttpAuth.Caller ALICE = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1});
-    private static final HttpAuth.Caller BOB = new HttpAuth.Caller(new Secret("s.bob"), new byte[] {2});
+    private static final HttpAuth.Caller ALICE = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1}, false);
+    private static final HttpAuth.Caller BOB = new HttpAuth.Caller(new Secret("s.bob"), new byte[] {2}, false);
 
     private final AtomicLong now = new AtomicLong(42 * SECOND);
-    private final RateLimiter limiter = new RateLimiter(new Rate(100, 100), new Rate(1, 1), now::get);
+    private final RateLimiter limiter = new RateLimiter(new Rate(100, 100), new Rate(1, 1), new Rate(2, 2), now::get);
 
     private HttpSessions sessions(int max) {
-        return new HttpSessions(max, Duration.ofMinutes(30), limiter, now::get);
+        return sessions(max, 10);
+    }
+
+    private HttpSessions sessions(int max, int perCredential) {
+        return new HttpSessions(max, perCredential, Duration.ofMinutes(30), limiter, now::get);
     }
 
     private static void assertGone(HttpSessions table, String id) {
@@ -34,7 +40,7 @@ class HttpSessionsTest {
     }
 
     @Test
-    void issuesUnguessableVisibleAsciiIds() {
+    void issuesUnguessableVisibleAsciiIds() throws HttpError {
         HttpSessions table = sessions(10);
         String a = table.open(HttpAuth.ANONYMOUS).id();
         String b = table.open(HttpAuth.ANONYMOUS).id();
@@ -48,12 +54,12 @@ class HttpSessionsTest {
         HttpSessions table = sessions(10);
         String id = table.open(ALICE).id();
         assertSame(ALICE.vaultToken(), table.find(id, ALICE).vaultToken());
-        HttpAuth.Caller sameCredential = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1});
+        HttpAuth.Caller sameCredential = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1}, false);
         assertSame(ALICE.vaultToken(), table.find(id, sameCredential).vaultToken());
     }
 
     @Test
-    void refusesAnotherCallerWith403AndAnAnonymousOneWith401() {
+    void refusesAnotherCallerWith403AndAnAnonymousOneWith401() throws HttpError {
         HttpSessions table = sessions(10);
         String id = table.open(ALICE).id();
         HttpError other = assertThrows(HttpError.class, () -> table.find(id, BOB));
@@ -105,7 +111,7 @@ class HttpSessionsTest {
     }
 
     @Test
-    void dropsExpiredSessionsToMakeRoom() {
+    void dropsExpiredSessionsToMakeRoom() throws HttpError {
         HttpSessions table = sessions(1);
         String old = table.open(HttpAuth.ANONYMOUS).id();
         now.addAndGet(30 * 60 * SECOND + 1);
@@ -128,11 +134,41 @@ class HttpSessionsTest {
     }
 
     @Test
-    void forgetsAClosedSession() {
+    void forgetsAClosedSession() throws HttpError {
         HttpSessions table = sessions(10);
         String id = table.open(HttpAuth.ANONYMOUS).id();
         table.close(id);
         assertGone(table, id);
         assertEquals(0, table.size());
+    }
+
+    @Test
+    void capsTheSessionsOfOneTokenButNotThoseOfTheOperatorsBearer() throws HttpError {
+        HttpSessions table = sessions(10, 2);
+        String first = table.open(ALICE).id();
+        table.open(ALICE);
+        HttpError e = assertThrows(HttpError.class, () -> table.open(ALICE));
+        assertEquals(429, e.status());
+        assertEquals("Too Many Requests: this token has 2 open sessions (MCP_MAX_SESSIONS_PER_CREDENTIAL); end one with DELETE first",
+                e.getMessage());
+        assertNotNull(table.open(BOB), "another token has its own count");
+        HttpAuth.Caller gateway = new HttpAuth.Caller(new Secret("server-token"), new byte[] {9}, true);
+        for (int i = 0; i < 3; i++) {
+            assertNotNull(table.open(gateway), "a gateway fronts many agents with the operator's bearer");
+        }
+        table.close(first);
+        assertNotNull(table.open(ALICE));
+    }
+
+    @Test
+    void theSessionsOfOneTokenShareItsRateLimitAndAnonymousOnesDoNotTouchTheGlobalBucket() throws Exception {
+        HttpSessions table = sessions(10);
+        table.open(ALICE).budget().take();
+        table.open(ALICE).budget().take();
+        assertEquals("Rate limit exceeded for this credential; retry after 500 ms",
+                assertThrows(RateLimited.class, () -> table.open(ALICE).budget().take()).getMessage());
+        table.open(BOB).budget().take();
+        assertEquals(List.of("this session", "anonymous callers"), table.open(HttpAuth.ANONYMOUS).budget().scopes());
+        assertEquals(List.of("this session", "this credential", "the server"), table.budget(ALICE).scopes());
     }
 }
