@@ -11,9 +11,8 @@ import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
- * Vault's system backend, read only: the mounts, the caller's token, what it may do and the health of
- * the cluster (toolset "sys"); ACL policies and auth methods (toolset "policy", off by default: it is
- * reconnaissance).
+ * Vault's system backend, read only: the mounts, the caller's token, what it may do and the health of the
+ * cluster (toolset "sys"); ACL policies and auth methods (toolset "policy", off by default: reconnaissance).
  */
 final class SysInfoTools {
     /** The fields of lookup-self passed on; never {@code id}, which is the token itself. */
