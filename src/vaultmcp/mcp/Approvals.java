@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -39,20 +38,18 @@ import vaultmcp.vault.VaultResponse;
  *
  * <p>In the stateless era the same form travels as a multi-round-trip request: the first round ends the
  * call with an {@code InputRequiredResult} and a sealed {@code requestState} bound to the tool, its exact
- * arguments and the caller, valid {@link Limits#STATE_TTL}, holding a digest of the summary the human saw; the retry carries the human's answer
- * and that state. Each state is single-use through Vault: the first round wraps a random nonce with the
- * caller's token ({@code sys/wrapping/wrap}, allowed by Vault's default policy) and seals the wrapping token
- * into the state; the retry unwraps it ({@code sys/wrapping/unwrap}), which Vault lets happen once, on any
- * instance.
+ * arguments and the caller, valid {@link Limits#STATE_TTL}, holding a digest of the summary the human saw;
+ * the retry carries the human's answer and that state. Each state is single-use through Vault: the first
+ * round wraps a random nonce with the caller's token ({@code sys/wrapping/wrap}, allowed by Vault's default
+ * policy) and seals the wrapping token into the state; the retry unwraps it ({@code sys/wrapping/unwrap}),
+ * which Vault lets happen once, on any instance.
  */
 final class Approvals {
-
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;
     /** One required boolean with no default (tools.json "shared"): a prefilled form cannot approve by itself. */
     private final JsonObject form = ToolTable.shared("approval_form");
-
     private final SealedState states;
 
     /** {@code stateKey}: the bytes of MCP_STATE_KEY_FILE, or null for a key per process. */
@@ -65,15 +62,12 @@ final class Approvals {
 
     /** The approver of one stateless-era tool call ({@code params} of its tools/call). */
     Approver forRequest(Session session, String tool, JsonObject params, Vault vault) {
-        if (mode == Approval.OFF || mode == Approval.ASK && !session.canElicit()) {
-            return Approver.NONE;
+        if (mode != Approval.OFF && session.canElicit()) {
+            return summary -> round(tool, params, vault, summary);
         }
-        if (!session.canElicit()) {
-            return summary -> {
-                throw new Approver.InputRequired(null);
-            };
-        }
-        return summary -> round(tool, params, vault, summary);
+        return mode != Approval.REQUIRE ? Approver.NONE : summary -> {
+            throw new Approver.InputRequired(null);
+        };
     }
 
     /** A request state this server did not seal, or one altered, is the request's fault: -32602. */
@@ -161,9 +155,8 @@ final class Approvals {
     /** Objects with their members in name order, so a client that reorders keys between rounds still matches. */
     private static JsonElement canonical(JsonElement value) {
         if (value instanceof JsonObject object) {
-            Map<String, JsonElement> sorted = new TreeMap<>(object.asMap());
             JsonObject out = new JsonObject();
-            sorted.forEach((k, v) -> out.add(k, canonical(v)));
+            new TreeMap<>(object.asMap()).forEach((k, v) -> out.add(k, canonical(v)));
             return out;
         }
         if (value instanceof JsonArray array) {
@@ -185,17 +178,14 @@ final class Approvals {
     }
 
     Approver forCall(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify) {
-        if (mode == Approval.OFF || mode == Approval.ASK && !session.canElicit()) {
-            return Approver.NONE;
+        if (mode != Approval.OFF && session.canElicit()) {
+            return summary -> ask(session, callId, progressToken, notify, summary);
         }
-        if (!session.canElicit()) {
-            return summary -> {
-                throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
-                        + "and this client cannot be asked (it did not declare the elicitation capability). "
-                        + "Nothing was changed.");
-            };
-        }
-        return summary -> ask(session, callId, progressToken, notify, summary);
+        return mode != Approval.REQUIRE ? Approver.NONE : summary -> {
+            throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
+                    + "and this client cannot be asked (it did not declare the elicitation capability). "
+                    + "Nothing was changed.");
+        };
     }
 
     private void ask(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify,
