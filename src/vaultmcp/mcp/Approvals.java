@@ -119,6 +119,9 @@ final class Approvals {
         } catch (VaultException e) {
             throw refused("Vault did not issue a single-use approval ticket: " + e.getMessage());
         }
+        if (wrapped == null || !(wrapped.get("token") instanceof JsonPrimitive)) {
+            throw refused("Vault answered the request for a single-use approval ticket without one");
+        }
         JsonObject claims = new JsonObject();
         claims.addProperty("binding", binding);
         claims.addProperty("summary", SealedState.digest(summary));
