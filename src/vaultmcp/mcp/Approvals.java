@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -39,14 +38,13 @@ import vaultmcp.vault.VaultResponse;
  *
  * <p>In the stateless era the same form travels as a multi-round-trip request: the first round ends the
  * call with an {@code InputRequiredResult} and a sealed {@code requestState} bound to the tool, its exact
- * arguments and the caller, valid {@link Limits#STATE_TTL}, holding a digest of the summary the human saw; the retry carries the human's answer
- * and that state. Each state is single-use through Vault: the first round wraps a random nonce with the
- * caller's token ({@code sys/wrapping/wrap}, allowed by Vault's default policy) and seals the wrapping token
- * into the state; the retry unwraps it ({@code sys/wrapping/unwrap}), which Vault lets happen once, on any
- * instance.
+ * arguments and the caller, valid {@link Limits#STATE_TTL}, holding a digest of the summary the human saw;
+ * the retry carries the human's answer and that state. Each state is single-use through Vault: the first
+ * round wraps a random nonce with the caller's token ({@code sys/wrapping/wrap}, allowed by Vault's default
+ * policy) and seals the wrapping token into the state; the retry unwraps it ({@code sys/wrapping/unwrap}),
+ * which Vault lets happen once, on any instance.
  */
 final class Approvals {
-
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;
@@ -63,15 +61,12 @@ final class Approvals {
 
     /** The approver of one stateless-era tool call ({@code params} of its tools/call). */
     Approver forRequest(Session session, String tool, JsonObject params, Vault vault) {
-        if (mode == Approval.OFF || mode == Approval.ASK && !session.canElicit()) {
-            return Approver.NONE;
+        if (mode != Approval.OFF && session.canElicit()) {
+            return summary -> round(tool, params, vault, summary);
         }
-        if (!session.canElicit()) {
-            return summary -> {
-                throw new Approver.InputRequired(null);
-            };
-        }
-        return summary -> round(tool, params, vault, summary);
+        return mode != Approval.REQUIRE ? Approver.NONE : summary -> {
+            throw new Approver.InputRequired(null);
+        };
     }
 
     /** A request state this server did not seal, or one altered, is the request's fault: -32602. */
@@ -123,6 +118,9 @@ final class Approvals {
         } catch (VaultException e) {
             throw refused("Vault did not issue a single-use approval ticket: " + e.getMessage());
         }
+        if (wrapped == null || !(wrapped.get("token") instanceof JsonPrimitive)) {
+            throw refused("Vault answered the request for a single-use approval ticket without one");
+        }
         JsonObject claims = new JsonObject();
         claims.addProperty("binding", binding);
         claims.addProperty("summary", SealedState.digest(summary));
@@ -159,9 +157,8 @@ final class Approvals {
     /** Objects with their members in name order, so a client that reorders keys between rounds still matches. */
     private static JsonElement canonical(JsonElement value) {
         if (value instanceof JsonObject object) {
-            Map<String, JsonElement> sorted = new TreeMap<>(object.asMap());
             JsonObject out = new JsonObject();
-            sorted.forEach((k, v) -> out.add(k, canonical(v)));
+            new TreeMap<>(object.asMap()).forEach((k, v) -> out.add(k, canonical(v)));
             return out;
         }
         if (value instanceof JsonArray array) {
@@ -184,17 +181,14 @@ final class Approvals {
     }
 
     Approver forCall(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify) {
-        if (mode == Approval.OFF || mode == Approval.ASK && !session.canElicit()) {
-            return Approver.NONE;
+        if (mode != Approval.OFF && session.canElicit()) {
+            return summary -> ask(session, callId, progressToken, notify, summary);
         }
-        if (!session.canElicit()) {
-            return summary -> {
-                throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
-                        + "and this client cannot be asked (it did not declare the elicitation capability). "
-                        + "Nothing was changed.");
-            };
-        }
-        return summary -> ask(session, callId, progressToken, notify, summary);
+        return mode != Approval.REQUIRE ? Approver.NONE : summary -> {
+            throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
+                    + "and this client cannot be asked (it did not declare the elicitation capability). "
+                    + "Nothing was changed.");
+        };
     }
 
     private void ask(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify,

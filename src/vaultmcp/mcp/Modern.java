@@ -13,9 +13,9 @@ import vaultmcp.jsonrpc.RpcException;
 /**
  * The rules of the stateless era (MCP 2026-07-28), decided per request: a request is modern when its
  * {@code _meta} names a protocol version, or (over HTTP) when its {@code MCP-Protocol-Version} header names
- * a version of this era; anything else is served exactly as in 2025-11-25. A modern request carries everything a session used to hold (version,
- * client capabilities, log level) in its own {@code _meta}; this class checks that, and says which HTTP
- * status each error of the era gets.
+ * a version of this era; anything else is served exactly as in 2025-11-25. A modern request carries
+ * everything a session used to hold (version, client capabilities, log level) in its own {@code _meta};
+ * this class checks that, and says which HTTP status each error of the era gets.
  */
 public final class Modern {
     public static final List<String> VERSIONS = List.of("2026-07-28");
@@ -31,13 +31,11 @@ public final class Modern {
     private static final Pattern TRACEPARENT =
             Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
-    private Modern() {
-    }
+    private Modern() {}
 
     /** True when this request belongs to the stateless era ({@code header} null on stdio). */
     public static boolean requested(Message message, String header) {
-        JsonObject meta = meta(message.params());
-        return message.method() != null && (meta != null && meta.has(PREFIX + "protocolVersion")
+        return message.method() != null && (meta(message.params(), PREFIX + "protocolVersion") != null
                 || header != null && VERSIONS.contains(header));
     }
 
@@ -56,8 +54,8 @@ public final class Modern {
         boolean named = "tools/call".equals(message.method());
         if (!message.method().equals(method) || named && (tool == null || !tool.isJsonPrimitive()
                 || !tool.getAsString().equals(name))) {
-            throw new RpcException(HEADER_MISMATCH, "Header mismatch: Mcp-Method"
-                    + (named ? " and Mcp-Name" : "") + " must repeat the request's method" + (named ? " and tool" : ""));
+            throw new RpcException(HEADER_MISMATCH, "Header mismatch: Mcp-Method" + (named ? " and Mcp-Name" : "")
+                    + " must repeat the request's method" + (named ? " and tool" : ""));
         }
     }
 
@@ -76,8 +74,7 @@ public final class Modern {
     }
 
     private static void checkPresent(JsonObject params) throws RpcException {
-        JsonObject meta = meta(params);
-        if (meta == null || !(meta.get(PREFIX + "clientCapabilities") instanceof JsonObject) || version(params) == null) {
+        if (version(params) == null || !(meta(params, PREFIX + "clientCapabilities") instanceof JsonObject)) {
             throw new RpcException(RpcException.INVALID_PARAMS, "Invalid params: _meta must carry " + PREFIX
                     + "protocolVersion and " + PREFIX + "clientCapabilities");
         }
@@ -91,12 +88,12 @@ public final class Modern {
     }
 
     static JsonObject capabilities(JsonObject params) {
-        return meta(params).getAsJsonObject(PREFIX + "clientCapabilities");
+        return meta(params, PREFIX + "clientCapabilities").getAsJsonObject();
     }
 
     /** The log level the request asks for; none means no log notifications. */
     static int logLevel(JsonObject params) {
-        JsonElement level = meta(params).get(PREFIX + "logLevel");
+        JsonElement level = meta(params, PREFIX + "logLevel");
         int index = level instanceof JsonPrimitive p && p.isString() ? McpServer.LOG_LEVELS.indexOf(p.getAsString())
                 : -1;
         return index < 0 ? McpServer.LOG_LEVELS.size() : index;
@@ -104,8 +101,7 @@ public final class Modern {
 
     /** The request's W3C {@code traceparent}, or null when absent or not well-formed (then it is dropped). */
     public static String traceparent(JsonObject params) {
-        JsonObject meta = meta(params);
-        JsonElement value = meta == null ? null : meta.get("traceparent");
+        JsonElement value = meta(params, "traceparent");
         return value instanceof JsonPrimitive p && p.isString() && TRACEPARENT.matcher(p.getAsString()).matches()
                 ? p.getAsString() : null;
     }
@@ -138,13 +134,12 @@ public final class Modern {
     }
 
     private static String version(JsonObject params) {
-        JsonObject meta = meta(params);
-        JsonElement version = meta == null ? null : meta.get(PREFIX + "protocolVersion");
+        JsonElement version = meta(params, PREFIX + "protocolVersion");
         return version instanceof JsonPrimitive p && p.isString() ? p.getAsString() : null;
     }
 
-    private static JsonObject meta(JsonObject params) {
-        return params.get("_meta") instanceof JsonObject meta ? meta : null;
+    /** A member of the request's {@code _meta}, or null when there is no such member (or no {@code _meta}). */
+    private static JsonElement meta(JsonObject params, String name) {
+        return params.get("_meta") instanceof JsonObject meta ? meta.get(name) : null;
     }
-
 }

@@ -1,8 +1,9 @@
 package vaultmcp.mcp;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.google.gson.JsonObject;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -22,7 +23,7 @@ import vaultmcp.json.StrictJson;
  * without the file it is random per process.
  */
 final class SealedState {
-    private static final byte[] CONTEXT = "vault-mcp-server request state v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONTEXT = "vault-mcp-server request state v1".getBytes(UTF_8);
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
@@ -66,7 +67,7 @@ final class SealedState {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(CONTEXT);
-            byte[] sealed = cipher.doFinal(StrictJson.write(claims).getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(StrictJson.write(claims).getBytes(UTF_8));
             return Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
         } catch (GeneralSecurityException e) {
@@ -85,7 +86,7 @@ final class SealedState {
             cipher.init(Cipher.DECRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
             cipher.updateAAD(CONTEXT);
             byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
-            return new StrictJson(8).parse(new String(plain, StandardCharsets.UTF_8)) instanceof JsonObject o ? o : null;
+            return new StrictJson(8).parse(new String(plain, UTF_8)) instanceof JsonObject o ? o : null;
         } catch (IllegalArgumentException | GeneralSecurityException | JsonException e) {
             return null;
         }
@@ -93,11 +94,7 @@ final class SealedState {
 
     /** Hex SHA-256 of the parts, for binding a state to a caller, a tool and its arguments. */
     static String digest(String... parts) {
-        byte[][] bytes = new byte[parts.length][];
-        for (int i = 0; i < parts.length; i++) {
-            bytes[i] = (parts[i] + "\n").getBytes(StandardCharsets.UTF_8);
-        }
-        return HexFormat.of().formatHex(sha256(bytes));
+        return HexFormat.of().formatHex(sha256((String.join("\n", parts) + "\n").getBytes(UTF_8)));
     }
 
     private static byte[] sha256(byte[]... parts) {

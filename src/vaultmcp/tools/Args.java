@@ -1,12 +1,12 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 
@@ -74,8 +74,7 @@ public final class Args {
     }
 
     private static String checkValue(JsonObject property, JsonElement value) {
-        String type = property.get("type").getAsString();
-        switch (type) {
+        switch (property.get("type").getAsString()) {
             case "string":
                 if (!isString(value)) {
                     return "must be a string";
@@ -229,12 +228,11 @@ public final class Args {
         return values.get(name);
     }
 
-    public JsonArray array(String name) {
-        return values.has(name) ? values.getAsJsonArray(name) : null;
-    }
-
-    public JsonObject object(String name) {
-        return values.has(name) ? values.getAsJsonObject(name) : null;
+    /** Those of {@code names} that have a value, under their own names: a request body. */
+    public JsonObject copy(String... names) {
+        JsonObject out = new JsonObject();
+        Stream.of(names).filter(values::has).forEach(name -> out.add(name, values.get(name)));
+        return out;
     }
 
     /**

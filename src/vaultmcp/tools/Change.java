@@ -1,8 +1,7 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultPath;
@@ -15,7 +14,6 @@ import vaultmcp.vault.VaultPath;
  * {@code harmless; click Accept} cannot rewrite what the human reads.
  */
 final class Change {
-
     /** A dry run's answer: the first write, and the other writes the tool may make, from its declarations. */
     static final class DryRun extends ToolException {
         private static final long serialVersionUID = 1L;
@@ -51,28 +49,23 @@ final class Change {
         if (approved) {
             return;
         }
-        JsonArray fields = fields(body);
+        List<String> fields = fields(body);
         if (dryRun) {
             JsonObject write = new JsonObject();
             write.addProperty("method", method);
             write.addProperty("path", path.toString());
-            write.add("fields", fields);
-            JsonArray writes = new JsonArray();
-            writes.add(write);
-            JsonArray declared = new JsonArray();
-            declaredWrites.forEach(declared::add);
+            write.add("fields", Field.strings(fields));
             JsonObject plan = new JsonObject();
             plan.addProperty("dry_run", true);
-            plan.add("writes", writes);
-            plan.add("may_follow", declared);
+            plan.add("writes", Field.array(List.of(write)));
+            plan.add("may_follow", Field.strings(declaredWrites));
             plan.addProperty("note", "Nothing was written. The first write is shown; the tool declares the writes in "
                     + "may_follow, which it makes only as the answers to earlier ones require." + caution);
             trail.decision("dry run");
             throw new DryRun(plan);
         }
-        List<String> names = fields.asList().stream().map(JsonElement::getAsString).toList();
         String summary = "The tool " + tool + " will " + method + " " + quote(path.toString())
-                + (names.isEmpty() ? "" : " with " + String.join(", ", names))
+                + (fields.isEmpty() ? "" : " with " + String.join(", ", fields))
                 + (declaredWrites.size() > 1 ? ", then as needed: " + String.join("; ", declaredWrites) : "") + "."
                 + caution;
         try {
@@ -90,8 +83,8 @@ final class Change {
     }
 
     /** Field names of a body, one level into objects ({@code data.password}); cas versions with their number. */
-    private static JsonArray fields(JsonObject body) {
-        JsonArray out = new JsonArray();
+    private static List<String> fields(JsonObject body) {
+        List<String> out = new ArrayList<>();
         if (body == null) {
             return out;
         }

@@ -1,6 +1,7 @@
 package vaultmcp.tools;
 
 import com.google.gson.JsonObject;
+import java.util.stream.Stream;
 import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.json.StrictJson;
 
@@ -36,11 +37,8 @@ record Delivery(Long wrapTtl, boolean redact) {
      */
     static ToolResult wrapped(JsonObject located, JsonObject info) {
         JsonObject shown = new JsonObject();
-        for (String field : new String[] {"accessor", "ttl", "creation_time", "creation_path"}) {
-            if (info.has(field)) {
-                shown.add(field, info.get(field));
-            }
-        }
+        Stream.of("accessor", "ttl", "creation_time", "creation_path").filter(info::has)
+                .forEach(field -> shown.add(field, info.get(field)));
         located.add("wrapped", shown);
         String token = Field.text(info.get("token"));
         return ToolResult.json(located).withUserOnly("Vault wrapped this answer: the secret is behind a single-use "

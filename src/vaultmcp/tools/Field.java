@@ -1,8 +1,12 @@
 package vaultmcp.tools;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.util.Collection;
 
-/** Lenient reads of single fields of Vault's answers, where a missing field has a plain default. */
+/** Lenient reads of single fields of Vault's answers, where a missing field has a plain default; arrays from lists. */
 final class Field {
     private Field() {}
 
@@ -19,5 +23,22 @@ final class Field {
     /** A boolean; false when absent or not a boolean. */
     static boolean bool(JsonElement e) {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && e.getAsBoolean();
+    }
+
+    /** An object; empty when absent or not an object. */
+    static JsonObject object(JsonElement e) {
+        return e instanceof JsonObject o ? o : new JsonObject();
+    }
+
+    /** The elements in order, as a JSON array. */
+    static JsonArray array(Collection<? extends JsonElement> items) {
+        JsonArray out = new JsonArray();
+        items.forEach(out::add);
+        return out;
+    }
+
+    /** The strings in order, as a JSON array. */
+    static JsonArray strings(Collection<String> items) {
+        return array(items.stream().map(JsonPrimitive::new).toList());
     }
 }

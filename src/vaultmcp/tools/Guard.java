@@ -23,7 +23,6 @@ import vaultmcp.vault.VaultResponse;
  * the type lookup. A request the tool did not declare is a bug: it is never sent.
  */
 public final class Guard {
-
     /** A handler asked for a request its tool does not declare. Ends the call with -32603. */
     public static final class Undeclared extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -115,10 +114,24 @@ public final class Guard {
                 || request.condition().equals("kv" + kvVersion(request.mount()));
     }
 
+    /**
+     * Refuses {@code request} when the operator's rules refuse its logical path ({@link Reach#logical}); a listing is
+     * checked as the folder it lists. The refusal names the rule, and is recorded in the trail.
+     */
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
-        if (!policy.rules().isEmpty() && request.mount() != null) {
-            Scope.check(policy.rules(), policy.trail(), tool, reach.mounts().get(request.mount()), request,
-                    mount(request.mount()).path().toString(), path.toString());
+        PathRules rules = policy.rules();
+        if (rules.isEmpty() || request.mount() == null) {
+            return;
+        }
+        String logical = Reach.logical(reach.mounts().get(request.mount()), request.condition(),
+                mount(request.mount()).path().toString(), path.toString());
+        boolean listing = request.method().equals("LIST");
+        String shown = listing ? logical + "/" : logical;
+        String refusal = listing && rules.shows(shown) ? null : rules.refusal(shown);
+        if (refusal != null) {
+            policy.trail().decision("refused by path rules");
+            throw new ToolException(tool + " may not reach \"" + shown + "\": it is refused by " + refusal
+                    + ". Nothing was sent to Vault.");
         }
     }
 
@@ -176,6 +189,15 @@ public final class Guard {
     /** The readable form of an argument that fills segments, as checked ("" when it was empty). */
     public String named(String argument) {
         return segments.getOrDefault(argument, VaultPath.of()).toString();
+    }
+
+    /** A result object that starts with the readable form of each of {@code arguments}, as {@link #named} gives it. */
+    public JsonObject located(String... arguments) {
+        JsonObject out = new JsonObject();
+        for (String argument : arguments) {
+            out.addProperty(argument, named(argument));
+        }
+        return out;
     }
 
     /** Gives the value of an {@code {answer:name}} placeholder, taken from an earlier answer of this call. */
@@ -241,23 +263,19 @@ public final class Guard {
     private VaultPath path(Reach.Request request) throws ToolException {
         VaultPath path = VaultPath.of();
         for (Part part : request.parts()) {
-            path = path.append(fill(part).toString());
-        }
-        return path;
-    }
-
-    private VaultPath fill(Part part) throws ToolException {
-        VaultPath path = switch (part.kind()) {
-            case LITERAL -> VaultPath.of(part.text());
-            case MOUNT -> mount(part.text()).path();
-            case ANSWER -> answers.get(part.text());
-            default -> segments.get(part.text());
-        };
-        if (path == null && part.kind() == Kind.ANSWER) {
-            throw new Undeclared(tool + " used {answer:" + part.text() + "} before taking it from an answer");
-        }
-        if (path == null) {
-            throw new ToolException("Invalid arguments: \"" + part.text() + "\" must not be empty.");
+            VaultPath filled = switch (part.kind()) {
+                case LITERAL -> VaultPath.of(part.text());
+                case MOUNT -> mount(part.text()).path();
+                case ANSWER -> answers.get(part.text());
+                default -> segments.get(part.text());
+            };
+            if (filled == null && part.kind() == Kind.ANSWER) {
+                throw new Undeclared(tool + " used {answer:" + part.text() + "} before taking it from an answer");
+            }
+            if (filled == null) {
+                throw new ToolException("Invalid arguments: \"" + part.text() + "\" must not be empty.");
+            }
+            path = path.append(filled.toString());
         }
         return path;
     }

@@ -13,7 +13,6 @@ import vaultmcp.vault.VaultResponse;
  * deleting, undeleting and destroying versions. Each refuses a KV version 1 mount by name.
  */
 final class KvVersionTools {
-
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("read_secret_metadata", this::readMetadata);
         handlers.put("write_secret_metadata", this::writeMetadata);
@@ -26,10 +25,10 @@ final class KvVersionTools {
     private ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject data = metadata(vault, "read_secret_metadata");
         if (data == null) {
-            throw new ToolException("There is no secret " + where(vault)
+            throw new ToolException("There is no secret " + KvTools.where(vault)
                     + ". Call {tool:list_secrets} to see what exists.");
         }
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "path");
         for (String field : new String[] {"current_version", "oldest_version", "max_versions"}) {
             out.addProperty(field, Field.number(data.get(field)));
         }
@@ -37,34 +36,23 @@ final class KvVersionTools {
         for (String field : new String[] {"delete_version_after", "created_time", "updated_time"}) {
             out.addProperty(field, Field.text(data.get(field)));
         }
-        out.add("custom_metadata", data.get("custom_metadata") instanceof JsonObject c ? c : new JsonObject());
+        out.add("custom_metadata", Field.object(data.get("custom_metadata")));
         Map<Long, JsonObject> sorted = new TreeMap<>();
-        if (data.get("versions") instanceof JsonObject versions) {
-            for (var entry : versions.entrySet()) {
-                JsonObject v = entry.getValue().getAsJsonObject();
-                JsonObject version = new JsonObject();
-                version.addProperty("version", Long.parseLong(entry.getKey()));
-                version.addProperty("created_time", Field.text(v.get("created_time")));
-                version.addProperty("deletion_time", Field.text(v.get("deletion_time")));
-                version.addProperty("destroyed", Field.bool(v.get("destroyed")));
-                sorted.put(Long.parseLong(entry.getKey()), version);
-            }
+        for (var entry : Field.object(data.get("versions")).entrySet()) {
+            JsonObject v = entry.getValue().getAsJsonObject();
+            JsonObject version = new JsonObject();
+            version.addProperty("version", Long.parseLong(entry.getKey()));
+            version.addProperty("created_time", Field.text(v.get("created_time")));
+            version.addProperty("deletion_time", Field.text(v.get("deletion_time")));
+            version.addProperty("destroyed", Field.bool(v.get("destroyed")));
+            sorted.put(Long.parseLong(entry.getKey()), version);
         }
-        JsonArray versions = new JsonArray();
-        sorted.values().forEach(versions::add);
-        out.add("versions", versions);
+        out.add("versions", Field.array(sorted.values()));
         return ToolResult.json(out);
     }
 
     private ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject body = new JsonObject();
-        JsonArray updated = new JsonArray();
-        for (String field : new String[] {"max_versions", "cas_required", "delete_version_after", "custom_metadata"}) {
-            if (args.has(field)) {
-                body.add(field, args.raw(field));
-                updated.add(field);
-            }
-        }
+        JsonObject body = args.copy("max_versions", "cas_required", "delete_version_after", "custom_metadata");
         if (body.size() == 0) {
             throw new ToolException("Invalid arguments: give at least one of max_versions, cas_required, "
                     + "delete_version_after, custom_metadata.");
@@ -77,14 +65,14 @@ final class KvVersionTools {
                     + "versions beyond " + wanted + " (it has " + Field.number(current.get("current_version")) + ").");
         }
         vault.post("{mount}/metadata/{path+}", body).ok();
-        JsonObject out = located(vault);
-        out.add("updated", updated);
+        JsonObject out = vault.located("mount", "path");
+        out.add("updated", Field.strings(body.keySet()));
         return ToolResult.json(out);
     }
 
     private ToolResult patch(Args args, Guard vault) throws ToolException, VaultException {
         version2(vault, "patch_secret");
-        JsonObject changes = args.object("data");
+        JsonObject changes = args.raw("data").getAsJsonObject();
         if (changes.size() == 0) {
             throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
         }
@@ -95,18 +83,14 @@ final class KvVersionTools {
                 current.ok();
             }
             if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
-                throw new ToolException("There is no secret " + where(vault) + " (or its latest version is deleted); "
-                        + "patch_secret changes an existing one. Use {tool:write_secret} to create it.");
+                throw new ToolException("There is no secret " + KvTools.where(vault)
+                        + " (or its latest version is deleted); patch_secret changes an existing one. "
+                        + "Use {tool:write_secret} to create it.");
             }
-            JsonObject body = new JsonObject();
-            body.add("data", changes);
-            JsonObject options = new JsonObject();
-            options.addProperty("cas", Field.number(metadata.get("version")));
-            body.add("options", options);
-            VaultResponse answer = vault.patch("{mount}/data/{path+}", body);
+            long version = Field.number(metadata.get("version"));
+            VaultResponse answer = vault.patch("{mount}/data/{path+}", KvTools.checkAndSet(changes, version));
             if (!answer.casMismatch()) {
-                JsonObject out = located(vault);
-                out.addProperty("kv_version", 2);
+                JsonObject out = KvTools.located(vault, 2);
                 out.addProperty("version", Field.number(answer.data().get("version")));
                 JsonArray set = new JsonArray();
                 JsonArray deleted = new JsonArray();
@@ -116,8 +100,8 @@ final class KvVersionTools {
                 return ToolResult.json(out);
             }
             if (attempt == Limits.KV_WRITE_ATTEMPTS) {
-                throw new ToolException("Secret " + where(vault) + " was changed by someone else during each of "
-                        + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
+                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each "
+                        + "of " + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
             }
         }
     }
@@ -129,10 +113,10 @@ final class KvVersionTools {
             vault.caution("Destroyed versions cannot be recovered.");
         }
         JsonObject body = new JsonObject();
-        body.add("versions", args.array("versions"));
+        body.add("versions", args.raw("versions"));
         vault.post("{mount}/" + action + "/{path+}", body).ok();
-        JsonObject out = located(vault);
-        out.add("versions", args.array("versions"));
+        JsonObject out = vault.located("mount", "path");
+        out.add("versions", args.raw("versions"));
         out.addProperty("action", done);
         return ToolResult.json(out);
     }
@@ -149,16 +133,5 @@ final class KvVersionTools {
             throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, which keeps no versions "
                     + "or metadata; " + tool + " needs KV version 2.");
         }
-    }
-
-    private static String where(Guard vault) {
-        return "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
-    }
-
-    private static JsonObject located(Guard vault) {
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.addProperty("path", vault.named("path"));
-        return out;
     }
 }

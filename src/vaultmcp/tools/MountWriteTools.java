@@ -23,7 +23,7 @@ final class MountWriteTools {
     private ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         String type = args.string("type");
-        JsonObject options = args.has("options") ? args.object("options").deepCopy() : new JsonObject();
+        JsonObject options = Field.object(args.raw("options")).deepCopy();
         String version = type.equals("kv2") ? "2" : type.equals("kv") ? "1" : null;
         String asked = options.has("version") ? options.get("version").getAsString() : null;
         if (version != null && asked != null && !asked.equals(version)) {
@@ -35,8 +35,7 @@ final class MountWriteTools {
         }
         String engine = type.equals("pki") ? "pki" : "kv";
         mount(vault, engine, args.string("description"), options);
-        JsonObject out = new JsonObject();
-        out.addProperty("path", path);
+        JsonObject out = vault.located("path");
         out.addProperty("type", engine);
         if (version != null) {
             out.addProperty("kv_version", Integer.parseInt(version));
@@ -47,8 +46,7 @@ final class MountWriteTools {
 
     private ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
-        JsonObject out = new JsonObject();
-        out.addProperty("path", path);
+        JsonObject out = vault.located("path");
         VaultResponse table = vault.get("sys/mounts");
         if (table.status() == 403) {
             out.addProperty("existed", "unknown");
@@ -73,31 +71,25 @@ final class MountWriteTools {
         mount(vault, "pki", args.string("description"), new JsonObject());
         JsonObject tune = new JsonObject();
         tune.addProperty("max_lease_ttl", maxTtl);
-        String problem;
         try {
-            VaultResponse tuned = vault.post("sys/mounts/{path}/tune", tune);
-            if (tuned.status() < 400) {
-                JsonObject out = new JsonObject();
-                out.addProperty("path", path);
-                out.addProperty("type", "pki");
-                out.addProperty("max_ttl", maxTtl);
-                out.addProperty("description", args.string("description"));
-                return ToolResult.json(out);
+            vault.post("sys/mounts/{path}/tune", tune).ok();
+        } catch (VaultException problem) {
+            String undo;
+            try {
+                vault.delete("sys/mounts/{path}").ok();
+                undo = "the new mount was removed again";
+            } catch (VaultException e) {
+                undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
+                        + path + "\"";
             }
-            problem = tuned.failure().getMessage();
-        } catch (VaultException e) {
-            problem = e.getMessage();
+            throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" ("
+                    + problem.getMessage() + "); " + undo + ".");
         }
-        String undo;
-        try {
-            vault.delete("sys/mounts/{path}").ok();
-            undo = "the new mount was removed again";
-        } catch (VaultException e) {
-            undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
-                    + path + "\"";
-        }
-        throw new ToolException("Mounted PKI at \"" + path + "\" but could not set max_ttl \"" + maxTtl + "\" ("
-                + problem + "); " + undo + ".");
+        JsonObject out = vault.located("path");
+        out.addProperty("type", "pki");
+        out.addProperty("max_ttl", maxTtl);
+        out.addProperty("description", args.string("description"));
+        return ToolResult.json(out);
     }
 
     private void mount(Guard vault, String type, String description, JsonObject options)

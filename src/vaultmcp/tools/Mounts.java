@@ -97,7 +97,7 @@ final class Mounts {
                     + "\". Pass mount=\"" + lookup.inside().substring(0, lookup.inside().length() - 1)
                     + "\" and put the rest in path.");
         }
-        Mount mount = typed(path, lookup.entry());
+        Mount mount = new Mount(path, Field.text(lookup.entry().get("type")), kvVersion(lookup.entry()));
         synchronized (cache) {
             cache.put(key, new Entry(mount, clock.getAsLong() + Limits.MOUNT_CACHE_TTL.toNanos()));
         }
@@ -111,11 +111,10 @@ final class Mounts {
         }
     }
 
-    /** The mount as its table entry describes it; the type is checked by {@link #checked}, also on a cache hit. */
-    private static Mount typed(VaultPath path, JsonObject entry) {
-        String type = Field.text(entry.get("type"));
+    /** The KV version of a mount table entry: 2 when its options say so, else 1; 0 unless a KV engine. */
+    static int kvVersion(JsonObject entry) {
         boolean v2 = entry.get("options") instanceof JsonObject o && "2".equals(Field.text(o.get("version")));
-        return new Mount(path, type, KV_TYPES.contains(type) ? (v2 ? 2 : 1) : 0);
+        return KV_TYPES.contains(Field.text(entry.get("type"))) ? (v2 ? 2 : 1) : 0;
     }
 
     private static Mount checked(Mount mount, String declared) throws ToolException {

@@ -3,6 +3,7 @@ package vaultmcp.tools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import vaultmcp.vault.VaultException;
@@ -28,17 +29,13 @@ final class PkiIssuerTools {
                     + "give root_mount too, or leave root_issuer out to create a root CA.");
         }
         configureUrls(vault);
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", mount);
+        JsonObject out = vault.located("mount");
         out.addProperty("kind", intermediate ? "intermediate" : "root");
         if (intermediate) {
             intermediate(args, vault, mount, out);
         } else {
-            JsonObject body = new JsonObject();
-            body.addProperty("common_name", args.string("common_name"));
-            body.addProperty("issuer_name", args.string("issuer_name"));
-            body.addProperty("ttl", args.string("ttl"));
-            VaultResponse answer = vault.post("{mount}/root/generate/internal", body);
+            VaultResponse answer = vault.post("{mount}/root/generate/internal",
+                    args.copy("common_name", "issuer_name", "ttl"));
             JsonObject data = answer.data();
             warnings(out, answer);
             String certificate = Field.text(data.get("certificate"));
@@ -54,8 +51,7 @@ final class PkiIssuerTools {
     private void intermediate(Args args, Guard vault, String mount, JsonObject out)
             throws ToolException, VaultException {
         String root = vault.named("root_mount");
-        JsonObject request = new JsonObject();
-        request.addProperty("common_name", args.string("common_name"));
+        JsonObject request = args.copy("common_name");
         String csr = Field.text(vault.post("{mount}/intermediate/generate/internal", request).data().get("csr"));
         if (csr.isEmpty()) {
             throw new ToolException("Vault returned no certificate request for the intermediate in mount \""
@@ -63,11 +59,9 @@ final class PkiIssuerTools {
         }
         String signer = args.string("root_issuer").isEmpty() ? "{root_mount}/root/sign-intermediate"
                 : "{root_mount}/issuer/{root_issuer}/sign-intermediate";
-        JsonObject sign = new JsonObject();
+        JsonObject sign = args.copy("ttl", "common_name");
         sign.addProperty("csr", csr);
         sign.addProperty("format", "pem_bundle");
-        sign.addProperty("ttl", args.string("ttl"));
-        sign.addProperty("common_name", args.string("common_name"));
         VaultResponse answer = vault.post(signer, sign);
         JsonObject signed = answer.data();
         warnings(out, answer);
@@ -89,29 +83,23 @@ final class PkiIssuerTools {
             throw new ToolException("Mount \"" + mount + "\" did not import the signed intermediate as a new issuer; "
                     + "call {tool:list_pki_issuers} to see its issuers.");
         }
-        JsonObject name = new JsonObject();
-        name.addProperty("issuer_name", args.string("issuer_name"));
         vault.answer("issuer_id", id);
-        VaultResponse named = vault.post("{mount}/issuer/{answer:issuer_id}", name);
+        VaultResponse named = vault.post("{mount}/issuer/{answer:issuer_id}", args.copy("issuer_name"));
         if (named.status() >= 400) {
             throw new ToolException("The intermediate was imported into mount \"" + mount + "\" as issuer " + id
                     + ", but naming it \"" + args.string("issuer_name") + "\" failed: " + named.failure().getMessage());
         }
-        JsonArray pems = new JsonArray();
-        chain.forEach(pems::add);
         out.addProperty("issuer_id", id);
         out.addProperty("issuer_name", args.string("issuer_name"));
         out.addProperty("certificate", chain.iterator().next());
-        out.add("ca_chain", pems);
+        out.add("ca_chain", Field.strings(chain));
         out.addProperty("serial_number", Field.text(signed.get("serial_number")));
     }
 
     /** Vault's warnings (such as a TTL capped at the mount's max_ttl) are worth passing on. */
     private static void warnings(JsonObject out, VaultResponse answer) {
         if (!answer.warnings().isEmpty()) {
-            JsonArray warnings = new JsonArray();
-            answer.warnings().forEach(warnings::add);
-            out.add("warnings", warnings);
+            out.add("warnings", Field.strings(answer.warnings()));
         }
     }
 
@@ -131,16 +119,8 @@ final class PkiIssuerTools {
     private static void configureUrls(Guard vault) throws ToolException, VaultException {
         String base = vault.url("mount");
         JsonObject urls = new JsonObject();
-        urls.add("issuing_certificates", strings(base + "/ca"));
-        urls.add("crl_distribution_points", strings(base + "/crl"));
+        urls.add("issuing_certificates", Field.strings(List.of(base + "/ca")));
+        urls.add("crl_distribution_points", Field.strings(List.of(base + "/crl")));
         vault.post("{mount}/config/urls", urls).ok();
-    }
-
-    private static JsonArray strings(String... values) {
-        JsonArray out = new JsonArray();
-        for (String v : values) {
-            out.add(v);
-        }
-        return out;
     }
 }

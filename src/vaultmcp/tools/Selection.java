@@ -4,7 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.time.Duration;
@@ -21,7 +23,6 @@ import vaultmcp.config.PathRules;
  */
 public record Selection(boolean operations, Set<String> toolsets, Set<String> tools, String prefix, PathRules paths,
         SecretValues values, Duration wrapTtl) {
-
     /** The toolsets offered when MCP_TOOLSETS is not set (and MCP_TOOLS is not either), or named "default". */
     public static final Set<String> DEFAULT_TOOLSETS = Set.of("kv", "pki", "sys");
 
@@ -40,15 +41,11 @@ public record Selection(boolean operations, Set<String> toolsets, Set<String> to
     /** Every name the operator gave that the manifest does not know, or that asks for what is switched off. */
     void check(JsonArray manifest) throws ConfigException {
         Set<String> known = new TreeSet<>(List.of("all", "default"));
-        Set<String> names = new TreeSet<>();
-        Set<String> privileged = new TreeSet<>();
+        Map<String, Boolean> privileged = new HashMap<>();
         for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             known.add(entry.get("toolset").getAsString());
-            names.add(entry.get("name").getAsString());
-            if (entry.get("privileged").getAsBoolean()) {
-                privileged.add(entry.get("name").getAsString());
-            }
+            privileged.put(entry.get("name").getAsString(), entry.get("privileged").getAsBoolean());
         }
         List<String> problems = new ArrayList<>();
         for (String set : toolsets == null ? Set.<String>of() : toolsets) {
@@ -57,9 +54,9 @@ public record Selection(boolean operations, Set<String> toolsets, Set<String> to
             }
         }
         for (String tool : tools) {
-            if (!names.contains(tool)) {
+            if (!privileged.containsKey(tool)) {
                 problems.add("MCP_TOOLS: unknown tool \"" + tool + "\" (give names without MCP_TOOL_PREFIX)");
-            } else if (privileged.contains(tool) && !operations) {
+            } else if (privileged.get(tool) && !operations) {
                 problems.add("MCP_TOOLS names " + tool + ", which changes Vault, while ENABLE_VAULT_OPERATIONS is off");
             }
         }

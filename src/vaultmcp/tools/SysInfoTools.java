@@ -10,30 +10,61 @@ import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
-/** The caller's token, what it may do, and the health of the cluster. */
+/**
+ * Vault's system backend, read only: the mounts, the caller's token, what it may do and the health of the
+ * cluster (toolset "sys"); ACL policies and auth methods (toolset "policy", off by default: reconnaissance).
+ */
 final class SysInfoTools {
     /** The fields of lookup-self passed on; never {@code id}, which is the token itself. */
-    private static final String[] TOKEN_FIELDS = {"display_name", "policies", "ttl", "expire_time", "renewable",
-        "entity_id", "accessor", "type", "creation_time", "explicit_max_ttl", "num_uses", "orphan", "path", "meta"};
+    private static final List<String> TOKEN_FIELDS = List.of("display_name", "policies", "ttl", "expire_time",
+            "renewable", "entity_id", "accessor", "type", "creation_time", "explicit_max_ttl", "num_uses", "orphan",
+            "path", "meta");
     /** sys/health answers these statuses with data: they are states, not failures. */
     private static final Map<Integer, String> STATES = Map.of(200, "active", 429, "standby",
             472, "disaster recovery secondary", 473, "performance standby", 501, "uninitialized", 503, "sealed");
 
     void register(Map<String, ToolHandler> handlers) {
+        handlers.put("list_mounts", this::listMounts);
         handlers.put("lookup_self", this::lookupSelf);
         handlers.put("check_capabilities", this::checkCapabilities);
         handlers.put("read_cluster_health", this::health);
+        handlers.put("list_policies", this::listPolicies);
+        handlers.put("read_policy", this::readPolicy);
+        handlers.put("list_auth_methods", this::listAuthMethods);
+        handlers.put("read_auth_method", this::readAuthMethod);
+    }
+
+    private ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.get("sys/mounts");
+        // A token without read on sys/mounts still sees the mounts it may use here.
+        JsonObject table = answer.status() != 403 ? answer.data()
+                : Field.object(vault.get("sys/internal/ui/mounts").data().get("secret"));
+        // A mount the operator's path rules keep every tool out of is left out.
+        return ToolResult.json("mounts", Field.array(table.keySet().stream().sorted()
+                .filter(name -> table.get(name) instanceof JsonObject)
+                .filter(name -> vault.shows(name) || vault.shows("sys/mounts/" + name))
+                .map(name -> describeMount(name, table.getAsJsonObject(name))).toList()));
+    }
+
+    private static JsonObject describeMount(String name, JsonObject entry) {
+        JsonObject mount = new JsonObject();
+        mount.addProperty("name", name);
+        mount.addProperty("type", Field.text(entry.get("type")));
+        mount.addProperty("description", Field.text(entry.get("description")));
+        JsonObject config = Field.object(entry.get("config"));
+        mount.addProperty("default_lease_ttl", Field.number(config.get("default_lease_ttl")));
+        mount.addProperty("max_lease_ttl", Field.number(config.get("max_lease_ttl")));
+        if ("kv".equals(Field.text(entry.get("type")))) {
+            mount.addProperty("kv_version", Mounts.kvVersion(entry));
+        }
+        return mount;
     }
 
     private ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject data = vault.get("auth/token/lookup-self").data();
         JsonObject out = new JsonObject();
-        for (String field : TOKEN_FIELDS) {
-            JsonElement value = data.get(field);
-            if (value != null && !value.isJsonNull()) {
-                out.add(field, value);
-            }
-        }
+        TOKEN_FIELDS.stream().filter(field -> data.has(field) && !data.get(field).isJsonNull())
+                .forEach(field -> out.add(field, data.get(field)));
         if (!out.has("policies")) {
             out.add("policies", new JsonArray());
         }
@@ -43,7 +74,7 @@ final class SysInfoTools {
     private ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
         List<String> asked = new ArrayList<>();
         JsonArray results = new JsonArray();
-        for (JsonElement item : args.array("paths")) {
+        for (JsonElement item : args.raw("paths").getAsJsonArray()) {
             String path = checked(item.getAsString());
             JsonObject result = new JsonObject();
             result.addProperty("path", path);
@@ -58,14 +89,13 @@ final class SysInfoTools {
         }
         if (!asked.isEmpty()) {
             JsonObject body = new JsonObject();
-            JsonArray paths = new JsonArray();
-            asked.forEach(paths::add);
-            body.add("paths", paths);
+            body.add("paths", Field.strings(asked));
             JsonObject data = vault.post("sys/capabilities-self", body).data();
             for (JsonElement element : results) {
                 JsonObject result = element.getAsJsonObject();
-                JsonElement caps = data.get(result.get("path").getAsString());
-                if (caps == null && asked.size() == 1 && asked.contains(result.get("path").getAsString())) {
+                String path = result.get("path").getAsString();
+                JsonElement caps = data.get(path);
+                if (caps == null && asked.size() == 1 && asked.contains(path)) {
                     caps = data.get("capabilities");
                 }
                 if (caps instanceof JsonArray list) {
@@ -73,9 +103,7 @@ final class SysInfoTools {
                 }
             }
         }
-        JsonObject out = new JsonObject();
-        out.add("capabilities", results);
-        return ToolResult.json(out);
+        return ToolResult.json("capabilities", results);
     }
 
     /** A path as Vault names it, validated like every path; refused with a clear error otherwise. */
@@ -98,7 +126,7 @@ final class SysInfoTools {
         if (state == null) {
             health.ok();
         }
-        JsonObject h = health.body() == null ? new JsonObject() : health.body();
+        JsonObject h = Field.object(health.body());
         JsonObject out = new JsonObject();
         out.addProperty("status", health.status());
         out.addProperty("state", state == null ? "unknown" : state);
@@ -125,5 +153,50 @@ final class SysInfoTools {
             out.add("leader", l);
         }
         return ToolResult.json(out);
+    }
+
+    private ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
+        return ToolResult.json("policies", vault.list("sys/policies/acl").keys());
+    }
+
+    private ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.get("sys/policies/acl/{name}");
+        if (answer.notFound()) {
+            throw new ToolException("There is no policy \"" + vault.named("name")
+                    + "\". Call {tool:list_policies} to see them.");
+        }
+        JsonObject data = answer.data();
+        JsonObject out = new JsonObject();
+        out.addProperty("name", Field.text(data.get("name")));
+        out.addProperty("policy", Field.text(data.get("policy")));
+        return ToolResult.json(out);
+    }
+
+    private ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject table = vault.get("sys/auth").data();
+        return ToolResult.json("methods", Field.array(table.keySet().stream().sorted()
+                .filter(name -> table.get(name) instanceof JsonObject)
+                .map(name -> describeMethod(name, table.getAsJsonObject(name))).toList()));
+    }
+
+    private ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
+        String path = vault.named("path") + "/";
+        JsonElement entry = vault.get("sys/auth").data().get(path);
+        if (!(entry instanceof JsonObject method)) {
+            throw new ToolException("There is no auth method at \"" + path
+                    + "\". Call {tool:list_auth_methods} to see them.");
+        }
+        JsonObject out = describeMethod(path, method);
+        out.add("tune", vault.get("sys/mounts/auth/{path+}/tune").data());
+        return ToolResult.json(out);
+    }
+
+    private static JsonObject describeMethod(String path, JsonObject method) {
+        JsonObject out = new JsonObject();
+        out.addProperty("path", path);
+        out.addProperty("type", Field.text(method.get("type")));
+        out.addProperty("accessor", Field.text(method.get("accessor")));
+        out.addProperty("description", Field.text(method.get("description")));
+        return out;
     }
 }

@@ -1,7 +1,9 @@
 package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.List;
 import vaultmcp.json.StrictJson;
 
 /**
@@ -9,17 +11,19 @@ import vaultmcp.json.StrictJson;
  * clients that predate structured output), or an error text with {@code isError: true}.
  */
 public record ToolResult(JsonArray content, JsonObject structured, boolean isError) {
-
     public static ToolResult json(JsonObject value) {
-        JsonArray content = new JsonArray();
-        content.add(text(StrictJson.write(value)));
-        return new ToolResult(content, value, false);
+        return new ToolResult(Field.array(List.of(text(StrictJson.write(value)))), value, false);
+    }
+
+    /** A result whose JSON has the one member {@code name}. */
+    static ToolResult json(String name, JsonElement value) {
+        JsonObject out = new JsonObject();
+        out.add(name, value);
+        return json(out);
     }
 
     public static ToolResult error(String message) {
-        JsonArray content = new JsonArray();
-        content.add(text(message));
-        return new ToolResult(content, null, true);
+        return new ToolResult(Field.array(List.of(text(message))), null, true);
     }
 
     /**
@@ -29,9 +33,7 @@ public record ToolResult(JsonArray content, JsonObject structured, boolean isErr
     public ToolResult withUserOnly(String text) {
         JsonObject block = text(text);
         JsonObject annotations = new JsonObject();
-        JsonArray audience = new JsonArray();
-        audience.add("user");
-        annotations.add("audience", audience);
+        annotations.add("audience", Field.strings(List.of("user")));
         annotations.addProperty("priority", 1);
         block.add("annotations", annotations);
         JsonArray more = content.deepCopy();

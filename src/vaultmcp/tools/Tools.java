@@ -9,16 +9,12 @@ public final class Tools {
 
     public static Map<String, ToolHandler> handlers() {
         Map<String, ToolHandler> handlers = new LinkedHashMap<>();
-        new SysTools().register(handlers);
         new MountWriteTools().register(handlers);
         new KvTools().register(handlers);
-        new KvWriteTools().register(handlers);
         new PkiTools().register(handlers);
         new PkiIssuerTools().register(handlers);
-        new PkiWriteTools().register(handlers);
         new KvVersionTools().register(handlers);
         new SysInfoTools().register(handlers);
-        new PolicyTools().register(handlers);
         new TransitTools().register(handlers);
         return handlers;
     }

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.Base64;
@@ -24,9 +23,9 @@ import vaultmcp.vault.VaultResponse;
  */
 final class TransitTools {
     /** The arguments Vault gets, under their own names (never exportable or allow_plaintext_backup). */
-    private static final List<String> VAULT_ARGS = List.of("plaintext", "input", "context", "ciphertext", "key_version",
+    private static final String[] VAULT_ARGS = {"plaintext", "input", "context", "ciphertext", "key_version",
             "signature", "hmac", "hash_algorithm", "signature_algorithm", "algorithm", "type", "derived",
-            "convergent_encryption", "auto_rotate_period", "key_size");
+            "convergent_encryption", "auto_rotate_period", "key_size"};
     private static final Set<String> ENCODED = Set.of("plaintext", "input", "context");
     /** What a key's description shows besides its versions: metadata, never key material. */
     private static final List<String> KEY_FIELDS = List.of("type", "latest_version", "min_available_version",
@@ -52,14 +51,9 @@ final class TransitTools {
     }
 
     private ToolResult list(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.list("{mount}/keys");
-        JsonArray keys = new JsonArray();
-        if (!answer.notFound() && answer.data().get("keys") instanceof JsonArray listed) {
-            listed.asList().stream().filter(k -> vault.shows(vault.named("mount") + "/keys/" + Field.text(k)))
-                    .forEach(keys::add);
-        }
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
+        JsonArray keys = vault.list("{mount}/keys").keys();
+        keys.asList().removeIf(k -> !vault.shows(vault.named("mount") + "/keys/" + Field.text(k)));
+        JsonObject out = vault.located("mount");
         out.add("keys", keys);
         return ToolResult.json(out);
     }
@@ -75,7 +69,7 @@ final class TransitTools {
 
     private ToolResult decrypt(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.secret("POST", "{mount}/decrypt/{name}", body(args));
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "name");
         if (answer.wrapInfo() != null) {
             return Delivery.wrapped(out, answer.wrapInfo());
         }
@@ -96,7 +90,7 @@ final class TransitTools {
     private static ToolResult send(Args args, Guard vault, String api, String... fields)
             throws ToolException, VaultException {
         JsonObject data = vault.post("{mount}/" + api + "/{name}", body(args)).data();
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "name");
         Stream.of(fields).filter(data::has).forEach(field -> out.add(field, data.get(field)));
         return ToolResult.json(out);
     }
@@ -114,26 +108,20 @@ final class TransitTools {
 
     /** The request body: the arguments Vault gets, the text ones in base64 (unless given so). */
     private static JsonObject body(Args args) {
-        JsonObject body = new JsonObject();
-        VAULT_ARGS.stream().filter(args::has).forEach(name -> body.add(name, ENCODED.contains(name)
-                && "utf8".equals(args.string("encoding")) ? new JsonPrimitive(Base64.getEncoder()
-                .encodeToString(args.string(name).getBytes(UTF_8))) : args.raw(name)));
+        JsonObject body = args.copy(VAULT_ARGS);
+        if ("utf8".equals(args.string("encoding"))) {
+            ENCODED.stream().filter(body::has).forEach(name -> body.addProperty(name,
+                    Base64.getEncoder().encodeToString(args.string(name).getBytes(UTF_8))));
+        }
         return body;
     }
 
     /** The key's metadata and its versions as Vault lists them (creation times; public keys of signing keys). */
     private static ToolResult described(Guard vault, JsonObject data) {
-        JsonObject out = located(vault);
+        JsonObject out = vault.located("mount", "name");
         KEY_FIELDS.stream().filter(data::has).forEach(field -> out.add(field, data.get(field)));
-        out.add("versions", data.get("keys") instanceof JsonObject keys ? keys : new JsonObject());
+        out.add("versions", Field.object(data.get("keys")));
         return ToolResult.json(out);
-    }
-
-    private static JsonObject located(Guard vault) {
-        JsonObject out = new JsonObject();
-        out.addProperty("mount", vault.named("mount"));
-        out.addProperty("name", vault.named("name"));
-        return out;
     }
 
     /** The UTF-8 text {@code base64} encodes, or null when it is not UTF-8 (or not base64). */

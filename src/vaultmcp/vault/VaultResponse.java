@@ -1,13 +1,12 @@
 package vaultmcp.vault;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 
@@ -24,6 +23,11 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     /** The {@code data} object regardless of status (KV v2 answers 404 with data for a deleted version). */
     public JsonObject dataOrEmpty() {
         return body != null && body.get("data") instanceof JsonObject data ? data : new JsonObject();
+    }
+
+    /** The {@code keys} of a LIST answer; empty for Vault's plain 404, which is how it answers an empty list. */
+    public JsonArray keys() throws VaultException {
+        return !notFound() && data().get("keys") instanceof JsonArray keys ? keys : new JsonArray();
     }
 
     /** Vault's {@code wrap_info} of a response-wrapped answer, or null when the answer is not wrapped. */
@@ -96,13 +100,9 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     private static String quotes(List<String> texts) {
         StringJoiner out = new StringJoiner("; ");
         for (String text : texts) {
-            int cut = Limits.MAX_VAULT_QUOTE_CHARS;
-            if (text.length() <= cut) {
-                out.add(StrictJson.write(new JsonPrimitive(text)));
-            } else {
-                cut -= Character.isHighSurrogate(text.charAt(cut - 1)) ? 1 : 0; // never half a pair
-                out.add(StrictJson.write(new JsonPrimitive(text.substring(0, cut))) + "...");
-            }
+            int cut = Math.min(text.length(), Limits.MAX_VAULT_QUOTE_CHARS);
+            cut -= cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1)) ? 1 : 0; // never half a pair
+            out.add(StrictJson.write(new JsonPrimitive(text.substring(0, cut))) + (cut < text.length() ? "..." : ""));
         }
         return out.toString();
     }
@@ -112,22 +112,10 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
      * They are data: put them in a message only through {@link #quote}.
      */
     public List<String> errors() {
-        List<String> out = new ArrayList<>();
-        for (String text : strings("errors")) {
-            for (String line : text.split("\n")) {
-                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
-                    return out;
-                }
-                String item = line.strip();
-                if (item.startsWith("* ")) {
-                    item = item.substring(2);
-                } else if (item.matches("\\d+ errors? occurred:") || item.isEmpty()) {
-                    continue;
-                }
-                out.add(item);
-            }
-        }
-        return out;
+        return strings("errors").stream().flatMap(text -> Stream.of(text.split("\n"))).map(String::strip)
+                .filter(item -> !item.isEmpty() && !item.matches("\\d+ errors? occurred:"))
+                .map(item -> item.startsWith("* ") ? item.substring(2) : item)
+                .limit(Limits.MAX_VAULT_MESSAGES).toList();
     }
 
     public List<String> warnings() {
@@ -136,15 +124,10 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
 
     /** The items of an array in the body as text; empty when there is no such array. */
     private List<String> strings(String member) {
-        List<String> out = new ArrayList<>();
-        if (body != null && body.get(member) instanceof JsonArray array) {
-            for (JsonElement e : array) {
-                if (out.size() == Limits.MAX_VAULT_MESSAGES) {
-                    break;
-                }
-                out.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
-            }
+        if (!(body != null && body.get(member) instanceof JsonArray array)) {
+            return List.of();
         }
-        return out;
+        return array.asList().stream().limit(Limits.MAX_VAULT_MESSAGES)
+                .map(e -> e.isJsonPrimitive() ? e.getAsString() : e.toString()).toList();
     }
 }

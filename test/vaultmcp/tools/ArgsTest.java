@@ -57,7 +57,7 @@ class ArgsTest {
         assertFalse(args.has("count"));
         assertNull(args.integer("count"));
         assertNull(args.string("free"));
-        assertNull(args.object("tags"));
+        assertNull(args.raw("tags"));
         assertFalse(args.has("nope"));
     }
 
@@ -78,7 +78,7 @@ class ArgsTest {
         assertTrue(args.bool("flag"));
         assertEquals(10L, args.integer("count"));
         assertEquals(-5L, args.integer("big"));
-        assertEquals("v", args.object("tags").get("k").getAsString());
+        assertEquals("v", args.raw("tags").getAsJsonObject().get("k").getAsString());
     }
 
     @Test
@@ -191,7 +191,7 @@ class ArgsTest {
     void acceptsPairedSurrogatesInStringsAndMaps() throws ToolException {
         Args args = check("{\"name\":\"\\ud83d\\udd11\",\"tags\":{\"\\ud83d\\udd11\":\"\\ud83d\\udd11\"}}");
         assertEquals("\ud83d\udd11", args.string("name"));
-        assertEquals("\ud83d\udd11", args.object("tags").get("\ud83d\udd11").getAsString());
+        assertEquals("\ud83d\udd11", args.raw("tags").getAsJsonObject().get("\ud83d\udd11").getAsString());
     }
 
     @Test
@@ -246,7 +246,7 @@ class ArgsTest {
     void checksListsAgainstTheirItemsAndBounds() throws ToolException {
         JsonObject schema = object("{\"type\":\"object\",\"properties\":{\"v\":{\"type\":\"array\",\"description\":\"d\","
                 + "\"minItems\":1,\"maxItems\":3,\"items\":{\"type\":\"integer\",\"minimum\":1}}},\"additionalProperties\":false}");
-        assertEquals(2, Args.check(schema, object("{\"v\":[1,2]}")).array("v").size());
+        assertEquals(2, Args.check(schema, object("{\"v\":[1,2]}")).raw("v").getAsJsonArray().size());
         for (String[] bad : new String[][] {{"[]", "must hold 1 to 3 items"}, {"[1,2,3,4]", "must hold 1 to 3 items"},
             {"[1,0]", "item 2 must be at least 1"}, {"[\"1\"]", "item 1 must be a whole number"}, {"1", "must be a list"}}) {
             ToolException e = assertThrows(ToolException.class, () -> Args.check(schema, object("{\"v\":" + bad[0] + "}")));
@@ -262,7 +262,7 @@ class ArgsTest {
     void anObjectMayHoldNullsOnlyWhereItsSchemaSaysSo() throws ToolException {
         JsonObject nullable = object("{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"object\",\"description\":\"d\","
                 + "\"additionalProperties\":{\"type\":[\"string\",\"null\"]}}},\"additionalProperties\":false}");
-        assertTrue(Args.check(nullable, object("{\"d\":{\"a\":null,\"b\":\"x\"}}")).object("d").get("a").isJsonNull());
+        assertTrue(Args.check(nullable, object("{\"d\":{\"a\":null,\"b\":\"x\"}}")).raw("d").getAsJsonObject().get("a").isJsonNull());
         JsonObject strings = object("{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"object\",\"description\":\"d\","
                 + "\"additionalProperties\":{\"type\":\"string\"}}},\"additionalProperties\":false}");
         assertThrows(ToolException.class, () -> Args.check(strings, object("{\"d\":{\"a\":null}}")));

@@ -30,6 +30,6 @@ class ScopeTest {
         "any, -, team, sys/mounts/team, sys/mounts/team",
     })
     void aRequestIsMatchedByItsLogicalPath(String type, String condition, String mount, String path, String logical) {
-        assertEquals(logical, Scope.logical(type, condition, mount, path));
+        assertEquals(logical, Reach.logical(type, condition, mount, path));
     }
 }
