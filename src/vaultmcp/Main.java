@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.config.Authority;
@@ -99,9 +100,7 @@ public final class Main {
             // The table and its digest wait until the first answer is out: the client need not wait for them.
             Runnable digest = () -> {
                 int size = tools.size(); // a manifest that does not hold together fails here, on the main thread
-                Thread t = new Thread(() -> log.info("tools=" + size + " tools-digest=sha256:" + tools.digest()));
-                t.setDaemon(true);
-                t.start();
+                CompletableFuture.runAsync(() -> log.info("tools=" + size + " tools-digest=sha256:" + tools.digest()));
             };
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.budget(null, false));

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import vaultmcp.vault.VaultPath;
 
@@ -40,9 +39,6 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
     static final Set<String> MOUNT_TYPES = Set.of("kv", "pki", "transit", "new", "any");
     /** Mounts no tool may create or delete: Vault's own. */
     static final Set<String> SYSTEM_MOUNTS = Set.of("sys", "auth", "identity", "cubbyhole");
-    private static final Pattern LITERAL = Pattern.compile("[a-z0-9_-]+");
-    private static final Pattern ARGUMENT = Pattern.compile("\\{[a-z_]+}");
-    private static final Pattern ANSWER = Pattern.compile("answer:[a-z_]+");
     /** The KV v2 API segments after the mount; a path rule names the secret, whichever API reaches it. */
     private static final Set<String> KV2_APIS = Set.of("data", "metadata", "delete", "undelete", "destroy");
 
@@ -118,7 +114,7 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         int q = template.indexOf('?');
         if (q >= 0) {
             String[] pair = template.substring(q + 1).split("=", 2);
-            check(pair.length == 2 && ARGUMENT.matcher(pair[1]).matches() && properties.has(inner(pair[1])), tool,
+            check(pair.length == 2 && pair[1].matches("\\{[a-z_]+}") && properties.has(inner(pair[1])), tool,
                     "bad query in ", text);
             query = pair[0];
             queryArg = inner(pair[1]);
@@ -135,7 +131,7 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
             parts.add(part);
         }
         check(condition == null || condition.equals("global")
-                || Set.of("kv1", "kv2").contains(condition) && mount != null && "kv".equals(mounts.get(mount)), tool,
+                || condition.matches("kv[12]") && mount != null && "kv".equals(mounts.get(mount)), tool,
                 "a kv1/kv2 condition needs a kv mount in ", text);
         return new Request(text, condition, method, List.copyOf(parts), mount, query, queryArg);
     }
@@ -143,13 +139,13 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
     private static Part part(String tool, String text, String segment, Map<String, String> mounts,
             JsonObject properties) {
         if (!segment.startsWith("{")) {
-            check(LITERAL.matcher(segment).matches(), tool, "bad literal segment in ", text);
+            check(segment.matches("[a-z0-9_-]+"), tool, "bad literal segment in ", text);
             return new Part(Kind.LITERAL, segment);
         }
         check(segment.endsWith("}"), tool, "bad placeholder in ", text);
         String name = inner(segment);
         if (name.startsWith("answer:")) {
-            check(ANSWER.matcher(name).matches(), tool, "bad answer placeholder in ", text);
+            check(name.matches("answer:[a-z_]+"), tool, "bad answer placeholder in ", text);
             return new Part(Kind.ANSWER, name.substring("answer:".length()));
         }
         Kind kind = name.endsWith("*") ? Kind.PATH : name.endsWith("+") ? Kind.SOME_PATH

@@ -17,8 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +38,6 @@ public final class ToolTable {
             "vault", "approval", "secrets", "annotations", "inputSchema", "outputSchema");
     /** How descriptions and messages name a tool, so that the name gets MCP_TOOL_PREFIX: {@code {tool:list_mounts}}. */
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
-    private static final Pattern TOOLSET = Pattern.compile("[a-z]+");
 
     /**
      * A tool as offered: its manifest name, its public definition (as in tools/list, with the
@@ -49,8 +46,8 @@ public final class ToolTable {
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
             Secrets secrets, ToolHandler handler) {}
 
-    /** By the name clients see, in manifest order: built by the constructor, or by a thread of its own. */
-    private final FutureTask<Map<String, Tool>> tools;
+    /** By the name clients see, in manifest order: built by the constructor, or by another thread. */
+    private final CompletableFuture<Map<String, Tool>> tools;
     private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
@@ -65,15 +62,8 @@ public final class ToolTable {
     private ToolTable(Supplier<JsonArray> manifest, Supplier<Map<String, ToolHandler>> handlers, Selection selection,
             boolean later) {
         this.selection = selection;
-        this.tools = new FutureTask<>(() -> build(manifest.get(), handlers.get()));
-        if (later) {
-            Thread builder = new Thread(tools, "tool-table");
-            builder.setDaemon(true);
-            builder.start();
-        } else {
-            tools.run();
-            tools();
-        }
+        this.tools = later ? CompletableFuture.supplyAsync(() -> build(manifest.get(), handlers.get()))
+                : CompletableFuture.completedFuture(build(manifest.get(), handlers.get()));
     }
 
     private Map<String, Tool> build(JsonArray manifest, Map<String, ToolHandler> handlers) {
@@ -88,11 +78,11 @@ public final class ToolTable {
         for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             String name = entry.get("name").getAsString();
-            check(NAME.matcher(name).matches(), "bad tool name ", name);
+            check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name ", name);
             check(ENTRY_KEYS.containsAll(entry.keySet()), name, ": unknown manifest field");
             check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
                     && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint")
-                    && entry.has("toolset") && TOOLSET.matcher(entry.get("toolset").getAsString()).matches(),
+                    && entry.has("toolset") && entry.get("toolset").getAsString().matches("[a-z]+"),
                     name, ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
             boolean privileged = entry.get("privileged").getAsBoolean();
             check(privileged != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
@@ -144,27 +134,16 @@ public final class ToolTable {
     }
 
     /**
-     * The bundled manifest's tools that {@code selection} offers, read and built (with the handlers) on a
-     * thread of its own: start-up goes on meanwhile (an initialize answer needs no tool) and the first use
-     * of the table waits for it. A manifest that does not hold together throws then. Tool names the
-     * operator gave are checked here, before start-up goes on.
+     * The bundled manifest's tools that {@code selection} offers, read and built (with the handlers) on
+     * another thread: start-up goes on meanwhile (an initialize answer needs no tool) and the first use of
+     * the table waits for it; a manifest that does not hold together throws a CompletionException then.
+     * Tool names the operator gave are checked here, before start-up goes on.
      */
     public static ToolTable building(Supplier<Map<String, ToolHandler>> handlers, Selection selection)
             throws ConfigException {
         boolean named = selection.toolsets() != null || !selection.tools().isEmpty();
         selection.check(named ? bundledEntries() : new JsonArray());
         return new ToolTable(ToolTable::bundledEntries, handlers, selection, true);
-    }
-
-    private Map<String, Tool> tools() {
-        try {
-            return tools.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the tool table was built", e);
-        }
     }
 
     /** {@code text} with every {@code {tool:name}} written as the name clients see (with MCP_TOOL_PREFIX). */
@@ -281,7 +260,7 @@ public final class ToolTable {
 
     /** The tool of that name if it is offered; hidden privileged tools are not found. */
     public Tool find(String name) {
-        return tools().get(name);
+        return tools.join().get(name);
     }
 
     /**
@@ -289,11 +268,11 @@ public final class ToolTable {
      * table's own objects, not copies (tools/list is the hottest call): callers only serialise them.
      */
     public List<JsonObject> definitions(int offset, int limit) {
-        return tools().values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
+        return tools.join().values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
     }
 
     public int size() {
-        return tools().size();
+        return tools.join().size();
     }
 
     /** SHA-256 of the canonical tools/list answer (all tools, one page), for clients to pin. */
