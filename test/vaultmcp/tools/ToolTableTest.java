@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.ConfigException;
@@ -105,7 +106,7 @@ class ToolTableTest {
         extra.put("nope", NOTHING);
         ToolTable broken = ToolTable.building(() -> extra, Selection.defaults(true));
         assertEquals("tool manifest: handler nope has no manifest entry",
-                assertThrows(IllegalStateException.class, broken::size).getMessage());
+                assertThrows(CompletionException.class, broken::size).getCause().getMessage());
     }
 
     @Test

@@ -80,15 +80,16 @@ class LaunchFlagsIT {
         vault.createContext("/", exchange -> {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
-                answer(exchange, path.equals("/v1/sys/internal/ui/mounts/big")
+                answer(exchange, path.equals("/v1/big/x") ? big : (path.equals("/v1/sys/internal/ui/mounts/big")
                         ? "{\"data\":{\"type\":\"kv\",\"path\":\"big/\",\"options\":{\"version\":\"1\"}}}"
-                                .getBytes(StandardCharsets.UTF_8) : big);
+                        : "{\"data\":{\"policies\":[\"default\"]}}").getBytes(StandardCharsets.UTF_8)); // lookup-self
             }
         });
         vault.start();
         ExecutorService callers = Executors.newFixedThreadPool(Limits.HTTP_WORKERS);
         Map<String, String> env = Map.of("VAULT_ADDR", "http://127.0.0.1:" + vault.getAddress().getPort(),
-                "MCP_RATE_LIMIT_GLOBAL", "1000:1000", "MCP_RATE_LIMIT_SESSION", "1000:1000");
+                "MCP_RATE_LIMIT_GLOBAL", "1000:1000", "MCP_RATE_LIMIT_SESSION", "1000:1000",
+                "MCP_RATE_LIMIT_CREDENTIAL", "1000:1000", "MCP_MAX_SESSIONS_PER_CREDENTIAL", "100");
         try (ServerProcess server = ServerProcess.start(env, readmeFlags().toArray(new String[0]))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<String> sessions = new ArrayList<>();
