@@ -107,11 +107,11 @@ public final class Main {
                 new StdioTransport(server, codec, session, log, out).serve(in, digest);
                 return OK;
             }
+            digest.run(); // over HTTP, before listening: a table that cannot be built ends start-up here
             SSLContext tls = config.tls() ? Tls.context(config.tlsCertFile(), config.tlsKeyFile()) : null;
             try (HttpTransport http = new HttpTransport(config, server, codec, limiter, vault, tls, log)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(http::close));
                 log.info("listening on " + http.start());
-                digest.run();
                 http.awaitStop();
                 return OK;
             }
