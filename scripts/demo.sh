@@ -112,8 +112,10 @@ DEMO_JAR="$jar" node scripts/demo-session.mjs || die "the scripted MCP session f
 
 # 4. What to paste, while this Vault stays up.
 json() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
+# The README's launch flags (heap, collector, compiler), as its own client snippets have them.
+flags=$(grep -m1 '"args": \[' README.md | sed 's/.*"args": \[//; s/"-jar".*//')
 server_json="\"command\": \"java\",
-      \"args\": [\"-jar\", $(json "$jar")],
+      \"args\": [$flags\"-jar\", $(json "$jar")],
       \"env\": {\"VAULT_ADDR\": $(json "$VAULT_ADDR"), \"VAULT_TOKEN\": $(json "$VAULT_TOKEN")}"
 head1 "Your turn: this Vault stays up until Ctrl-C (ready in $(( $(date +%s) - t0 ))s)"
 cat <<EOF

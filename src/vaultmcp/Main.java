@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import vaultmcp.audit.AuditTrail;
 import vaultmcp.config.Authority;
@@ -59,7 +60,7 @@ public final class Main {
             Selection selection = new Selection(config.enableOperations(),
                     authority.toolsets(), authority.tools(), authority.prefix(), authority.paths(),
                     authority.values(), authority.wrapTtl());
-            ToolTable tools = ToolTable.select(ToolTable.bundledManifest(), Tools.handlers(), selection);
+            ToolTable tools = ToolTable.building(Tools::handlers, selection);
             if (config.action() == Config.Action.TOOLS_DIGEST) {
                 out.println("sha256:" + tools.digest());
                 return OK;
@@ -94,14 +95,19 @@ public final class Main {
             McpServer server = new McpServer(tools, vault, log, VERSION, Limits.TOOLS_PAGE_SIZE,
                     config.enableOperations(), authority, workers, audit, stateKey);
             JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-            log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr() + " tools=" + tools.size()
-                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled")
-                    + " tools-digest=sha256:" + tools.digest());
+            log.info(McpServer.NAME + " " + VERSION + " vault=" + config.vaultAddr()
+                    + " operations=" + (config.enableOperations() ? "enabled" : "disabled"));
+            // The table and its digest wait until the first answer is out: the client need not wait for them.
+            Runnable digest = () -> {
+                int size = tools.size(); // a manifest that does not hold together fails here, on the main thread
+                CompletableFuture.runAsync(() -> log.info("tools=" + size + " tools-digest=sha256:" + tools.digest()));
+            };
             if (config.transport() == Config.Transport.STDIO) {
                 Session session = new Session("stdio", config.vaultToken(), limiter.budget(null, false));
-                new StdioTransport(server, codec, session, log, out).serve(in);
+                new StdioTransport(server, codec, session, log, out).serve(in, digest);
                 return OK;
             }
+            digest.run(); // over HTTP, before listening: a table that cannot be built ends start-up here
             SSLContext tls = config.tls() ? Tls.context(config.tlsCertFile(), config.tlsKeyFile()) : null;
             try (HttpTransport http = new HttpTransport(config, server, codec, limiter, vault, tls, log)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(http::close));

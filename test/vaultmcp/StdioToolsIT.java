@@ -345,7 +345,7 @@ class StdioToolsIT {
         vault.inject(Fault.oversized(9 * 1024 * 1024));
         McpProcess.Reply r = mcp.call("list_mounts", "{}");
         assertTrue(r.isError());
-        assertTrue(r.text().contains("larger than 8 MiB"), r.text());
+        assertTrue(r.text().contains("larger than 2 MiB"), r.text());
         mcp.assertServing();
     }
 

@@ -26,20 +26,11 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     }
 
     static Authority read(Config.Reader r) {
-        // Each list is checked on its own, so a bad glob is reported under its own variable.
-        String allow = r.get("MCP_ALLOWED_PATHS", v -> PathRules.parse(v, "").isEmpty() ? "" : v);
-        PathRules paths = r.get("MCP_DENIED_PATHS", v -> PathRules.parse(allow, v));
-        return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS", Authority::names),
-                r.get("MCP_TOOLS", Authority::names),
-                r.get("MCP_TOOL_PREFIX", String::strip),
-                paths,
-                r.get("MCP_APPROVAL", v -> Values.oneOf(v, Approval.values())),
-                r.get("MCP_APPROVAL_TIMEOUT", v -> within(v, Duration.ofSeconds(1), Duration.ofMinutes(10))),
-                r.get("MCP_SECRET_VALUES", v -> Values.oneOf(v, SecretValues.values())),
-                r.get("MCP_WRAP_TTL", Authority::wrapTtl),
-                r.get("MCP_AUDIT_LOG", Values::writableFile),
-                r.get("MCP_AUDIT_HMAC_KEY_FILE", Values::readableFile),
-                r.get("MCP_STATE_KEY_FILE", Values::readableFile));
+        PathRules paths = PathRules.parse(r.get("MCP_ALLOWED_PATHS"), r.get("MCP_DENIED_PATHS"));
+        return new Authority(r.values().get("MCP_TOOLSETS").isEmpty() ? null : r.get("MCP_TOOLSETS"),
+                r.get("MCP_TOOLS"), r.get("MCP_TOOL_PREFIX"), paths, r.get("MCP_APPROVAL"),
+                r.get("MCP_APPROVAL_TIMEOUT"), r.get("MCP_SECRET_VALUES"), r.get("MCP_WRAP_TTL"),
+                r.get("MCP_AUDIT_LOG"), r.get("MCP_AUDIT_HMAC_KEY_FILE"), r.get("MCP_STATE_KEY_FILE"));
     }
 
     /** A wrapping token's lifetime: Vault's own bounds for a wrap are wider, ours are 1 s to 24 h. */
@@ -57,7 +48,7 @@ public record Authority(Set<String> toolsets, Set<String> tools, String prefix, 
     }
 
     /** A duration from {@code least} to {@code most}, both whole seconds. */
-    private static Duration within(String v, Duration least, Duration most) {
+    static Duration within(String v, Duration least, Duration most) {
         Duration d = Values.duration(v);
         Values.refuseIf(d.compareTo(least) < 0 || d.compareTo(most) > 0,
                 "must be between " + least.toSeconds() + "s and " + most.toSeconds() + "s");

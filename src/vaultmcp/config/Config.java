@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import vaultmcp.log.Log;
 
 /**
@@ -124,41 +123,40 @@ public record Config(
         }
         Action action = readArgs(args, values, problems);
         Reader r = new Reader(values, problems);
-        URI addr = r.get("VAULT_ADDR", Values::vaultAddress);
-        Transport transport = r.get("TRANSPORT_MODE", v -> Values.oneOf(v, "stdio", "http", "streamable-http")
-                .equals("stdio") ? Transport.STDIO : Transport.HTTP);
-        Secret token = r.get("VAULT_TOKEN", Values::token);
+        URI addr = r.get("VAULT_ADDR");
+        Transport transport = r.get("TRANSPORT_MODE");
+        Secret token = r.get("VAULT_TOKEN");
         if (values.get("VAULT_TOKEN").isEmpty() && action == Action.RUN && transport == Transport.STDIO) {
             problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
         }
-        Path cert = r.get("MCP_TLS_CERT_FILE", Values::readableFile);
-        Path key = r.get("MCP_TLS_KEY_FILE", Values::readableFile);
+        Path cert = r.get("MCP_TLS_CERT_FILE");
+        Path key = r.get("MCP_TLS_KEY_FILE");
         if ((cert == null) != (key == null)) {
             problems.add("MCP_TLS_CERT_FILE and MCP_TLS_KEY_FILE: set both or neither");
         }
         Config config = new Config(action, addr, token,
-                r.get("VAULT_NAMESPACE", Values::headerValue),
-                r.get("VAULT_SKIP_VERIFY", Values::bool),
-                r.get("VAULT_CACERT", Values::readableFile),
-                r.get("VAULT_CAPATH", Values::directory),
-                r.get("VAULT_CLIENT_TIMEOUT", Values::duration),
+                r.get("VAULT_NAMESPACE"),
+                r.get("VAULT_SKIP_VERIFY"),
+                r.get("VAULT_CACERT"),
+                r.get("VAULT_CAPATH"),
+                r.get("VAULT_CLIENT_TIMEOUT"),
                 transport,
-                r.get("TRANSPORT_HOST", Values::host),
-                r.get("TRANSPORT_PORT", v -> Values.integer(v, 0, 65535)),
-                r.get("MCP_ENDPOINT", Values::endpoint),
-                r.get("MCP_ALLOWED_ORIGINS", Values::list),
-                r.get("MCP_ALLOWED_HOSTS", Values::list),
-                r.get("MCP_CORS_MODE", v -> Values.oneOf(v, CorsMode.values())),
+                r.get("TRANSPORT_HOST"),
+                r.get("TRANSPORT_PORT"),
+                r.get("MCP_ENDPOINT"),
+                r.get("MCP_ALLOWED_ORIGINS"),
+                r.get("MCP_ALLOWED_HOSTS"),
+                r.get("MCP_CORS_MODE"),
                 cert, key,
-                r.get("MCP_RATE_LIMIT_GLOBAL", Values::rate),
-                r.get("MCP_RATE_LIMIT_SESSION", Values::rate),
-                r.get("MCP_RATE_LIMIT_CREDENTIAL", Values::rate),
-                r.get("MCP_AUTH_TOKEN", Values::token),
-                r.get("MCP_MAX_SESSIONS", v -> Values.integer(v, 1, Limits.MAX_SESSIONS)),
-                r.get("MCP_MAX_SESSIONS_PER_CREDENTIAL", v -> Values.integer(v, 1, Limits.MAX_SESSIONS)),
-                r.get("MCP_SESSION_IDLE_TIMEOUT", Values::duration),
-                r.get("MCP_LOG_LEVEL", v -> Values.oneOf(v, Log.LEVELS.toArray(String[]::new))),
-                r.get("ENABLE_VAULT_OPERATIONS", Values::bool),
+                r.get("MCP_RATE_LIMIT_GLOBAL"),
+                r.get("MCP_RATE_LIMIT_SESSION"),
+                r.get("MCP_RATE_LIMIT_CREDENTIAL"),
+                r.get("MCP_AUTH_TOKEN"),
+                r.get("MCP_MAX_SESSIONS"),
+                r.get("MCP_MAX_SESSIONS_PER_CREDENTIAL"),
+                r.get("MCP_SESSION_IDLE_TIMEOUT"),
+                r.get("MCP_LOG_LEVEL"),
+                r.get("ENABLE_VAULT_OPERATIONS"),
                 Authority.read(r));
         if (config.authToken() != null && config.authToken().reveal().length() < Limits.MIN_AUTH_TOKEN_CHARS) {
             problems.add("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters");
@@ -265,19 +263,57 @@ public record Config(
         return takesNext;
     }
 
-    /** Reads one value through a parser; a parser failure becomes a problem naming the variable. */
+    /** Reads one value through its parser; a parser failure becomes a problem naming the variable. */
     record Reader(Map<String, String> values, List<String> problems) {
-        <T> T get(String env, Function<String, T> parser) {
+        @SuppressWarnings("unchecked") // each setting's parser gives the type its caller reads
+        <T> T get(String env) {
             String value = values.get(env);
             try {
-                return parser.apply(value);
+                return (T) parse(env, value);
             } catch (RuntimeException e) {
                 Setting setting = SETTINGS.stream().filter(s -> s.env().equals(env)).findFirst().orElseThrow();
                 String shown = setting.credential() ? "<masked>" : "\"" + Log.escape(value) + "\"";
                 problems.add(env + ": invalid value " + shown + ": " + e.getMessage());
                 // Carry on with the default so every other problem is found too; we throw later.
-                return parser.apply(setting.defaultValue());
+                return (T) parse(env, setting.defaultValue());
             }
         }
+    }
+
+    /**
+     * Every setting's parser, in one table (a switch, not lambdas: those cost start-up time).
+     * IllegalArgumentException says what is wrong with {@code v}.
+     */
+    private static Object parse(String env, String v) {
+        return switch (env) {
+            case "VAULT_ADDR" -> Values.vaultAddress(v);
+            case "VAULT_TOKEN", "MCP_AUTH_TOKEN" -> Values.token(v);
+            case "VAULT_NAMESPACE" -> Values.headerValue(v);
+            case "VAULT_SKIP_VERIFY", "ENABLE_VAULT_OPERATIONS" -> Values.bool(v);
+            case "VAULT_CACERT", "MCP_TLS_CERT_FILE", "MCP_TLS_KEY_FILE", "MCP_AUDIT_HMAC_KEY_FILE", "MCP_STATE_KEY_FILE"
+                    -> Values.readableFile(v);
+            case "VAULT_CAPATH" -> Values.directory(v);
+            case "VAULT_CLIENT_TIMEOUT", "MCP_SESSION_IDLE_TIMEOUT" -> Values.duration(v);
+            case "TRANSPORT_MODE" -> Values.oneOf(v, "stdio", "http", "streamable-http").equals("stdio")
+                    ? Transport.STDIO : Transport.HTTP;
+            case "TRANSPORT_HOST" -> Values.host(v);
+            case "TRANSPORT_PORT" -> Values.integer(v, 0, 65535);
+            case "MCP_ENDPOINT" -> Values.endpoint(v);
+            case "MCP_ALLOWED_ORIGINS", "MCP_ALLOWED_HOSTS" -> Values.list(v);
+            case "MCP_CORS_MODE" -> Values.oneOf(v, CorsMode.values());
+            case "MCP_RATE_LIMIT_GLOBAL", "MCP_RATE_LIMIT_SESSION", "MCP_RATE_LIMIT_CREDENTIAL" -> Values.rate(v);
+            case "MCP_MAX_SESSIONS", "MCP_MAX_SESSIONS_PER_CREDENTIAL" -> Values.integer(v, 1, Limits.MAX_SESSIONS);
+            case "MCP_LOG_LEVEL" -> Values.oneOf(v, Log.LEVELS.toArray(new String[0]));
+            case "MCP_TOOLSETS", "MCP_TOOLS" -> Authority.names(v);
+            case "MCP_TOOL_PREFIX" -> v.strip();
+            // Each list is checked on its own, so a bad glob is reported under its own variable.
+            case "MCP_ALLOWED_PATHS", "MCP_DENIED_PATHS" -> PathRules.parse(v, "").isEmpty() ? "" : v;
+            case "MCP_APPROVAL" -> Values.oneOf(v, Authority.Approval.values());
+            case "MCP_APPROVAL_TIMEOUT" -> Authority.within(v, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            case "MCP_SECRET_VALUES" -> Values.oneOf(v, Authority.SecretValues.values());
+            case "MCP_WRAP_TTL" -> Authority.wrapTtl(v);
+            case "MCP_AUDIT_LOG" -> Values.writableFile(v);
+            default -> throw new IllegalStateException("no parser for " + env);
+        };
     }
 }

@@ -18,7 +18,8 @@ public final class Limits {
     /** Mount types remembered per caller credential, and for how long (privileged calls always ask anew). */
     public static final int MOUNT_CACHE_ENTRIES = 1024;
     public static final Duration MOUNT_CACHE_TTL = Duration.ofMinutes(1);
-    public static final int MAX_VAULT_RESPONSE_BYTES = 8 * 1024 * 1024;
+    /** Largest Vault answer: every HTTP worker can hold one at once in the README flags' heap (LaunchFlagsIT). */
+    public static final int MAX_VAULT_RESPONSE_BYTES = 2 * 1024 * 1024;
     public static final Duration VAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final int STDIO_WORKERS = 4;
     public static final int TOOLS_PAGE_SIZE = 50;

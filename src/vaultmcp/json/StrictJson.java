@@ -1,7 +1,5 @@
 package vaultmcp.json;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -10,19 +8,23 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 
 /**
  * Strict JSON text to gson tree and back. Used for everything that comes from outside: MCP
  * clients and Vault itself. Trusts nothing: RFC 8259 only (gson STRICT), a nesting limit, no
  * trailing data, and duplicate object keys are rejected (RFC 8259 leaves them undefined, and a
  * reviewer should never have to wonder which of two values won). Numbers keep their exact text,
- * so a request id like 9007199254740993 or 1.50 is echoed byte for byte.
+ * so a request id like 9007199254740993 or 1.50 is echoed byte for byte. Trees are written with
+ * gson's {@code JsonWriter} alone: no {@code Gson} instance, whose set-up costs start-up time.
  */
 public final class StrictJson {
-    private static final Gson WRITER = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
-
     private final int maxDepth;
 
     public StrictJson(int maxDepth) {
@@ -31,7 +33,12 @@ public final class StrictJson {
 
     /** Parses one complete JSON document; the caller has already capped its size. */
     public JsonElement parse(String text) throws JsonException {
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+        return parse(new StringReader(text));
+    }
+
+    /** The same, read from {@code in} (which is closed). */
+    public JsonElement parse(Reader in) throws JsonException {
+        try (JsonReader reader = new JsonReader(in)) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement value = read(reader, 0);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
@@ -46,12 +53,44 @@ public final class StrictJson {
 
     /** Serialises a tree compactly; nulls inside objects are kept. */
     public static String write(JsonElement value) {
-        return WRITER.toJson(value);
+        StringWriter out = new StringWriter();
+        try {
+            write(value, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
-    /** The same, straight into {@code out}. */
-    public static void write(JsonElement value, Appendable out) {
-        WRITER.toJson(value, out);
+    /** The same, straight into {@code out} (not flushed). */
+    public static void write(JsonElement value, Writer out) throws IOException {
+        write(new JsonWriter(out), value);
+    }
+
+    private static void write(JsonWriter out, JsonElement value) throws IOException {
+        if (value instanceof JsonObject object) {
+            out.beginObject();
+            for (var member : object.entrySet()) {
+                write(out.name(member.getKey()), member.getValue());
+            }
+            out.endObject();
+        } else if (value instanceof JsonArray array) {
+            out.beginArray();
+            for (JsonElement element : array) {
+                write(out, element);
+            }
+            out.endArray();
+        } else if (value instanceof JsonPrimitive p) {
+            if (p.isNumber()) {
+                out.value(p.getAsNumber());
+            } else if (p.isBoolean()) {
+                out.value(p.getAsBoolean());
+            } else {
+                out.value(p.getAsString());
+            }
+        } else {
+            out.nullValue();
+        }
     }
 
     private JsonElement read(JsonReader reader, int depth) throws IOException, JsonException {

@@ -48,8 +48,7 @@ final class Approvals {
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;
-    /** One required boolean with no default (tools.json "shared"): a prefilled form cannot approve by itself. */
-    private final JsonObject form = ToolTable.shared("approval_form");
+
     private final SealedState states;
 
     /** {@code stateKey}: the bytes of MCP_STATE_KEY_FILE, or null for a key per process. */
@@ -176,7 +175,8 @@ final class Approvals {
             params.addProperty("mode", "form");
         }
         params.addProperty("message", summary + " Approve it?");
-        params.add("requestedSchema", form.deepCopy());
+        // One required boolean with no default (tools.json "shared"): a prefilled form cannot approve by itself.
+        params.add("requestedSchema", ToolTable.shared("approval_form"));
         return params;
     }
 

@@ -27,15 +27,35 @@ final class SealedState {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
-    private final SecretKeySpec key;
-    private final SecureRandom random = new SecureRandom();
+    private final byte[] secret;
+    private SecureRandom random;
+    private SecretKeySpec key;
 
     /** {@code secret}: the key file's bytes, or null for a random key. */
     SealedState(byte[] secret) {
-        this.key = new SecretKeySpec(sha256(CONTEXT, secret == null ? random(32) : secret), "AES");
+        this.secret = secret;
+    }
+
+    /** The key, made with the random source at the first use: start-up pays for neither. */
+    private synchronized SecretKeySpec key() {
+        if (key == null) {
+            random = new SecureRandom();
+            byte[] material = secret;
+            if (material == null) {
+                material = new byte[32];
+                random.nextBytes(material);
+            }
+            key = new SecretKeySpec(sha256(CONTEXT, material), "AES");
+        }
+        return key;
+    }
+
+    synchronized boolean keyed() {
+        return key != null;
     }
 
     byte[] random(int n) {
+        key();
         byte[] bytes = new byte[n];
         random.nextBytes(bytes);
         return bytes;
@@ -45,7 +65,7 @@ final class SealedState {
         byte[] nonce = random(NONCE_BYTES);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.init(Cipher.ENCRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(CONTEXT);
             byte[] sealed = cipher.doFinal(StrictJson.write(claims).getBytes(UTF_8));
             return Base64.getUrlEncoder().withoutPadding()
@@ -63,7 +83,7 @@ final class SealedState {
                 return null;
             }
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+            cipher.init(Cipher.DECRYPT_MODE, key(), new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
             cipher.updateAAD(CONTEXT);
             byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
             return new StrictJson(8).parse(new String(plain, UTF_8)) instanceof JsonObject o ? o : null;

@@ -2,6 +2,7 @@ package vaultmcp.security;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import vaultmcp.config.Config.CorsMode;
 
 /**
@@ -12,6 +13,8 @@ import vaultmcp.config.Config.CorsMode;
 public record OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode,
         boolean tls) {
     private static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "[::1]");
+    /** A Host header: a name or bracketed IPv6 address (group 1), then an optional port. */
+    private static final Pattern HOST = Pattern.compile("^(\\[[^]]*]|[^:\\[]*)(:\\d{1,5})?$");
 
     public OriginPolicy {
         allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
@@ -23,7 +26,7 @@ public record OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List
         if (hostHeader == null) {
             return false;
         }
-        String name = hostHeader.toLowerCase(Locale.ROOT).replaceFirst("^(\\[[^]]*]|[^:\\[]*)(:\\d{1,5})?$", "$1");
+        String name = HOST.matcher(hostHeader.toLowerCase(Locale.ROOT)).replaceFirst("$1");
         return loopbackBind ? LOOPBACK_NAMES.contains(name) : allowedHosts.contains(name);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import vaultmcp.config.Limits;
+import vaultmcp.json.StrictJson;
 
 /**
  * A tool's arguments after checking them against the tool's input schema from the manifest:
@@ -169,37 +170,38 @@ public final class Args {
         for (String name : properties.keySet()) {
             JsonObject property = properties.getAsJsonObject(name);
             for (String keyword : property.keySet()) {
-                require(tool, SCHEMA_KEYWORDS.contains(keyword), "unsupported schema keyword " + keyword);
+                require(tool, SCHEMA_KEYWORDS.contains(keyword), "unsupported schema keyword ", keyword);
             }
             require(tool, property.has("type") && TYPES.contains(property.get("type").getAsString()),
-                    name + ": unsupported type");
-            require(tool, property.has("description"), name + ": needs a description");
+                    name, ": unsupported type");
+            require(tool, property.has("description"), name, ": needs a description");
             boolean array = property.get("type").getAsString().equals("array");
             require(tool, array || !property.has("items") && !property.has("minItems") && !property.has("maxItems"),
-                    "unsupported schema keyword " + (property.has("items") ? "items" : "minItems/maxItems")
-                    + " on a " + property.get("type").getAsString());
+                    "unsupported schema keyword ", property.has("items") ? "items" : "minItems/maxItems",
+                    " on a ", property.get("type").getAsString());
             if (array) {
                 JsonObject items = property.has("items") ? property.getAsJsonObject("items") : new JsonObject();
                 require(tool, property.has("maxItems") && items.has("type")
                         && Set.of("string", "integer").contains(items.get("type").getAsString())
-                        && SCHEMA_KEYWORDS.containsAll(items.keySet()), name + ": a list needs maxItems and "
+                        && SCHEMA_KEYWORDS.containsAll(items.keySet()), name, ": a list needs maxItems and "
                         + "items of type string or integer");
             }
             if (property.get("type").getAsString().equals("object") && property.has("additionalProperties")) {
-                String values = property.getAsJsonObject("additionalProperties").get("type").toString();
+                String values = StrictJson.write(property.getAsJsonObject("additionalProperties").get("type"));
                 require(tool, values.equals("\"string\"") || values.equals("[\"string\",\"null\"]"),
-                        name + ": object values must be strings, or strings and null");
+                        name, ": object values must be strings, or strings and null");
             }
             if (property.has("default")) {
                 require(tool, checkValue(property, property.get("default")) == null,
-                        name + ": default violates its own schema");
+                        name, ": default violates its own schema");
             }
         }
     }
 
-    private static void require(String tool, boolean condition, String problem) {
+    /** {@code problem}: the parts of the message, joined only on failure. */
+    private static void require(String tool, boolean condition, String... problem) {
         if (!condition) {
-            throw new IllegalStateException("manifest entry " + tool + ": " + problem);
+            throw new IllegalStateException("manifest entry " + tool + ": " + String.join("", problem));
         }
     }
 

@@ -85,8 +85,8 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         Map<String, String> mounts = new LinkedHashMap<>();
         for (var entry : declaration.getAsJsonObject("mounts").entrySet()) {
             String type = entry.getValue().getAsString();
-            check(MOUNT_TYPES.contains(type), tool, "unknown mount type " + type);
-            check(isString(properties, entry.getKey()), tool, "mount " + entry.getKey() + " is not a string argument");
+            check(MOUNT_TYPES.contains(type), tool, "unknown mount type ", type);
+            check(isString(properties, entry.getKey()), tool, "mount ", entry.getKey(), " is not a string argument");
             mounts.put(entry.getKey(), type);
         }
         Map<String, Request> requests = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
             Request request = request(tool, text, mounts, properties);
             String[] words = text.split(" ");
             check(requests.put(request.method() + " " + words[words.length - 1], request) == null, tool,
-                    "request declared twice: " + text);
+                    "request declared twice: ", text);
         }
         List<String> used = requests.values().stream().map(Request::mount).filter(m -> m != null).toList();
         check(Set.copyOf(used).equals(mounts.keySet()), tool, "every mount argument must appear in a request");
@@ -104,10 +104,10 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
 
     private static Request request(String tool, String text, Map<String, String> mounts, JsonObject properties) {
         String[] words = text.split(" ");
-        check(words.length == 2 || words.length == 3, tool, "bad request " + text);
+        check(words.length == 2 || words.length == 3, tool, "bad request ", text);
         String condition = words.length == 3 ? words[0] : null;
         String method = words[words.length - 2];
-        check(METHODS.contains(method), tool, "unknown method in " + text);
+        check(METHODS.contains(method), tool, "unknown method in ", text);
         String template = words[words.length - 1];
         String query = null;
         String queryArg = null;
@@ -115,7 +115,7 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         if (q >= 0) {
             String[] pair = template.substring(q + 1).split("=", 2);
             check(pair.length == 2 && pair[1].matches("\\{[a-z_]+}") && properties.has(inner(pair[1])), tool,
-                    "bad query in " + text);
+                    "bad query in ", text);
             query = pair[0];
             queryArg = inner(pair[1]);
             template = template.substring(0, q);
@@ -125,35 +125,35 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         for (String segment : template.split("/", -1)) {
             Part part = part(tool, text, segment, mounts, properties);
             if (part.kind() == Kind.MOUNT) {
-                check(mount == null, tool, "two mounts in " + text);
+                check(mount == null, tool, "two mounts in ", text);
                 mount = part.text();
             }
             parts.add(part);
         }
         check(condition == null || condition.equals("global")
                 || condition.matches("kv[12]") && mount != null && "kv".equals(mounts.get(mount)), tool,
-                "a kv1/kv2 condition needs a kv mount in " + text);
+                "a kv1/kv2 condition needs a kv mount in ", text);
         return new Request(text, condition, method, List.copyOf(parts), mount, query, queryArg);
     }
 
     private static Part part(String tool, String text, String segment, Map<String, String> mounts,
             JsonObject properties) {
         if (!segment.startsWith("{")) {
-            check(segment.matches("[a-z0-9_-]+"), tool, "bad literal segment in " + text);
+            check(segment.matches("[a-z0-9_-]+"), tool, "bad literal segment in ", text);
             return new Part(Kind.LITERAL, segment);
         }
-        check(segment.endsWith("}"), tool, "bad placeholder in " + text);
+        check(segment.endsWith("}"), tool, "bad placeholder in ", text);
         String name = inner(segment);
         if (name.startsWith("answer:")) {
-            check(name.matches("answer:[a-z_]+"), tool, "bad answer placeholder in " + text);
+            check(name.matches("answer:[a-z_]+"), tool, "bad answer placeholder in ", text);
             return new Part(Kind.ANSWER, name.substring("answer:".length()));
         }
         Kind kind = name.endsWith("*") ? Kind.PATH : name.endsWith("+") ? Kind.SOME_PATH
                 : mounts.containsKey(name) ? Kind.MOUNT : Kind.NAME;
         String argument = kind == Kind.PATH || kind == Kind.SOME_PATH ? name.substring(0, name.length() - 1) : name;
-        check(isString(properties, argument), tool, "placeholder " + argument + " is not a string argument in " + text);
+        check(isString(properties, argument), tool, "placeholder ", argument, " is not a string argument in ", text);
         check(kind == Kind.MOUNT || !mounts.containsKey(argument), tool,
-                "mount " + argument + " used as a path in " + text);
+                "mount ", argument, " used as a path in ", text);
         return new Part(kind, argument);
     }
 
@@ -218,9 +218,10 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         return properties.has(name) && "string".equals(properties.getAsJsonObject(name).get("type").getAsString());
     }
 
-    private static void check(boolean condition, String tool, String problem) {
+    /** {@code problem}: the parts of the message, joined only on failure (start-up checks thousands). */
+    private static void check(boolean condition, String tool, String... problem) {
         if (!condition) {
-            throw new IllegalStateException("tool manifest: " + tool + ": vault: " + problem);
+            throw new IllegalStateException("tool manifest: " + tool + ": vault: " + String.join("", problem));
         }
     }
 }

@@ -3,8 +3,10 @@ package vaultmcp.tools;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.ConfigException;
@@ -42,8 +46,8 @@ public final class ToolTable {
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
             Secrets secrets, ToolHandler handler) {}
 
-    /** By the name clients see, in manifest order. */
-    private final Map<String, Tool> tools;
+    /** By the name clients see, in manifest order: built by the constructor, or by another thread. */
+    private final CompletableFuture<Map<String, Tool>> tools;
     private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
@@ -52,43 +56,44 @@ public final class ToolTable {
      * {@code enableOperations}.
      */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
-        this(manifest, handlers, Selection.defaults(enableOperations));
+        this(() -> manifest, () -> handlers, Selection.defaults(enableOperations), false);
     }
 
-    private ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection) {
+    private ToolTable(Supplier<JsonArray> manifest, Supplier<Map<String, ToolHandler>> handlers, Selection selection,
+            boolean later) {
         this.selection = selection;
+        this.tools = later ? CompletableFuture.supplyAsync(() -> build(manifest.get(), handlers.get()))
+                : CompletableFuture.completedFuture(build(manifest.get(), handlers.get()));
+    }
+
+    private Map<String, Tool> build(JsonArray manifest, Map<String, ToolHandler> handlers) {
         // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
-        JsonObject shared = bundled().getAsJsonObject("shared");
+        JsonObject shared = Bundled.MANIFEST.getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (JsonElement element : manifest) {
             String name = element.getAsJsonObject().get("name").getAsString();
-            check(seen.add(name), "duplicate manifest entry " + name);
+            check(seen.add(name), "duplicate manifest entry ", name);
         }
         for (JsonElement element : manifest) {
             JsonObject entry = element.getAsJsonObject();
             String name = entry.get("name").getAsString();
-            check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name " + name);
-            check(ENTRY_KEYS.containsAll(entry.keySet()), name + ": unknown manifest field");
+            check(name.matches("[a-z][a-z0-9_]{0,63}"), "bad tool name ", name);
+            check(ENTRY_KEYS.containsAll(entry.keySet()), name, ": unknown manifest field");
             check(entry.has("description") && entry.has("title") && entry.has("privileged") && entry.has("inputSchema")
                     && entry.has("annotations") && entry.getAsJsonObject("annotations").has("readOnlyHint")
                     && entry.has("toolset") && entry.get("toolset").getAsString().matches("[a-z]+"),
-                    name + ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
+                    name, ": needs title, description, toolset, privileged, annotations.readOnlyHint, inputSchema");
             boolean privileged = entry.get("privileged").getAsBoolean();
             check(privileged != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
-                    name + ": privileged must be the opposite of readOnlyHint");
-            check(handlers.containsKey(name), "manifest entry " + name + " has no handler");
+                    name, ": privileged must be the opposite of readOnlyHint");
+            check(handlers.containsKey(name), "manifest entry ", name, " has no handler");
             Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
             Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
-            Matcher reference = REFERENCE.matcher(StrictJson.write(entry));
-            while (reference.find()) {
-                check(seen.contains(reference.group(1)),
-                        name + ": description names an unknown tool " + reference.group());
-            }
+            JsonObject definition = resolve(name, entry.deepCopy(), seen).getAsJsonObject();
             if (!selection.offers(name, entry.get("toolset").getAsString(), privileged)) {
                 continue;
             }
-            JsonObject definition = entry.deepCopy();
             List.of("toolset", "privileged", "vault", "approval", "secrets").forEach(definition::remove);
             JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
             if (privileged) {
@@ -109,14 +114,13 @@ public final class ToolTable {
                         + Secrets.describe(selection.values()));
             }
             definition.addProperty("name", selection.prefix() + name);
-            definition = parse(resolve(StrictJson.write(definition)));
             offered.put(selection.prefix() + name,
                     new Tool(name, definition, reach, privileged, approval, secrets, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
-            check(seen.contains(name), "handler " + name + " has no manifest entry");
+            check(seen.contains(name), "handler ", name, " has no manifest entry");
         }
-        this.tools = Collections.unmodifiableMap(offered);
+        return Collections.unmodifiableMap(offered);
     }
 
     /**
@@ -126,7 +130,20 @@ public final class ToolTable {
     public static ToolTable select(JsonArray manifest, Map<String, ToolHandler> handlers, Selection selection)
             throws ConfigException {
         selection.check(manifest);
-        return new ToolTable(manifest, handlers, selection);
+        return new ToolTable(() -> manifest, () -> handlers, selection, false);
+    }
+
+    /**
+     * The bundled manifest's tools that {@code selection} offers, read and built (with the handlers) on
+     * another thread: start-up goes on meanwhile (an initialize answer needs no tool) and the first use of
+     * the table waits for it; a manifest that does not hold together throws a CompletionException then.
+     * Tool names the operator gave are checked here, before start-up goes on.
+     */
+    public static ToolTable building(Supplier<Map<String, ToolHandler>> handlers, Selection selection)
+            throws ConfigException {
+        boolean named = selection.toolsets() != null || !selection.tools().isEmpty();
+        selection.check(named ? bundledEntries() : new JsonArray());
+        return new ToolTable(ToolTable::bundledEntries, handlers, selection, true);
     }
 
     /** {@code text} with every {@code {tool:name}} written as the name clients see (with MCP_TOOL_PREFIX). */
@@ -134,29 +151,52 @@ public final class ToolTable {
         return REFERENCE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(selection.prefix() + m.group(1)));
     }
 
-    public static JsonArray bundledManifest() {
-        return bundled().getAsJsonArray("tools");
-    }
-
-    /** The schema fragments several tools share, and the approval form (tools.json "shared"). */
-    public static JsonObject shared(String name) {
-        return bundled().getAsJsonObject("shared").getAsJsonObject(name);
-    }
-
-    private static JsonObject bundled() {
-        try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
-            check(in != null, "tools.json is missing from the jar");
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+    /** The strings of {@code tree} with every {@code {tool:name}} resolved; each must name a tool of {@code known}. */
+    private JsonElement resolve(String entry, JsonElement tree, Set<String> known) {
+        if (tree instanceof JsonObject object) {
+            object.entrySet().forEach(member -> member.setValue(resolve(entry, member.getValue(), known)));
+        } else if (tree instanceof JsonArray array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, resolve(entry, array.get(i), known));
+            }
+        } else if (tree instanceof JsonPrimitive p && p.isString() && p.getAsString().contains("{tool:")) {
+            Matcher reference = REFERENCE.matcher(p.getAsString());
+            while (reference.find()) {
+                check(known.contains(reference.group(1)), entry, ": description names an unknown tool ",
+                        reference.group());
+            }
+            return new JsonPrimitive(resolve(p.getAsString()));
         }
+        return tree;
     }
 
-    private static JsonObject parse(String text) {
-        try {
-            return new StrictJson(32).parse(text).getAsJsonObject();
-        } catch (JsonException e) {
-            throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
+    /** The bundled manifest's tool entries (a copy). */
+    public static JsonArray bundledManifest() {
+        return bundledEntries().deepCopy();
+    }
+
+    private static JsonArray bundledEntries() {
+        return Bundled.MANIFEST.getAsJsonArray("tools");
+    }
+
+    /** One of the schema fragments several tools share, or the approval form (tools.json "shared"; a copy). */
+    public static JsonObject shared(String name) {
+        return Bundled.MANIFEST.getAsJsonObject("shared").getAsJsonObject(name).deepCopy();
+    }
+
+    /** tools.json, read and parsed once, when first needed; never handed out but to {@link #select}. */
+    private static final class Bundled {
+        static final JsonObject MANIFEST = read();
+
+        private static JsonObject read() {
+            try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
+                check(in != null, "tools.json is missing from the jar");
+                return new StrictJson(32).parse(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
+            } catch (JsonException e) {
+                throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -220,7 +260,7 @@ public final class ToolTable {
 
     /** The tool of that name if it is offered; hidden privileged tools are not found. */
     public Tool find(String name) {
-        return tools.get(name);
+        return tools.join().get(name);
     }
 
     /**
@@ -228,17 +268,17 @@ public final class ToolTable {
      * table's own objects, not copies (tools/list is the hottest call): callers only serialise them.
      */
     public List<JsonObject> definitions(int offset, int limit) {
-        return tools.values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
+        return tools.join().values().stream().skip(offset).limit(limit).map(Tool::definition).toList();
     }
 
     public int size() {
-        return tools.size();
+        return tools.join().size();
     }
 
     /** SHA-256 of the canonical tools/list answer (all tools, one page), for clients to pin. */
     public String digest() {
         JsonArray all = new JsonArray();
-        definitions(0, tools.size()).forEach(all::add);
+        definitions(0, size()).forEach(all::add);
         JsonObject list = new JsonObject();
         list.add("tools", all);
         try {
@@ -250,9 +290,10 @@ public final class ToolTable {
         }
     }
 
-    private static void check(boolean condition, String problem) {
+    /** {@code problem}: the parts of the message, joined only on failure (start-up checks thousands). */
+    private static void check(boolean condition, String... problem) {
         if (!condition) {
-            throw new IllegalStateException("tool manifest: " + problem);
+            throw new IllegalStateException("tool manifest: " + String.join("", problem));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
 import vaultmcp.vault.VaultClient;
@@ -43,6 +44,7 @@ final class HttpAuth {
     }
 
     static final Caller ANONYMOUS = new Caller(null, null, false);
+    private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}");
     private static final VaultPath LOOKUP_SELF = VaultPath.of("auth", "token", "lookup-self");
 
     private record Verdict(boolean accepted, long until) {}
@@ -68,7 +70,7 @@ final class HttpAuth {
             throw new HttpError(400, "Bad Request: send either X-Vault-Token or Authorization, not both");
         }
         if (token != null) {
-            if (!token.matches("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}")) {
+            if (!TOKEN.matcher(token).matches()) {
                 throw new HttpError(401, "Unauthorized: X-Vault-Token is malformed");
             }
             return new Caller(new Secret(token), fingerprint("vault-token:" + token), false);

@@ -4,11 +4,15 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
@@ -33,6 +37,7 @@ import vaultmcp.security.RateLimited;
 record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions sessions, OriginPolicy policy,
         HttpAuth auth, Semaphore workers, Log log) implements HttpHandler {
     private static final String ALLOW = "POST, DELETE, OPTIONS";
+    private static final Pattern SPACES_AND_QUOTES = Pattern.compile("[\\s\"]");
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
             "VAULT_NAMESPACE", "X-Vault-Namespace");
@@ -262,7 +267,8 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
     }
 
     private static boolean isJson(String contentType) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).replaceAll("[\\s\"]", "");
+        String type = contentType == null ? ""
+                : SPACES_AND_QUOTES.matcher(contentType.toLowerCase(Locale.ROOT)).replaceAll("");
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
     }
 
@@ -272,10 +278,11 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             exchange.sendResponseHeaders(status, -1);
             return;
         }
-        byte[] bytes = StrictJson.write(body).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        exchange.sendResponseHeaders(status, 0); // chunked: the answer is written as it is serialised, never copied
+        Writer out = new BufferedWriter(new OutputStreamWriter(exchange.getResponseBody(), StandardCharsets.UTF_8));
+        StrictJson.write(body, out);
+        out.flush();
     }
 
     /** Sends one message as an SSE event; the first one starts the stream (status 200) that carries the answer. */

@@ -2,7 +2,6 @@ package vaultmcp.transport;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonIOException;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,8 +52,11 @@ public final class StdioTransport {
         this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
     }
 
-    /** Serves until end of input. */
-    public void serve(InputStream in) throws InterruptedException {
+    /**
+     * Serves until end of input. {@code afterFirstAnswer} runs once, when the first message has been
+     * handled (its answer written): start-up work that the client need not wait for.
+     */
+    public void serve(InputStream in, Runnable afterFirstAnswer) throws InterruptedException {
         // Bounded queue; when it is full the reader runs the call itself, which slows the client down.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(Limits.STDIO_WORKERS, Limits.STDIO_WORKERS,
                 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Limits.STDIO_QUEUE), runnable -> {
@@ -64,9 +66,12 @@ public final class StdioTransport {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
             byte[] line;
+            Runnable pending = afterFirstAnswer;
             while ((line = readLine(in)) != null) {
                 if (line.length > 0) {
                     dispatch(line, pool);
+                    pending.run();
+                    pending = () -> { };
                 }
             }
         } catch (IOException e) {
@@ -148,7 +153,7 @@ public final class StdioTransport {
                 StrictJson.write(message, out);
                 out.write('\n');
                 out.flush();
-            } catch (IOException | JsonIOException e) {
+            } catch (IOException e) {
                 log.warn("stdout closed: " + e.getClass().getSimpleName());
             }
         }

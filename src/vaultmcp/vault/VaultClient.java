@@ -1,6 +1,9 @@
 package vaultmcp.vault;
 
 import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,12 +14,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
 import vaultmcp.json.JsonException;
@@ -32,21 +33,40 @@ public final class VaultClient {
     private final URI address;
     private final String namespace;
     private final Duration timeout;
-    private final HttpClient http;
+    private final SSLContext tls;
     private final StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
+    /** Built at the first request, so start-up (and a session that never calls Vault) pays for no HTTP client. */
+    private HttpClient http;
 
+    /** {@code tls}: the trust for an https Vault, null for the JDK's default. */
     public VaultClient(URI address, String namespace, Duration timeout, SSLContext tls) {
         this.address = address;
         this.namespace = namespace == null || namespace.isEmpty() ? null : namespace;
         this.timeout = timeout;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(Limits.VAULT_CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1);
-        if (tls != null) {
-            builder.sslContext(tls);
+        this.tls = tls;
+    }
+
+    /** Whether the HTTP client has been built, that is whether any request was sent. */
+    synchronized boolean started() {
+        return http != null;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            // The client's tasks run on its selector thread: one hand-off less per answer, no pool of its own.
+            HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Limits.VAULT_CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
+                    .executor(Runnable::run);
+            if (tls != null) {
+                builder.sslContext(tls);
+            } else if (address.getScheme().equals("http")) {
+                // Without redirects an http:// Vault is never spoken to in TLS: a context that cannot make
+                // a connection spares loading the JDK's trust store and TLS machinery.
+                builder.sslContext(new SSLContext(null, null, "none") { }).sslParameters(new SSLParameters());
+            }
+            http = builder.build();
         }
-        this.http = builder.build();
+        return http;
     }
 
     public URI address() {
@@ -88,22 +108,19 @@ public final class VaultClient {
             request.header("X-Vault-Wrap-TTL", wrapTtl + "s");
         }
         String what = method + " " + path;
-        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(),
-                info -> new CappedBody(info.statusCode(), Limits.MAX_VAULT_RESPONSE_BYTES));
-        HttpResponse<byte[]> response;
+        // The request timeout bounds the wait for headers only; the body's deadline bounds the whole
+        // answer, so a Vault (or proxy) that stalls mid-body cannot hold a worker forever.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<InputStream> response;
         try {
-            // The request timeout bounds the wait for headers only; this bounds the whole answer,
-            // so a Vault (or proxy) that stalls mid-body cannot hold a worker forever.
-            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw unreachable(what, "no answer within " + describe(timeout));
+            // send, not sendAsync: on two cores the latter hands every answer to a thread of its own.
+            response = http().send(request.build(),
+                    info -> new CappedBody(info.statusCode(), Limits.MAX_VAULT_RESPONSE_BYTES, deadline));
         } catch (InterruptedException e) {
-            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw unreachable(what, "interrupted");
-        } catch (ExecutionException e) {
-            throw failure(what, e.getCause());
+        } catch (IOException e) {
+            throw failure(what, e);
         }
         int status = response.statusCode();
         if (status >= 300 && status < 400) {
@@ -113,13 +130,13 @@ public final class VaultClient {
         return new VaultResponse(method, path, status, parse(response.body(), status, what));
     }
 
-    private JsonObject parse(byte[] bytes, int status, String what) throws VaultException {
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        if (text.isEmpty()) {
+    /** {@code body}: null when Vault sent none (or only whitespace). */
+    private JsonObject parse(InputStream body, int status, String what) throws VaultException {
+        if (body == null) {
             return null;
         }
         try {
-            if (json.parse(text) instanceof JsonObject tree) {
+            if (json.parse(new InputStreamReader(body, StandardCharsets.UTF_8)) instanceof JsonObject tree) {
                 return tree;
             }
         } catch (JsonException e) {
@@ -129,7 +146,10 @@ public final class VaultClient {
                 + " with a body that is not a JSON object; is VAULT_ADDR a Vault server?");
     }
 
-    private VaultException failure(String what, Throwable cause) {
+    /** {@code e} as thrown by send, which wraps what the body subscriber failed with. */
+    private VaultException failure(String what, IOException e) {
+        Throwable cause = e.getCause() instanceof CappedBody.TooLarge || e.getCause() instanceof TimeoutException
+                ? e.getCause() : e;
         if (cause instanceof CappedBody.TooLarge large) {
             return new VaultException(large.status, List.of(), "Vault's answer to " + what + " is larger than "
                     + Limits.MAX_VAULT_RESPONSE_BYTES / (1024 * 1024) + " MiB; refused");
@@ -137,7 +157,7 @@ public final class VaultClient {
         if (cause instanceof HttpConnectTimeoutException) {
             return unreachable(what, "connecting timed out after " + Limits.VAULT_CONNECT_TIMEOUT.toSeconds() + "s");
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
             return unreachable(what, "no answer within " + describe(timeout));
         }
         if (cause instanceof ConnectException) {

@@ -34,7 +34,8 @@ public final class VaultPath {
      * @throws IllegalArgumentException naming the rule that was broken
      */
     public VaultPath append(String input) {
-        String s = input.replaceFirst("^/", "").replaceFirst("/$", "");
+        int from = input.startsWith("/") ? 1 : 0;
+        String s = input.substring(from, Math.max(from, input.length() - (input.endsWith("/") ? 1 : 0)));
         if (s.isEmpty()) {
             return this;
         }

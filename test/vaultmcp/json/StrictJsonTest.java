@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,6 +145,19 @@ class StrictJsonTest {
     void readsEscapesAndUnicode() throws JsonException {
         assertEquals("a\"b\\c\nd\u00e9\ud83d\ude00", json.parse("\"a\\\"b\\\\c\\nd\\u00e9\ud83d\ude00\"").getAsString());
         assertEquals("\"line\\nbreak\"", StrictJson.write(json.parse("\"line\\nbreak\"")));
+    }
+
+    @Test
+    void writesByteForByteWhatGsonWritesSoDigestsStayTheSame() throws Exception {
+        JsonObject tree = json.parse("{\"s\":\"\\u2028 \\u0000 \\\" \\\\ \u00e9 <>&=\",\"n\":[1.50,-0,1e3,9007199254740993],"
+                + "\"b\":[true,false],\"z\":null,\"o\":{\"\":{},\"a\":[]}}").getAsJsonObject();
+        tree.addProperty("added", 3L);
+        tree.addProperty("text", "line\nbreak\t\u007f");
+        String gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(tree);
+        assertEquals(gson, StrictJson.write(tree));
+        StringWriter out = new StringWriter();
+        StrictJson.write(tree, out);
+        assertEquals(gson, out.toString());
     }
 
     @Test

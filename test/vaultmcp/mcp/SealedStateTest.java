@@ -1,8 +1,10 @@
 package vaultmcp.mcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,14 @@ class SealedStateTest {
         claims.addProperty("binding", "abc");
         claims.addProperty("expires", 42);
         return claims;
+    }
+
+    @Test
+    void makesItsKeyAndRandomSourceAtTheFirstSealNotAtStartUp() {
+        SealedState sealed = new SealedState(null);
+        assertFalse(sealed.keyed(), "start-up pays for no SecureRandom");
+        assertEquals(claims(), sealed.open(sealed.seal(claims())));
+        assertTrue(sealed.keyed());
     }
 
     @Test

@@ -14,11 +14,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import vaultmcp.config.Authority.SecretValues;
+import vaultmcp.config.ConfigException;
+import vaultmcp.config.PathRules;
 import vaultmcp.json.StrictJson;
 
 class ToolTableTest {
@@ -74,6 +80,41 @@ class ToolTableTest {
     @Test
     void failsStartUpWhenAHandlerHasNoManifestEntry() {
         assertEquals("tool manifest: handler b has no manifest entry", startUpFailure(manifest(entry("a", false)), handlers("a", "b")));
+    }
+
+    @Test
+    void resolvesToolReferencesInEveryStringAndRefusesUnknownOnesEvenInHiddenEntries() throws Exception {
+        JsonObject a = entry("a", false);
+        a.getAsJsonObject("inputSchema").getAsJsonObject("properties").getAsJsonObject("mount")
+                .addProperty("description", "see {tool:b}, then {tool:a}");
+        ToolTable table = ToolTable.select(manifest(a, entry("b", false)), handlers("a", "b"),
+                new Selection(false, null, Set.of(), "v_", PathRules.none(), SecretValues.PLAIN, Duration.ofMinutes(5)));
+        assertEquals("see v_b, then v_a", table.find("v_a").definition().getAsJsonObject("inputSchema")
+                .getAsJsonObject("properties").getAsJsonObject("mount").get("description").getAsString());
+        JsonObject hidden = entry("w", true);
+        hidden.addProperty("description", "Undo with {tool:nope}.");
+        assertEquals("tool manifest: w: description names an unknown tool {tool:nope}",
+                assertThrows(IllegalStateException.class, () -> new ToolTable(manifest(entry("a", false), hidden),
+                        handlers("a", "w"), false)).getMessage());
+    }
+
+    @Test
+    void aTableBuiltOnItsOwnThreadIsTheSameAndAManifestErrorSurfacesAtItsFirstUse() throws Exception {
+        ToolTable later = ToolTable.building(Tools::handlers, Selection.defaults(false));
+        assertEquals(new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), false).digest(), later.digest());
+        Map<String, ToolHandler> extra = new LinkedHashMap<>(Tools.handlers());
+        extra.put("nope", NOTHING);
+        ToolTable broken = ToolTable.building(() -> extra, Selection.defaults(true));
+        assertEquals("tool manifest: handler nope has no manifest entry",
+                assertThrows(CompletionException.class, broken::size).getCause().getMessage());
+    }
+
+    @Test
+    void toolNamesTheOperatorGaveAreCheckedBeforeTheTableIsBuilt() {
+        Selection unknown = new Selection(false, null, Set.of("nope"), "", PathRules.none(), SecretValues.PLAIN,
+                Duration.ofMinutes(5));
+        ConfigException e = assertThrows(ConfigException.class, () -> ToolTable.building(Tools::handlers, unknown));
+        assertTrue(e.problems().get(0).startsWith("MCP_TOOLS: unknown tool \"nope\""), e.problems()::toString);
     }
 
     @Test

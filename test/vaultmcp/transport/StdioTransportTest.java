@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -51,6 +53,9 @@ class StdioTransportTest {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final AtomicReference<Throwable> escaped = new AtomicReference<>();
+    private final AtomicInteger written = new AtomicInteger();
+    /** How many answers had been written each time the deferred start-up work ran. */
+    private final List<Integer> afterFirstAnswer = new CopyOnWriteArrayList<>();
     private PipedOutputStream input;
     private Thread serving;
 
@@ -75,7 +80,7 @@ class StdioTransportTest {
         PipedInputStream in = new PipedInputStream(input, 1 << 16);
         serving = new Thread(() -> {
             try {
-                transport.serve(in);
+                transport.serve(in, () -> afterFirstAnswer.add(written.get()));
             } catch (InterruptedException | RuntimeException | Error e) {
                 escaped.set(e);
             }
@@ -102,6 +107,18 @@ class StdioTransportTest {
 
     private static String internalError(String id) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}";
+    }
+
+    @Test
+    void runsTheDeferredStartUpWorkOnceWhenTheFirstAnswerIsOut() throws Exception {
+        assertEquals(List.of(), afterFirstAnswer, "nothing before the first message");
+        send(INITIALIZE);
+        assertTrue(next().contains("\"result\""));
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", next());
+        input.close();
+        serving.join(TimeUnit.SECONDS.toMillis(20));
+        assertEquals(List.of(1), afterFirstAnswer, "once, after the initialize answer was written");
     }
 
     @Test
@@ -143,6 +160,7 @@ class StdioTransportTest {
         public synchronized void write(int b) {
             if (b == '\n') {
                 answers.add(line.toString(StandardCharsets.UTF_8));
+                written.incrementAndGet();
                 line.reset();
             } else {
                 line.write(b);

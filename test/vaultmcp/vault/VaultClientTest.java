@@ -135,6 +135,15 @@ class VaultClientTest {
     }
 
     @Test
+    void buildsItsHttpClientAtTheFirstRequestNotBefore() throws Exception {
+        HttpServer server = server(new CopyOnWriteArrayList<>(), json(200, "{}"));
+        VaultClient client = client(address(server), null, Duration.ofSeconds(5));
+        assertFalse(client.started(), "start-up must not pay for the HTTP client");
+        client.send(SECRET, "GET", VaultPath.of("sys", "health"), null, null, null, false);
+        assertTrue(client.started());
+    }
+
+    @Test
     void sendsNoTokenHeaderWithoutAToken() throws Exception {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpServer server = server(seen, json(200, "{}"));
@@ -236,7 +245,7 @@ class VaultClientTest {
         });
         VaultClient client = client(address(server), null, Duration.ofSeconds(10));
         VaultException e = assertThrows(VaultException.class, () -> client.send(SECRET, "GET", VaultPath.of("big"), null, null, null, false));
-        assertEquals("Vault's answer to GET big is larger than 8 MiB; refused", e.getMessage());
+        assertEquals("Vault's answer to GET big is larger than 2 MiB; refused", e.getMessage());
         assertEquals(200, e.status());
     }
 
