@@ -284,7 +284,7 @@ public final class McpServer {
         if (session.stateless()) {
             approvals.check(params);
         }
-        Vault caller = new Vault(vault, session.vaultToken());
+        Vault caller = new Vault(vault, session.vaultToken(), session.traceparent());
         ToolResult result;
         try {
             result = tools.call(tool, arguments.getAsJsonObject(), caller, session.stateless()

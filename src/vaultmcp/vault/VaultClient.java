@@ -86,6 +86,12 @@ public final class VaultClient {
      */
     public VaultResponse send(Secret token, String method, VaultPath path, String query, JsonObject body, Long wrapTtl,
             boolean global) throws VaultException {
+        return send(token, null, method, path, query, body, wrapTtl, global);
+    }
+
+    /** The same, carrying the caller's W3C trace context ({@code traceparent}, already validated; null: none). */
+    public VaultResponse send(Secret token, String traceparent, String method, VaultPath path, String query,
+            JsonObject body, Long wrapTtl, boolean global) throws VaultException {
         URI uri = URI.create(address + "/v1/" + path.encoded() + (query == null ? "" : "?" + query));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -106,6 +112,9 @@ public final class VaultClient {
         }
         if (wrapTtl != null) {
             request.header("X-Vault-Wrap-TTL", wrapTtl + "s");
+        }
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
         }
         String what = method + " " + path;
         // The request timeout bounds the wait for headers only; the body's deadline bounds the whole
