@@ -180,7 +180,10 @@ final class Approvals {
         return params;
     }
 
-    Approver forCall(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify) {
+    /** The approver of one session-era tool call ({@code params} of its tools/call, for its progress token). */
+    Approver forCall(Session session, JsonElement callId, JsonObject params, Consumer<JsonObject> notify) {
+        JsonElement token = params.get("_meta") instanceof JsonObject meta ? meta.get("progressToken") : null;
+        JsonElement progressToken = token != null && token.isJsonPrimitive() ? token : null;
         if (mode != Approval.OFF && session.canElicit()) {
             return summary -> ask(session, callId, progressToken, notify, summary);
         }

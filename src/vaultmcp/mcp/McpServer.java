@@ -3,13 +3,9 @@ package vaultmcp.mcp;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import vaultmcp.config.Authority;
-import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
@@ -172,55 +168,21 @@ public final class McpServer {
         session.logLevel(Modern.logLevel(params));
         session.traceparent(Modern.traceparent(params));
         JsonObject result = switch (message.method()) {
-            case "server/discover" -> discover();
-            case "tools/list" -> cacheable(listTools(params));
+            case "server/discover" -> Modern.discover(capabilities(), instructions);
+            case "tools/list" -> Modern.cacheable(listTools(params));
             case "tools/call" -> callTool(message, session, notify);
             // Nothing to offer, but the lists carry caching hints a client can rely on (SEP-2549).
-            case "prompts/list" -> cacheable(empty("prompts"));
-            case "resources/list" -> cacheable(empty("resources"));
-            case "resources/templates/list" -> cacheable(empty("resourceTemplates"));
-            case "resources/read" -> throw notFound(params.get("uri"));
+            case "prompts/list" -> Modern.cacheable(Modern.empty("prompts"));
+            case "resources/list" -> Modern.cacheable(Modern.empty("resources"));
+            case "resources/templates/list" -> Modern.cacheable(Modern.empty("resourceTemplates"));
+            case "resources/read" -> throw Modern.notFound(params.get("uri"));
             default -> throw new RpcException(RpcException.METHOD_NOT_FOUND,
                     "Method not found: " + shorten(message.method()));
         };
         return Modern.complete(result, serverInfo());
     }
 
-    private JsonObject discover() {
-        JsonArray versions = new JsonArray();
-        Modern.VERSIONS.forEach(versions::add);
-        JsonObject result = new JsonObject();
-        result.add("supportedVersions", versions);
-        JsonObject capabilities = capabilities();
-        JsonObject none = new JsonObject();
-        none.addProperty("listChanged", false);
-        capabilities.add("prompts", none);
-        capabilities.add("resources", none.deepCopy());
-        result.add("capabilities", capabilities);
-        result.addProperty("instructions", instructions);
-        return cacheable(result);
-    }
-
-    private static RpcException notFound(JsonElement uri) {
-        JsonObject data = new JsonObject();
-        data.add("uri", uri instanceof JsonPrimitive p && p.isString() ? p : null);
-        return new RpcException(RpcException.INVALID_PARAMS, "Resource not found", data);
-    }
-
-    private static JsonObject empty(String list) {
-        JsonObject result = new JsonObject();
-        result.add(list, new JsonArray());
-        return result;
-    }
-
-    /** The same for every caller, and fixed for the life of the process. */
-    private static JsonObject cacheable(JsonObject result) {
-        result.addProperty("ttlMs", Limits.LIST_TTL_MILLIS);
-        result.addProperty("cacheScope", "public");
-        return result;
-    }
-
-    private static JsonObject capabilities() {
+    static JsonObject capabilities() {
         JsonObject capabilities = new JsonObject();
         JsonObject toolCaps = new JsonObject();
         toolCaps.addProperty("listChanged", false);
@@ -254,13 +216,13 @@ public final class McpServer {
     }
 
     private JsonObject listTools(JsonObject params) throws RpcException {
-        int offset = params.has("cursor") ? decodeCursor(params.get("cursor")) : 0;
+        int offset = params.has("cursor") ? Cursor.decode(params.get("cursor"), tools.size(), pageSize) : 0;
         JsonArray page = new JsonArray();
         tools.definitions(offset, pageSize).forEach(page::add);
         JsonObject result = new JsonObject();
         result.add("tools", page);
         if (offset + pageSize < tools.size()) {
-            result.addProperty("nextCursor", encodeCursor(offset + pageSize));
+            result.addProperty("nextCursor", Cursor.encode(offset + pageSize));
         }
         return result;
     }
@@ -280,7 +242,7 @@ public final class McpServer {
         if (session.vaultToken() == null) {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
-        send(notify, session, "debug", "calling " + name);
+        session.log(notify, "debug", "calling " + name);
         if (session.stateless()) {
             approvals.check(params);
         }
@@ -289,7 +251,7 @@ public final class McpServer {
         try {
             result = tools.call(tool, arguments.getAsJsonObject(), caller, session.stateless()
                     ? approvals.forRequest(session, name, params, caller)
-                    : approvals.forCall(session, message.id(), progressToken(params), notify), trail(session));
+                    : approvals.forCall(session, message.id(), params, notify), trail(session));
         } catch (Approver.InputRequired e) {
             if (e.result() == null) {
                 JsonObject required = new JsonObject();
@@ -303,34 +265,15 @@ public final class McpServer {
         }
         if (result.isError()) {
             log.info("tool " + name + " failed for session " + session.logId());
-            send(notify, session, "warning",
+            session.log(notify, "warning",
                     name + " failed: " + result.content().get(0).getAsJsonObject().get("text").getAsString());
         }
         return result.toJson();
     }
 
-    /** A call's audit record, opened with who calls: transport, and session and credential as HMACs. */
+    /** A call's audit record, opened with who calls. */
     private Trail trail(Session session) {
-        if (audit == null) {
-            return Trail.none();
-        }
-        JsonObject context = new JsonObject();
-        context.addProperty("transport", session.id().equals("stdio") ? "stdio" : "http");
-        context.addProperty("session", audit.hmac(session.id()));
-        String caller = session.vaultToken() == null ? "none" : audit.hmac(session.vaultToken().reveal());
-        context.addProperty("caller", caller);
-        if (session.stateless()) {
-            context.addProperty("protocol", Modern.VERSIONS.get(0));
-        }
-        if (session.traceparent() != null) {
-            context.addProperty("traceparent", session.traceparent());
-        }
-        return new Trail(audit, context);
-    }
-
-    private static JsonElement progressToken(JsonObject params) {
-        JsonElement token = params.get("_meta") instanceof JsonObject meta ? meta.get("progressToken") : null;
-        return token != null && token.isJsonPrimitive() ? token : null;
+        return audit == null ? Trail.none() : new Trail(audit, session.auditContext(audit));
     }
 
     private JsonObject setLevel(JsonObject params, Session session) throws RpcException {
@@ -343,41 +286,12 @@ public final class McpServer {
         return new JsonObject();
     }
 
-    private void send(Consumer<JsonObject> notify, Session session, String level, String text) {
-        if (LOG_LEVELS.indexOf(level) < session.logLevel()) {
-            return;
-        }
-        JsonObject params = new JsonObject();
-        params.addProperty("level", level);
-        params.addProperty("logger", NAME);
-        params.addProperty("data", text);
-        notify.accept(JsonRpc.notification("notifications/message", params));
-    }
-
     private static String string(JsonObject params, String name) throws RpcException {
         JsonElement value = params.get(name);
         if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
             throw new RpcException(RpcException.INVALID_PARAMS, "Invalid params: \"" + name + "\" must be a string");
         }
         return value.getAsString();
-    }
-
-    private static String encodeCursor(int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("offset:" + offset).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private int decodeCursor(JsonElement cursor) throws RpcException {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor.getAsString()), StandardCharsets.UTF_8);
-            int offset = Integer.parseInt(text.substring("offset:".length()));
-            if (text.startsWith("offset:") && offset > 0 && offset < tools.size() && offset % pageSize == 0) {
-                return offset;
-            }
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw new RpcException(RpcException.INVALID_PARAMS, "Invalid params: unknown cursor");
     }
 
     private static String shorten(String s) {

@@ -7,6 +7,7 @@ import com.google.gson.JsonPrimitive;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
 
@@ -141,5 +142,39 @@ public final class Modern {
     /** A member of the request's {@code _meta}, or null when there is no such member (or no {@code _meta}). */
     private static JsonElement meta(JsonObject params, String name) {
         return params.get("_meta") instanceof JsonObject meta ? meta.get(name) : null;
+    }
+
+    /** What server/discover answers: versions, capabilities (with empty prompts and resources), instructions. */
+    static JsonObject discover(JsonObject capabilities, String instructions) {
+        JsonArray versions = new JsonArray();
+        VERSIONS.forEach(versions::add);
+        JsonObject result = new JsonObject();
+        result.add("supportedVersions", versions);
+        JsonObject none = new JsonObject();
+        none.addProperty("listChanged", false);
+        capabilities.add("prompts", none);
+        capabilities.add("resources", none.deepCopy());
+        result.add("capabilities", capabilities);
+        result.addProperty("instructions", instructions);
+        return cacheable(result);
+    }
+
+    static RpcException notFound(JsonElement uri) {
+        JsonObject data = new JsonObject();
+        data.add("uri", uri instanceof JsonPrimitive p && p.isString() ? p : null);
+        return new RpcException(RpcException.INVALID_PARAMS, "Resource not found", data);
+    }
+
+    static JsonObject empty(String list) {
+        JsonObject result = new JsonObject();
+        result.add(list, new JsonArray());
+        return result;
+    }
+
+    /** The same for every caller, and fixed for the life of the process. */
+    static JsonObject cacheable(JsonObject result) {
+        result.addProperty("ttlMs", Limits.LIST_TTL_MILLIS);
+        result.addProperty("cacheScope", "public");
+        return result;
     }
 }

@@ -6,8 +6,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import vaultmcp.audit.AuditTrail;
 import vaultmcp.config.Secret;
 import vaultmcp.json.StrictJson;
+import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.security.RateLimiter;
 
 /**
@@ -136,5 +139,33 @@ public final class Session {
 
     void logLevel(int level) {
         this.logLevel = level;
+    }
+
+    /** Who calls, for a call's audit record: transport, session and credential (as HMACs), protocol, trace. */
+    JsonObject auditContext(AuditTrail audit) {
+        JsonObject context = new JsonObject();
+        context.addProperty("transport", id().equals("stdio") ? "stdio" : "http");
+        context.addProperty("session", audit.hmac(id()));
+        String caller = vaultToken() == null ? "none" : audit.hmac(vaultToken().reveal());
+        context.addProperty("caller", caller);
+        if (stateless()) {
+            context.addProperty("protocol", Modern.VERSIONS.get(0));
+        }
+        if (traceparent() != null) {
+            context.addProperty("traceparent", traceparent());
+        }
+        return context;
+    }
+
+    /** Sends a log notification to the client, unless its log level is above {@code level}. */
+    void log(Consumer<JsonObject> notify, String level, String text) {
+        if (McpServer.LOG_LEVELS.indexOf(level) < logLevel) {
+            return;
+        }
+        JsonObject params = new JsonObject();
+        params.addProperty("level", level);
+        params.addProperty("logger", McpServer.NAME);
+        params.addProperty("data", text);
+        notify.accept(JsonRpc.notification("notifications/message", params));
     }
 }

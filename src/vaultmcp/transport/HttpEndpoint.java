@@ -4,17 +4,12 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
-import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.jsonrpc.Message;
 import vaultmcp.jsonrpc.RpcException;
@@ -55,10 +50,10 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
                 if (e.status() == 401) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
                 }
-                send(exchange, e.status(), JsonRpc.error(e.id(), new RpcException(e.code(), e.getMessage())));
+                Answers.send(exchange, e.status(), JsonRpc.error(e.id(), new RpcException(e.code(), e.getMessage())));
             } catch (RuntimeException | Error e) {
                 log.failure("HTTP " + exchange.getRequestMethod(), e);
-                send(exchange, 500,
+                Answers.send(exchange, 500,
                         JsonRpc.error(null, new RpcException(RpcException.INTERNAL_ERROR, "Internal error")));
             }
         } catch (IOException e) {
@@ -99,7 +94,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         switch (exchange.getRequestMethod()) {
             case "POST" -> post(exchange);
             case "DELETE" -> delete(exchange);
-            case "OPTIONS" -> send(exchange, 204, null);
+            case "OPTIONS" -> Answers.send(exchange, 204, null);
             default -> {
                 out.set("Allow", ALLOW);
                 throw new HttpError(405,
@@ -131,7 +126,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             } catch (RateLimited limited) {
                 throw tooMany(exchange, limited);
             }
-            send(exchange, 400, e.response());
+            Answers.send(exchange, 400, e.response());
             return;
         }
         try {
@@ -164,11 +159,11 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             response = JsonRpc.error(message.id(), e);
         }
         if (!message.isRequest()) {
-            send(exchange, 202, null); // counted, and nothing more: closing the stream ends a call
+            Answers.send(exchange, 202, null); // counted, and nothing more: closing the stream ends a call
         } else if (exchange.getResponseCode() != -1) {
-            event(exchange, response);
+            Answers.event(exchange, response);
         } else {
-            send(exchange, Modern.status(response), response);
+            Answers.send(exchange, Modern.status(response), response);
         }
     }
 
@@ -196,9 +191,9 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             sessions.close(session.id());
         }
         if (exchange.getResponseCode() != -1) {
-            event(exchange, response); // a stream starts only inside a request, so there is a response
+            Answers.event(exchange, response); // a stream starts only inside a request, so there is a response
         } else {
-            send(exchange, response == null ? 202 : 200, response);
+            Answers.send(exchange, response == null ? 202 : 200, response);
         }
     }
 
@@ -219,7 +214,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
                 HttpError.acquire(workers, Limits.HTTP_WORKER_WAIT, "every tool worker is");
             }
             try {
-                return server.handle(message, session, notification -> event(exchange, notification));
+                return server.handle(message, session, notification -> Answers.event(exchange, notification));
             } finally {
                 if (tool) {
                     workers.release();
@@ -249,7 +244,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         }
         sessions.find(id, auth.identify(in));
         sessions.close(id);
-        send(exchange, 204, null);
+        Answers.send(exchange, 204, null);
     }
 
     private static void checkVersion(Headers in) throws HttpError {
@@ -270,34 +265,5 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
         String type = contentType == null ? ""
                 : SPACES_AND_QUOTES.matcher(contentType.toLowerCase(Locale.ROOT)).replaceAll("");
         return type.equals("application/json") || type.equals("application/json;charset=utf-8");
-    }
-
-    /** Sends a whole answer: a JSON body, or none (status 202, 204). */
-    static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
-        if (body == null || exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, 0); // chunked: the answer is written as it is serialised, never copied
-        Writer out = new BufferedWriter(new OutputStreamWriter(exchange.getResponseBody(), StandardCharsets.UTF_8));
-        StrictJson.write(body, out);
-        out.flush();
-    }
-
-    /** Sends one message as an SSE event; the first one starts the stream (status 200) that carries the answer. */
-    private static void event(HttpExchange exchange, JsonObject message) {
-        try {
-            if (exchange.getResponseCode() == -1) {
-                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-                exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-                exchange.sendResponseHeaders(200, 0);
-            }
-            String event = "event: message\ndata: " + StrictJson.write(message) + "\n\n";
-            exchange.getResponseBody().write(event.getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
-        } catch (IOException e) {
-            // The client went away; the request still completes, its answer has nowhere to go.
-        }
     }
 }

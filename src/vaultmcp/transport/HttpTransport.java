@@ -119,7 +119,7 @@ public final class HttpTransport implements AutoCloseable {
             boolean exact = exchange.getRequestURI().getPath().equals("/health");
             JsonObject ok = new JsonObject();
             ok.addProperty("status", "ok");
-            HttpEndpoint.send(exchange, exact ? 200 : 404, exact ? ok : null);
+            Answers.send(exchange, exact ? 200 : 404, exact ? ok : null);
         }
     }
 }
