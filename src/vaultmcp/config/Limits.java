@@ -55,6 +55,8 @@ public final class Limits {
     public static final int HTTP_MAX_RESPONSE_SECONDS = 120;
     /** Request header lines (sun.net.httpserver.maxReqHeaders). */
     public static final int HTTP_MAX_HEADERS = 100;
+    /** How often a long stateless call's SSE stream carries a comment, to notice a client that closed it. */
+    public static final Duration HEARTBEAT = Duration.ofMillis(250);
     /** Bytes of all request headers together (sun.net.httpserver.maxReqHeaderSize). */
     public static final int HTTP_MAX_HEADER_BYTES = 32 * 1024;
 

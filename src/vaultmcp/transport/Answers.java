@@ -7,6 +7,11 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
 
 /** How the HTTP endpoint writes what it answers: one JSON body, or SSE events on a stream. */
@@ -30,16 +35,73 @@ final class Answers {
     /** Sends one message as an SSE event; the first one starts the stream (status 200) that carries the answer. */
     static void event(HttpExchange exchange, JsonObject message) {
         try {
+            stream(exchange, "event: message\ndata: " + StrictJson.write(message) + "\n\n");
+        } catch (IOException e) {
+            // The client went away; the request still completes, its answer has nowhere to go.
+        }
+    }
+
+    private static void stream(HttpExchange exchange, String text) throws IOException {
+        synchronized (exchange) { // the handler's events and the heartbeat's comments
             if (exchange.getResponseCode() == -1) {
                 exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
                 exchange.getResponseHeaders().set("Cache-Control", "no-cache");
                 exchange.sendResponseHeaders(200, 0);
             }
-            String event = "event: message\ndata: " + StrictJson.write(message) + "\n\n";
-            exchange.getResponseBody().write(event.getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().write(text.getBytes(StandardCharsets.UTF_8));
             exchange.getResponseBody().flush();
-        } catch (IOException e) {
-            // The client went away; the request still completes, its answer has nowhere to go.
+        }
+    }
+
+    /**
+     * While a stateless call runs longer than {@link Limits#HEARTBEAT}, its answer becomes an SSE stream
+     * that carries a comment every HEARTBEAT; once a write fails the client has closed the stream, which
+     * in 2026-07-28 cancels the call: its thread is interrupted, so it sends nothing more to Vault.
+     */
+    static final class Heartbeat {
+        private static ScheduledExecutorService timer;
+        private final HttpExchange exchange;
+        private final Thread call = Thread.currentThread();
+        private final ScheduledFuture<?> beats;
+        private boolean over;
+
+        Heartbeat(HttpExchange exchange) {
+            this.exchange = exchange;
+            long every = Limits.HEARTBEAT.toMillis();
+            beats = timer().scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        private static synchronized ScheduledExecutorService timer() {
+            if (timer == null) {
+                timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "sse-heartbeat");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return timer;
+        }
+
+        private void beat() {
+            synchronized (exchange) {
+                try {
+                    if (!over) {
+                        stream(exchange, ":\n\n");
+                    }
+                } catch (IOException e) {
+                    over = true;
+                    beats.cancel(false);
+                    call.interrupt();
+                }
+            }
+        }
+
+        void stop() {
+            synchronized (exchange) {
+                over = true;
+            }
+            beats.cancel(false);
+            Thread.interrupted(); // an interrupt for a call that is over must not outlive it
         }
     }
 }

@@ -154,7 +154,14 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             if (message.isRequest()) {
                 Modern.checkHeaders(message, version, in.getFirst("Mcp-Method"), in.getFirst("Mcp-Name"));
             }
-            response = dispatch(exchange, message, session, caller);
+            Answers.Heartbeat beat = "tools/call".equals(message.method()) ? new Answers.Heartbeat(exchange) : null;
+            try {
+                response = dispatch(exchange, message, session, caller);
+            } finally {
+                if (beat != null) {
+                    beat.stop();
+                }
+            }
         } catch (RpcException e) {
             response = JsonRpc.error(message.id(), e);
         }

@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import vaultmcp.vault.FakeVault;
+import vaultmcp.vault.Fault;
 
 /**
  * The stateless era over HTTP, in this JVM: no session, headers that must repeat the body, HTTP statuses that
@@ -92,5 +98,39 @@ class HttpModernIT {
         RawHttp.Response ping = http.post(HttpFixture.PING, "Mcp-Session-Id: " + session);
         assertEquals(200, ping.status());
         assertFalse(ping.json().getAsJsonObject("result").has("resultType"), "legacy results are unchanged");
+    }
+
+    /**
+     * Closing the SSE stream cancels a stateless call: a read whose mount look-up Vault holds for 1.5 s is
+     * abandoned by its client after 0.6 s, and the read itself never reaches Vault. Without the heartbeat the
+     * server would notice nothing and send the read when the look-up comes back.
+     */
+    @Test
+    void closingTheStreamOfALongStatelessCallStopsItBeforeItsNextVaultRequest() throws Exception {
+        try (FakeVault vault = new FakeVault();
+             HttpFixture withVault = new HttpFixture(Map.of("VAULT_ADDR", vault.address()))) {
+            vault.inject(new Fault("sys/internal/ui/mounts", Duration.ofMillis(1500), null));
+            String read = "{\"jsonrpc\":\"2.0\",\"id\":40,\"method\":\"tools/call\",\"params\":"
+                    + "{\"name\":\"read_secret\",\"arguments\":{\"mount\":\"secret\",\"path\":\"app\"}," + META + "}}";
+            StringBuilder request = new StringBuilder("POST /mcp HTTP/1.1\r\n");
+            for (String h : withVault.headers(VERSION, "Mcp-Method: tools/call", "Mcp-Name: read_secret",
+                    "X-Vault-Token: " + vault.rootToken(), "Content-Length: " + read.length())) {
+                request.append(h).append("\r\n");
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), withVault.port)) {
+                socket.getOutputStream().write((request + "\r\n" + read).getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+                Thread.sleep(600);
+                String head = new String(socket.getInputStream().readNBytes(17), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 200 OK\r\n", head, "a call that runs long answers with a stream");
+            }
+            Thread.sleep(2000);
+            assertTrue(vault.requests().stream().anyMatch(r -> r.path().startsWith("/v1/sys/internal/ui/mounts/")),
+                    vault.requests().toString());
+            assertFalse(vault.requests().stream().anyMatch(r -> r.path().startsWith("/v1/secret/")),
+                    "the read went to Vault after its client had gone: " + vault.requests());
+            assertEquals(200, withVault.post(DISCOVER, VERSION, "Mcp-Method: server/discover").status(),
+                    "and the server goes on serving");
+        }
     }
 }
