@@ -44,7 +44,8 @@ public record Config(
         Duration sessionIdleTimeout,
         String logLevel,
         boolean enableOperations,
-        Authority authority) {
+        Authority authority,
+        Identity identity) {
 
     public enum Action { RUN, HELP, VERSION, TOOLS_DIGEST, VERIFY_AUDIT }
 
@@ -76,6 +77,16 @@ public record Config(
             new Setting("VAULT_SKIP_VERIFY", "false", "skip TLS verification of Vault (testing only)"),
             new Setting("VAULT_CACERT", "", "PEM file of CA certificates that sign Vault's certificate"),
             new Setting("VAULT_CAPATH", "", "directory of PEM CA certificate files"),
+            new Setting("VAULT_ROLE_ID", "", "AppRole role id: the server logs in instead of using VAULT_TOKEN"),
+            new Setting("VAULT_SECRET_ID_FILE", "", "file holding the AppRole secret id, read again at each login"),
+            new Setting("VAULT_APPROLE_MOUNT", "approle", "mount path of the AppRole auth method"),
+            new Setting("VAULT_AUTH_METHOD", "token", "HTTP callers: token, or jwt (their JWT exchanged at Vault)"),
+            new Setting("VAULT_AUTH_JWT_PATH", "jwt", "mount path of Vault's JWT auth method"),
+            new Setting("VAULT_AUTH_JWT_ROLE", "", "role of the JWT login (empty: the mount's default role)"),
+            new Setting("VAULT_AUTH_JWT_HEADER", "Authorization", "request header carrying callers' JWTs (Bearer)"),
+            new Setting("VAULT_AUTH_JWT_CACHE_TTL", "5m", "longest time a Vault token from a JWT is reused"),
+            new Setting("MCP_RESOURCE_URL", "", "this server's URL as JWTs name it in aud (required with jwt)"),
+            new Setting("MCP_OAUTH_ISSUERS", "", "comma-separated authorization servers named in the RFC 9728 metadata"),
             new Setting("VAULT_CLIENT_TIMEOUT", "30s", "time limit of one Vault request (e.g. 30s, 2m)"),
             new Setting("TRANSPORT_MODE", "stdio", "stdio, or http / streamable-http"),
             new Setting("TRANSPORT_HOST", "127.0.0.1", "HTTP bind address; anything but loopback needs TLS"),
@@ -126,8 +137,9 @@ public record Config(
         URI addr = r.get("VAULT_ADDR");
         Transport transport = r.get("TRANSPORT_MODE");
         Secret token = r.get("VAULT_TOKEN");
-        if (values.get("VAULT_TOKEN").isEmpty() && action == Action.RUN && transport == Transport.STDIO) {
-            problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)");
+        if (values.get("VAULT_TOKEN").isEmpty() && values.get("VAULT_ROLE_ID").isEmpty() && action == Action.RUN
+                && transport == Transport.STDIO) {
+            problems.add("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file, or log in with AppRole)");
         }
         Path cert = r.get("MCP_TLS_CERT_FILE");
         Path key = r.get("MCP_TLS_KEY_FILE");
@@ -157,7 +169,8 @@ public record Config(
                 r.get("MCP_SESSION_IDLE_TIMEOUT"),
                 r.get("MCP_LOG_LEVEL"),
                 r.get("ENABLE_VAULT_OPERATIONS"),
-                Authority.read(r));
+                Authority.read(r),
+                Identity.read(r, transport == Transport.HTTP, token != null));
         if (config.authToken() != null && config.authToken().reveal().length() < Limits.MIN_AUTH_TOKEN_CHARS) {
             problems.add("MCP_AUTH_TOKEN: must be at least " + Limits.MIN_AUTH_TOKEN_CHARS + " characters");
         }

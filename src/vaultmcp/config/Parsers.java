@@ -41,6 +41,14 @@ final class Parsers {
             case "MCP_SECRET_VALUES" -> Values.oneOf(v, Authority.SecretValues.values());
             case "MCP_WRAP_TTL" -> Authority.wrapTtl(v);
             case "MCP_AUDIT_LOG" -> Values.writableFile(v);
+            case "VAULT_ROLE_ID", "VAULT_AUTH_JWT_ROLE" -> Values.headerValue(v).strip();
+            case "VAULT_SECRET_ID_FILE" -> Values.readableFile(v);
+            case "VAULT_APPROLE_MOUNT", "VAULT_AUTH_JWT_PATH" -> Identity.mount(v);
+            case "VAULT_AUTH_METHOD" -> Values.oneOf(v, "token", "jwt");
+            case "VAULT_AUTH_JWT_HEADER" -> Identity.header(v);
+            case "VAULT_AUTH_JWT_CACHE_TTL" -> Authority.within(v, Duration.ofSeconds(1), Duration.ofHours(1));
+            case "MCP_RESOURCE_URL" -> Identity.url(v);
+            case "MCP_OAUTH_ISSUERS" -> Identity.urls(v);
             default -> throw new IllegalStateException("no parser for " + env);
         };
     }

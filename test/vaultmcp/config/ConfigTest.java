@@ -386,8 +386,8 @@ class ConfigTest {
 
     @Test
     void requiresTheVaultTokenOnlyToServeStdio() throws ConfigException {
-        assertEquals("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)", onlyProblem(Map.of()));
-        assertEquals("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file)", onlyProblem(Map.of("VAULT_TOKEN", "  ")));
+        assertEquals("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file, or log in with AppRole)", onlyProblem(Map.of()));
+        assertEquals("VAULT_TOKEN: required in stdio mode (or pass --vault-token-file, or log in with AppRole)", onlyProblem(Map.of("VAULT_TOKEN", "  ")));
         assertNull(parse(Map.of(), "http").vaultToken());
         assertEquals(Config.Action.HELP, parse(Map.of(), "--help").action());
         assertEquals(Config.Action.HELP, parse(Map.of(), "-h").action());
