@@ -105,7 +105,7 @@ grep -A3 '^not ok' "$results/fidelity.log" >&2 || true
 
 # 5. The suites, reported as TAP into the log and as a readable tree on stderr.
 suites_rc=0
-E2E_JAR="$jar" in_group node --test --test-concurrency=2 --test-timeout=300000 \
+E2E_JAR="$jar" in_group node --test --test-concurrency=2 --test-timeout=600000 \
   --test-reporter=tap --test-reporter-destination="$results/e2e.log" \
   --test-reporter=spec --test-reporter-destination=stderr test/e2e/suites/ || suites_rc=$?
 scripts/count-results node "$results/e2e.log" > "$results/e2e.counts"
@@ -115,7 +115,7 @@ log "end-to-end suites: $p passed, $f failed, $s skipped (details: $results/e2e.
 
 # 6. The same read and privileged suites with the other era's client: no initialize, no session.
 v2_rc=0
-E2E_CLIENT=v2 E2E_JAR="$jar" in_group node --test --test-concurrency=2 --test-timeout=300000 \
+E2E_CLIENT=v2 E2E_JAR="$jar" in_group node --test --test-concurrency=2 --test-timeout=600000 \
   --test-reporter=tap --test-reporter-destination="$results/e2e-v2.log" \
   --test-reporter=spec --test-reporter-destination=stderr \
   test/e2e/suites/read-tools.test.mjs test/e2e/suites/privileged.test.mjs || v2_rc=$?

@@ -32,7 +32,14 @@ async function rpc(url, token, method, params = {}) {
     method: 'POST', headers, signal: AbortSignal.timeout(30_000),
     body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params: { ...params, _meta: META } }),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: await answer(response) };
+}
+
+/** The JSON-RPC answer, sent as JSON or (a call that ran long: heartbeat comments first) as an SSE stream. */
+async function answer(response) {
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response.json();
+  const events = (await response.text()).split('\n').filter((line) => line.startsWith('data: '));
+  return JSON.parse(events.at(-1).slice(6));
 }
 
 const call = async (url, token, name, args, more = {}) => (await rpc(url, token, 'tools/call', { name, arguments: args, ...more })).body.result;
