@@ -23,8 +23,8 @@ import vaultmcp.vault.Call.Op;
  * A JWT auth method of FakeVault (sys/auth type jwt): config (jwt_validation_pubkeys in PEM, bound_issuer),
  * role/NAME (role_type, bound_audiences, user_claim, token_policies, token_ttl) and login, which checks what
  * Vault 1.21's plugin checks, in its order and with its error texts (hashicorp/cap's validator): the
- * signature with the configured keys (RS256, ES256), the algorithm, iss, aud, the time claims with a 60 s
- * leeway, the user claim. A login makes a token of the role's policies (plus default) for one entity per
+ * signature with the configured keys (RS256, ES256), iss, aud, the time claims (60 s of clock skew), the
+ * user claim. A login makes a token of the role's policies (plus default) for one entity per
  * user-claim value, as Vault's identity store does.
  */
 final class FakeJwt implements Mount.Engine {
@@ -115,11 +115,14 @@ final class FakeJwt implements Mount.Engine {
             return Reply.errors(400, "missing token");
         }
         String[] parts = jwt.split("\\.", -1);
-        JsonObject header = parts.length == 3 ? decode(parts[0]) : null;
-        JsonObject claims = parts.length == 3 ? decode(parts[1]) : null;
-        if (header == null || claims == null) {
+        if (parts.length != 3) {
             return invalid("error verifying token signature: "
                     + "go-jose/go-jose: compact JWS format must have three parts");
+        }
+        JsonObject header = decode(parts[0]);
+        JsonObject claims = decode(parts[1]);
+        if (header == null || claims == null) {
+            return invalid("error verifying token signature: illegal base64 data at input byte 0");
         }
         String alg = header.has("alg") ? header.get("alg").getAsString() : "";
         if (!verified(alg, parts)) {
@@ -137,10 +140,17 @@ final class FakeJwt implements Mount.Engine {
         long now = System.currentTimeMillis() / 1000;
         long iat = number(claims, "iat");
         long exp = number(claims, "exp");
-        if (iat == 0 && exp == 0 && number(claims, "nbf") == 0) {
+        long nbf = number(claims, "nbf");
+        if (iat == 0 && exp == 0 && nbf == 0) {
             return invalid("no issued at (iat), not before (nbf), or expiration time (exp) claims in token");
         }
-        if (exp != 0 && now - LEEWAY > exp) {
+        // A missing exp or nbf is derived from the others with a 150 s leeway; then each has a 60 s clock skew.
+        exp = exp != 0 ? exp : Math.max(iat, nbf) + 150;
+        nbf = nbf != 0 ? nbf : iat != 0 ? iat : exp - 150;
+        if (now + LEEWAY < nbf) {
+            return invalid("invalid not before (nbf) claim: token not yet valid");
+        }
+        if (now - LEEWAY > exp) {
             return invalid("invalid expiration time (exp) claim: token is expired");
         }
         if (iat != 0 && now + LEEWAY < iat) {
@@ -161,8 +171,8 @@ final class FakeJwt implements Mount.Engine {
         TreeSet<String> policies = new TreeSet<>(strings(role.get("token_policies")));
         policies.add("default");
         long ttl = FakeSys.seconds(role.get("token_ttl"), call.mount().effectiveDefaultTtl());
-        FakeAcl.Token t = acl.createToken(List.copyOf(policies), call.mount().path().replace('/', '-') + user, ttl,
-                Map.of("role", roleName), 0, 0);
+        String name = call.mount().path().substring("auth/".length()).replace('/', '-') + user; // "jwt-alice"
+        FakeAcl.Token t = acl.createToken(List.copyOf(policies), name, ttl, Map.of("role", roleName), 0, 0);
         JsonObject auth = new JsonObject();
         auth.addProperty("client_token", t.id());
         auth.addProperty("accessor", t.accessor());
@@ -178,7 +188,7 @@ final class FakeJwt implements Mount.Engine {
         auth.addProperty("orphan", true);
         auth.add("mfa_requirement", JsonNull.INSTANCE);
         auth.addProperty("num_uses", 0);
-        return Reply.json(200, Reply.envelope(null, null, auth, "jwt", 0), true);
+        return Reply.json(200, Reply.envelope(null, null, auth, "", 0), true); // a login's mount_type is empty
     }
 
     private boolean verified(String alg, String[] parts) {
