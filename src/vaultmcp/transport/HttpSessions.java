@@ -19,11 +19,13 @@ import vaultmcp.security.RateLimiter;
  * time, and there are at most a fixed number, and a fixed number per Vault token: a full table
  * refuses a new session (after dropping expired ones and the least recently used anonymous one)
  * rather than evict a live one with credentials, which Vault has accepted ({@link HttpAuth#verify}).
- * A JWT caller's session uses the token of its newest login (after an OAuth refresh), and a token from
- * a JWT login that no session uses any more, the session having ended or moved on, goes to {@code ended}.
+ * A JWT caller's session uses the token of its newest login (after an OAuth refresh); the one before stays
+ * for the calls that began with it until the next login. A JWT login's token that no session holds any
+ * more, the session having ended or moved on twice, goes to {@code ended}.
  */
 final class HttpSessions {
-    private record Entry(Session session, HttpAuth.Caller caller, long lastUsed) {}
+    /** {@code previous}: a JWT caller's token before its newest login, kept for the calls that began with it. */
+    private record Entry(Session session, HttpAuth.Caller caller, long lastUsed, Secret previous) {}
 
     private final Map<String, Entry> table = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -70,7 +72,7 @@ final class HttpSessions {
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Session session = new Session(id, caller.vaultToken(), budget(caller));
-        table.put(id, new Entry(session, caller, now));
+        table.put(id, new Entry(session, caller, now, null));
         return session;
     }
 
@@ -88,10 +90,13 @@ final class HttpSessions {
                     ? new HttpError(401, "Unauthorized: this session needs the credential it was opened with")
                     : new HttpError(403, "Forbidden: this session was opened with another credential");
         }
-        table.put(id, new Entry(entry.session(), caller.exchanged() ? caller : entry.caller(), now));
-        if (caller.exchanged() && caller.vaultToken() != entry.caller().vaultToken()) {
+        Secret older = entry.caller().vaultToken();
+        boolean newer = caller.exchanged() && caller.vaultToken() != older;
+        table.put(id, new Entry(entry.session(), newer ? caller : entry.caller(), now,
+                newer ? older : entry.previous()));
+        if (newer) {
             entry.session().vaultToken(caller.vaultToken());
-            release(entry.caller());
+            release(entry.previous());
         }
         return entry.session();
     }
@@ -108,13 +113,15 @@ final class HttpSessions {
     private void drop(String id) {
         Entry gone = table.remove(id);
         if (gone != null) {
-            release(gone.caller());
+            release(gone.caller().exchanged() ? gone.caller().vaultToken() : null);
+            release(gone.previous());
         }
     }
 
-    private void release(HttpAuth.Caller caller) {
-        Secret token = caller.vaultToken();
-        if (caller.exchanged() && table.values().stream().noneMatch(e -> e.caller().vaultToken() == token)) {
+    /** Hands a JWT login's token to {@code ended} once no session holds it, as its current or previous one. */
+    private void release(Secret token) {
+        if (token != null && table.values().stream().noneMatch(e -> e.caller().vaultToken() == token
+                || e.previous() == token)) {
             ended.accept(token);
         }
     }

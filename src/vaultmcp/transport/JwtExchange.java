@@ -116,9 +116,7 @@ final class JwtExchange {
         VaultPath path = VaultPath.of("auth", identity.jwtPath(), "login");
         JsonObject body = new JsonObject();
         body.addProperty("jwt", jwt);
-        if (!identity.jwtRole().isEmpty()) {
-            body.addProperty("role", identity.jwtRole());
-        }
+        body.addProperty("role", identity.jwtRole()); // empty: the mount's default_role
         VaultResponse answer;
         try {
             answer = vault.send(null, "POST", path, null, body, null, false);
@@ -135,9 +133,8 @@ final class JwtExchange {
             throw new HttpError(503, "Service Unavailable: Vault's login answer holds no token");
         }
         long now = millis.getAsLong();
-        long ttl = auth.get("lease_duration") instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() : 0;
-        long until = Math.min(Math.min(expiry, now + identity.jwtCacheTtl().toMillis()),
-                ttl > 0 ? now + ttl * 1000 : expiry);
+        long ttl = auth.get("lease_duration") instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() * 1000 : 0;
+        long until = Math.min(Math.min(expiry, now + identity.jwtCacheTtl().toMillis()), now + ttl);
         String entity = auth.get("entity_id") instanceof JsonPrimitive e ? e.getAsString() : "";
         return remember(key, new Login(new Secret(t.getAsString()), entity, until));
     }

@@ -179,18 +179,21 @@ class HttpSessionsTest {
     }
 
     @Test
-    void aJwtCallersSessionTakesTheTokenOfItsNewestLoginAndTheOldOneEnds() throws HttpError {
+    void aJwtCallersSessionTakesTheTokenOfItsNewestLoginAndTheOneBeforeEndsAtTheNext() throws HttpError {
         HttpSessions table = sessions(10);
         HttpAuth.Caller first = jwtCaller("hvs.first", 5);
         HttpAuth.Caller refreshed = jwtCaller("hvs.refreshed", 5);
+        HttpAuth.Caller third = jwtCaller("hvs.third", 5);
         String id = table.open(first).id();
         assertSame(first.vaultToken(), table.find(id, first).vaultToken());
-        assertEquals(List.of(), ended);
         assertSame(refreshed.vaultToken(), table.find(id, refreshed).vaultToken(), "same entity: an OAuth refresh");
-        assertEquals(List.of(first.vaultToken()), ended, "no session uses the first login's token any more");
+        assertEquals(List.of(), ended, "a call that began with the first token may still be running");
         assertSame(refreshed.vaultToken(), table.find(id, refreshed).vaultToken());
+        assertSame(third.vaultToken(), table.find(id, third).vaultToken());
+        assertEquals(List.of(first.vaultToken()), ended, "two logins later, no session holds the first token");
         assertEquals(403, assertThrows(HttpError.class, () -> table.find(id, jwtCaller("hvs.other", 6))).status());
-        assertEquals(1, ended.size());
+        table.close(id);
+        assertEquals(List.of(first.vaultToken(), third.vaultToken(), refreshed.vaultToken()), ended);
     }
 
     @Test

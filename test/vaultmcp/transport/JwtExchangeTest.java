@@ -139,7 +139,8 @@ class JwtExchangeTest {
         String noExp = key.sign("{\"sub\":\"alice\",\"aud\":\"" + RESOURCE + "\"}");
         assertEquals(401, assertThrows(HttpError.class, () -> bearer(noExp)).status());
         assertEquals(0, vault.requests().size());
-        String listed = key.sign("{\"sub\":\"alice\",\"aud\":[\"x\",\"" + RESOURCE + "\"],\"exp\":" + (exp + 600) + "}");
+        String listed = key.sign("{\"sub\":\"alice\",\"aud\":[\"x\",\"" + RESOURCE + "\"],\"iat\":" + now.get() / 1000
+                + ",\"exp\":" + (exp + 600) + "}");
         assertTrue(bearer(listed).exchanged(), "aud may be an array that holds the resource");
     }
 
