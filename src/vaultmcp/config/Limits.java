@@ -85,6 +85,13 @@ public final class Limits {
     public static final int TOKEN_VERDICTS = 1024;
     public static final int TOKEN_LOOKUPS = 4;
     public static final Duration TOKEN_LOOKUP_WAIT = Duration.ofSeconds(2);
+    /**
+     * A caller's JWT (VAULT_AUTH_METHOD=jwt) has at most MAX_JWT_CHARS; its exp may have passed by JWT_CLOCK_SKEW
+     * (clocks differ; Vault's own leeway is 60 s). Its logins are bounded as look-ups are: TOKEN_LOOKUPS at once,
+     * TOKEN_VERDICTS kept, a refusal for TOKEN_REFUSED_TTL.
+     */
+    public static final int MAX_JWT_CHARS = 16 * 1024;
+    public static final Duration JWT_CLOCK_SKEW = Duration.ofSeconds(30);
     /** Rate-limit buckets of credentials kept (the least recently opened forgotten first). */
     public static final int CREDENTIAL_BUCKETS = 4096;
     /** Anonymous callers share one bucket with this fraction (1/n) of MCP_RATE_LIMIT_GLOBAL's rate and burst. */

@@ -20,7 +20,7 @@ import vaultmcp.security.RateLimiter;
  */
 public final class Session {
     private final String id;
-    private final Secret vaultToken;
+    private volatile Secret vaultToken;
     private final RateLimiter.Budget budget;
     private volatile String protocolVersion;
     private volatile boolean stateless;
@@ -73,6 +73,11 @@ public final class Session {
 
     public Secret vaultToken() {
         return vaultToken;
+    }
+
+    /** The same HTTP caller's newer Vault token (a JWT caller after an OAuth refresh), for the calls that follow. */
+    public void vaultToken(Secret newer) {
+        vaultToken = newer;
     }
 
     public RateLimiter.Budget budget() {

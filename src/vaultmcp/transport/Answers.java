@@ -1,6 +1,7 @@
 package vaultmcp.transport;
 
 import com.google.gson.JsonObject;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,10 +14,33 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import vaultmcp.config.Limits;
 import vaultmcp.json.StrictJson;
+import vaultmcp.security.OriginPolicy;
 
-/** How the HTTP endpoint writes what it answers: one JSON body, or SSE events on a stream. */
+/** How the HTTP endpoints write what they answer: the CORS headers, one JSON body, or SSE events on a stream. */
 final class Answers {
+    private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, "
+            + "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
+
     private Answers() {
+    }
+
+    /** Refuses (403) a Host or Origin the policy does not allow; gives an allowed Origin the CORS headers. */
+    static void guard(HttpExchange exchange, OriginPolicy policy, String methods) throws HttpError {
+        Headers in = exchange.getRequestHeaders();
+        Headers out = exchange.getResponseHeaders();
+        String host = in.getFirst("Host");
+        String origin = in.getFirst("Origin");
+        out.set("Vary", "Origin");
+        if (!policy.hostAllowed(host) || !policy.originAllowed(origin, host)) {
+            throw new HttpError(403, "Forbidden: " + (policy.hostAllowed(host) ? "Origin" : "Host") + " not allowed");
+        }
+        if (origin != null) {
+            out.set("Access-Control-Allow-Origin", origin);
+            out.set("Access-Control-Allow-Methods", methods);
+            out.set("Access-Control-Allow-Headers", CORS_HEADERS);
+            out.set("Access-Control-Expose-Headers", "Mcp-Session-Id, WWW-Authenticate, Retry-After");
+            out.set("Access-Control-Max-Age", String.valueOf(Limits.CORS_MAX_AGE_SECONDS));
+        }
     }
 
     /** Sends a whole answer: a JSON body, or none (status 202, 204). */

@@ -21,13 +21,18 @@ import vaultmcp.vault.VaultResponse;
 /**
  * Who is calling, from the request headers. A caller brings its own Vault token in
  * {@code X-Vault-Token}; or, only when the operator set MCP_AUTH_TOKEN, that bearer secret in
- * {@code Authorization}, which lends it the server's own VAULT_TOKEN; or nothing, and then it may
- * talk MCP but never reach Vault. A session is bound to the SHA-256 fingerprint of what opened it,
- * and a token opens one only once Vault has accepted it ({@link #verify}).
+ * {@code Authorization}, which lends it the server's own VAULT_TOKEN; or, with VAULT_AUTH_METHOD=jwt, a
+ * JWT that {@link JwtExchange} trades for a Vault token of its own; or nothing, and then it may talk MCP
+ * but never reach Vault (with the JWT exchange, not even that). A session is bound to the SHA-256
+ * fingerprint of what opened it (for a JWT, of the Vault entity it logged in as), and a token opens one
+ * only once Vault has accepted it ({@link #verify}).
  */
 final class HttpAuth {
-    /** The token for Vault calls (null: none) and the fingerprint the session is bound to (null: anonymous). */
-    record Caller(Secret vaultToken, byte[] fingerprint, boolean bearer) {
+    /**
+     * The token for Vault calls (null: none), the fingerprint the session is bound to (null: anonymous), and
+     * whether the token is the operator's (bearer) or came from a JWT login of ours (exchanged).
+     */
+    record Caller(Secret vaultToken, byte[] fingerprint, boolean bearer, boolean exchanged) {
         boolean anonymous() {
             return fingerprint == null;
         }
@@ -43,7 +48,7 @@ final class HttpAuth {
         }
     }
 
-    static final Caller ANONYMOUS = new Caller(null, null, false);
+    static final Caller ANONYMOUS = new Caller(null, null, false, false);
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}");
     private static final VaultPath LOOKUP_SELF = VaultPath.of("auth", "token", "lookup-self");
 
@@ -53,27 +58,36 @@ final class HttpAuth {
     private final Secret serverToken;
     private final VaultClient vault;
     private final LongSupplier clock;
+    private final JwtExchange jwts;
     private final Semaphore lookups = new Semaphore(Limits.TOKEN_LOOKUPS);
     private final Map<String, Verdict> verdicts = new LinkedHashMap<>();
 
-    HttpAuth(Secret bearer, Secret serverToken, VaultClient vault, LongSupplier clock) {
+    /** {@code jwts}: the JWT exchange (VAULT_AUTH_METHOD=jwt), or null. */
+    HttpAuth(Secret bearer, Secret serverToken, VaultClient vault, LongSupplier clock, JwtExchange jwts) {
         this.bearer = bearer;
         this.serverToken = serverToken;
         this.vault = vault;
         this.clock = clock;
+        this.jwts = jwts;
     }
 
     Caller identify(Headers headers) throws HttpError {
         String token = headers.getFirst("X-Vault-Token");
         String authorization = headers.getFirst("Authorization");
-        if (token != null && authorization != null) {
-            throw new HttpError(400, "Bad Request: send either X-Vault-Token or Authorization, not both");
+        String header = jwts == null ? "Authorization" : jwts.identity().jwtHeader();
+        String jwt = header.equalsIgnoreCase("Authorization") ? null : headers.getFirst(header);
+        if ((token != null ? 1 : 0) + (authorization != null ? 1 : 0) + (jwt != null ? 1 : 0) > 1) {
+            throw new HttpError(400, "Bad Request: send one credential (X-Vault-Token, Authorization"
+                    + (jwt != null ? ", " + header : "") + "), not several");
         }
         if (token != null) {
             if (!TOKEN.matcher(token).matches()) {
                 throw new HttpError(401, "Unauthorized: X-Vault-Token is malformed");
             }
-            return new Caller(new Secret(token), fingerprint("vault-token:" + token), false);
+            return new Caller(new Secret(token), fingerprint("vault-token:" + token), false, false);
+        }
+        if (jwt != null) {
+            return exchanged(jwt.regionMatches(true, 0, "Bearer ", 0, 7) ? jwt.substring(7).trim() : jwt.trim());
         }
         if (authorization == null) {
             return ANONYMOUS;
@@ -81,19 +95,44 @@ final class HttpAuth {
         String presented = authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : null;
         // Secret.matches compares in constant time; without MCP_AUTH_TOKEN no bearer is valid.
-        if (bearer == null || !bearer.matches(presented)) {
+        if (bearer != null && bearer.matches(presented)) {
+            return new Caller(serverToken, fingerprint("bearer:" + presented), true, false);
+        }
+        if (jwts == null || presented == null) {
             throw new HttpError(401, "Unauthorized: invalid bearer token");
         }
-        return new Caller(serverToken, fingerprint("bearer:" + presented), true);
+        return exchanged(presented);
+    }
+
+    /** A JWT caller, bound to its Vault entity: a new JWT of the same person (an OAuth refresh) keeps its sessions. */
+    private Caller exchanged(String jwt) throws HttpError {
+        JwtExchange.Login login = jwts.login(jwt);
+        String who = login.entity().isEmpty() ? "jwt-token:" + login.token().reveal() : "jwt-entity:" + login.entity();
+        return new Caller(login.token(), fingerprint(who), false, true);
+    }
+
+    /** The WWW-Authenticate of a 401; with the JWT exchange, where its RFC 9728 metadata is, and if a JWT failed. */
+    String challenge(Headers in) {
+        if (jwts == null) {
+            return "Bearer realm=\"vault-mcp-server\"";
+        }
+        boolean presented = in.containsKey("Authorization") || in.containsKey(jwts.identity().jwtHeader());
+        return "Bearer resource_metadata=\"" + ResourceMetadata.url(jwts.identity().resourceUrl()) + "\""
+                + (presented ? ", error=\"invalid_token\"" : "");
     }
 
     /**
      * The caller, if Vault accepts its X-Vault-Token (auth/token/lookup-self, its verdict kept for a
      * short time): 401 when Vault does not know the token, 503 when Vault cannot say. A token that may
-     * not look itself up (created without the default policy) is valid. Others need no look-up.
+     * not look itself up (created without the default policy) is valid. Others need no look-up; an
+     * anonymous caller is refused (401) with the JWT exchange.
      */
     Caller verify(Caller caller) throws HttpError {
-        String key = caller.credential();
+        if (jwts != null && caller.anonymous()) { // so that an OAuth client starts its discovery
+            throw new HttpError(401, "Unauthorized: send a JWT in " + jwts.identity().jwtHeader()
+                    + " (Bearer), or X-Vault-Token");
+        }
+        String key = caller.exchanged() ? null : caller.credential(); // Vault has just issued an exchanged one
         Boolean accepted = key == null ? Boolean.TRUE : verdict(key);
         if (accepted == null) {
             accepted = lookUp(caller.vaultToken(), key);
@@ -141,7 +180,7 @@ final class HttpAuth {
         verdicts.put(key, new Verdict(accepted, clock.getAsLong() + ttl.toNanos()));
     }
 
-    private static byte[] fingerprint(String credential) {
+    static byte[] fingerprint(String credential) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

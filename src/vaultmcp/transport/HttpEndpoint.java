@@ -36,8 +36,6 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
     /** The Go server let callers set these; here they are the operator's alone, so asking is an error. */
     private static final List<String> VAULT_SETTINGS = List.of("VAULT_ADDR", "VAULT_TOKEN", "VAULT_SKIP_VERIFY",
             "VAULT_NAMESPACE", "X-Vault-Namespace");
-    private static final String CORS_HEADERS = "Content-Type, Accept, Authorization, X-Vault-Token, Mcp-Session-Id, "
-            + "MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID";
 
     @Override
     public void handle(HttpExchange exchange) {
@@ -48,7 +46,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
                 log.debug("HTTP " + exchange.getRequestMethod() + " refused with " + e.status() + ": "
                         + e.getMessage());
                 if (e.status() == 401) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"vault-mcp-server\"");
+                    exchange.getResponseHeaders().set("WWW-Authenticate", auth.challenge(exchange.getRequestHeaders()));
                 }
                 Answers.send(exchange, e.status(), JsonRpc.error(e.id(), new RpcException(e.code(), e.getMessage())));
             } catch (RuntimeException | Error e) {
@@ -63,20 +61,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
 
     private void serve(HttpExchange exchange) throws HttpError, IOException {
         Headers in = exchange.getRequestHeaders();
-        Headers out = exchange.getResponseHeaders();
-        String host = in.getFirst("Host");
-        String origin = in.getFirst("Origin");
-        out.set("Vary", "Origin");
-        if (!policy.hostAllowed(host) || !policy.originAllowed(origin, host)) {
-            throw new HttpError(403, "Forbidden: " + (policy.hostAllowed(host) ? "Origin" : "Host") + " not allowed");
-        }
-        if (origin != null) {
-            out.set("Access-Control-Allow-Origin", origin);
-            out.set("Access-Control-Allow-Methods", ALLOW);
-            out.set("Access-Control-Allow-Headers", CORS_HEADERS);
-            out.set("Access-Control-Expose-Headers", "Mcp-Session-Id, WWW-Authenticate, Retry-After");
-            out.set("Access-Control-Max-Age", String.valueOf(Limits.CORS_MAX_AGE_SECONDS));
-        }
+        Answers.guard(exchange, policy, ALLOW);
         if (!path.equals(exchange.getRequestURI().getRawPath())) {
             throw new HttpError(404, "Not Found");
         }
@@ -96,7 +81,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             case "DELETE" -> delete(exchange);
             case "OPTIONS" -> Answers.send(exchange, 204, null);
             default -> {
-                out.set("Allow", ALLOW);
+                exchange.getResponseHeaders().set("Allow", ALLOW);
                 throw new HttpError(405,
                         "Method Not Allowed: POST a JSON-RPC message; this server offers no GET stream");
             }

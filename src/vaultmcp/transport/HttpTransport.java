@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import vaultmcp.config.Config;
+import vaultmcp.config.Identity;
 import vaultmcp.config.Limits;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.log.Log;
@@ -25,10 +26,11 @@ import vaultmcp.vault.VaultClient;
 
 /**
  * The HTTP listener: HTTPS when a certificate is configured, with jdk.httpserver's time, header and
- * connection limits switched on, serving the MCP endpoint and {@code /health}. jdk.httpserver runs
- * the TLS handshake and reads the headers on its executor's thread, before any check of ours, so
- * the executor has a thread for every connection it allows: a client that stalls mid-request holds
- * only its own, until the request time limit cuts it off. Tool calls have a bound of their own.
+ * connection limits switched on, serving the MCP endpoint, {@code /health} and, with the JWT exchange,
+ * the RFC 9728 metadata ({@link ResourceMetadata}). jdk.httpserver runs the TLS handshake and reads
+ * the headers on its executor's thread, before any check of ours, so the executor has a thread for
+ * every connection it allows: a client that stalls mid-request holds only its own, until the request
+ * time limit cuts it off. Tool calls have a bound of their own.
  */
 public final class HttpTransport implements AutoCloseable {
     private final HttpServer server;
@@ -66,12 +68,19 @@ public final class HttpTransport implements AutoCloseable {
         this.endpoint = config.endpoint();
         OriginPolicy policy = new OriginPolicy(config.loopback(), config.allowedHosts(),
                 config.allowedOrigins(), config.corsMode(), tls);
+        Identity id = config.identity();
+        // Revocations borrow a connection thread; when none is free, the token is left to expire.
+        JwtExchange jwts = id.jwt() ? new JwtExchange(id, vault, System::currentTimeMillis, pool, log) : null;
         HttpSessions sessions = new HttpSessions(config.maxSessions(), config.maxSessionsPerCredential(),
-                config.sessionIdleTimeout(), limiter, System::nanoTime);
-        HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken(), vault, System::nanoTime);
+                config.sessionIdleTimeout(), limiter, System::nanoTime, jwts == null ? token -> { } : jwts::revoke);
+        HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken(), vault, System::nanoTime, jwts);
         server.createContext(endpoint, new HttpEndpoint(endpoint, mcp, codec, sessions, policy, auth,
                 new Semaphore(Limits.HTTP_WORKERS), log));
         server.createContext("/health", HttpTransport::health);
+        if (jwts != null) {
+            server.createContext(ResourceMetadata.WELL_KNOWN,
+                    new ResourceMetadata(id.resourceUrl(), id.issuers(), policy));
+        }
         if (config.corsMode() == Config.CorsMode.DISABLED) {
             log.warn("MCP_CORS_MODE=disabled: any web page the user visits may call this server");
         }

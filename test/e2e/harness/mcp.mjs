@@ -32,7 +32,8 @@ const JAR_ENV = { MCP_RATE_LIMIT_GLOBAL: '1000:1000', MCP_RATE_LIMIT_SESSION: '1
  * { mode, url, connect(token, options) -> Peer, close() }. `operations` sets ENABLE_VAULT_OPERATIONS;
  * `env` holds more settings for the jar (MCP_TOOLSETS, MCP_APPROVAL, ...).
  * connect's options: `elicitation`, a handler (request, extra) -> ElicitResult; with it the client
- * declares the elicitation capability and answers elicitation/create with what the handler returns.
+ * declares the elicitation capability and answers elicitation/create with what the handler returns;
+ * over HTTP `authorization`, a function giving each request's Authorization header (token may then be null).
  */
 export async function startServer(mode, { vaultAddr, operations = false, env: extra = {} }) {
   const env = { ...JAR_ENV, VAULT_ADDR: vaultAddr, ENABLE_VAULT_OPERATIONS: String(operations), ...extra };
@@ -79,10 +80,18 @@ async function connectStdio(env, options) {
 }
 
 async function connectHttp(url, token, options) {
+  // options.authorization: a function giving each request's Authorization header (a JWT that may be refreshed)
+  const { authorization } = options;
   const transport = new (V2 ? HttpV2 : StreamableHTTPClientTransport)(new URL(url), {
-    requestInit: { headers: { 'X-Vault-Token': token } },
+    requestInit: { headers: token ? { 'X-Vault-Token': token } : {} },
+    fetch: authorization && ((target, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('Authorization', authorization());
+      return fetch(target, { ...init, headers });
+    }),
   });
   const peer = await connect(transport, () => '', options);
+  peer.sessionId = () => transport.sessionId;
   const close = peer.close;
   peer.close = async () => {
     if (!V2) await transport.terminateSession().catch(() => {});

@@ -25,7 +25,7 @@ class HttpAuthTest {
     private final AtomicLong now = new AtomicLong(7 * SECOND);
     private final FakeVault vault = new FakeVault();
     private final HttpAuth auth = new HttpAuth(new Secret("bearer-secret-0123456789"), new Secret("server-token"),
-            new VaultClient(URI.create(vault.address()), null, Duration.ofSeconds(5), null), now::get);
+            new VaultClient(URI.create(vault.address()), null, Duration.ofSeconds(5), null), now::get, null);
 
     HttpAuthTest() throws Exception {}
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,12 @@ import vaultmcp.security.RateLimiter;
 
 class HttpSessionsTest {
     private static final long SECOND = 1_000_000_000L;
-    private static final HttpAuth.Caller ALICE = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1}, false);
-    private static final HttpAuth.Caller BOB = new HttpAuth.Caller(new Secret("s.bob"), new byte[] {2}, false);
+    private static final HttpAuth.Caller ALICE = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1}, false, false);
+    private static final HttpAuth.Caller BOB = new HttpAuth.Caller(new Secret("s.bob"), new byte[] {2}, false, false);
 
     private final AtomicLong now = new AtomicLong(42 * SECOND);
+    /** The tokens of JWT logins HttpSessions said no session uses any more, in order. */
+    private final List<Secret> ended = new ArrayList<>();
     private final RateLimiter limiter = new RateLimiter(new Rate(100, 100), new Rate(1, 1), new Rate(2, 2), now::get);
 
     private HttpSessions sessions(int max) {
@@ -30,7 +33,7 @@ class HttpSessionsTest {
     }
 
     private HttpSessions sessions(int max, int perCredential) {
-        return new HttpSessions(max, perCredential, Duration.ofMinutes(30), limiter, now::get);
+        return new HttpSessions(max, perCredential, Duration.ofMinutes(30), limiter, now::get, ended::add);
     }
 
     private static void assertGone(HttpSessions table, String id) {
@@ -54,7 +57,7 @@ class HttpSessionsTest {
         HttpSessions table = sessions(10);
         String id = table.open(ALICE).id();
         assertSame(ALICE.vaultToken(), table.find(id, ALICE).vaultToken());
-        HttpAuth.Caller sameCredential = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1}, false);
+        HttpAuth.Caller sameCredential = new HttpAuth.Caller(new Secret("s.alice"), new byte[] {1}, false, false);
         assertSame(ALICE.vaultToken(), table.find(id, sameCredential).vaultToken());
     }
 
@@ -152,7 +155,7 @@ class HttpSessionsTest {
         assertEquals("Too Many Requests: this token has 2 open sessions (MCP_MAX_SESSIONS_PER_CREDENTIAL); end one with DELETE first",
                 e.getMessage());
         assertNotNull(table.open(BOB), "another token has its own count");
-        HttpAuth.Caller gateway = new HttpAuth.Caller(new Secret("server-token"), new byte[] {9}, true);
+        HttpAuth.Caller gateway = new HttpAuth.Caller(new Secret("server-token"), new byte[] {9}, true, false);
         for (int i = 0; i < 3; i++) {
             assertNotNull(table.open(gateway), "a gateway fronts many agents with the operator's bearer");
         }
@@ -170,5 +173,47 @@ class HttpSessionsTest {
         table.open(BOB).budget().take();
         assertEquals(List.of("this session", "anonymous callers"), table.open(HttpAuth.ANONYMOUS).budget().scopes());
         assertEquals(List.of("this session", "this credential", "the server"), table.budget(ALICE).scopes());
+    }
+    private static HttpAuth.Caller jwtCaller(String token, int entity) {
+        return new HttpAuth.Caller(new Secret(token), new byte[] {(byte) entity}, false, true);
+    }
+
+    @Test
+    void aJwtCallersSessionTakesTheTokenOfItsNewestLoginAndTheOneBeforeEndsAtTheNext() throws HttpError {
+        HttpSessions table = sessions(10);
+        HttpAuth.Caller first = jwtCaller("hvs.first", 5);
+        HttpAuth.Caller refreshed = jwtCaller("hvs.refreshed", 5);
+        HttpAuth.Caller third = jwtCaller("hvs.third", 5);
+        String id = table.open(first).id();
+        assertSame(first.vaultToken(), table.find(id, first).vaultToken());
+        assertSame(refreshed.vaultToken(), table.find(id, refreshed).vaultToken(), "same entity: an OAuth refresh");
+        assertEquals(List.of(), ended, "a call that began with the first token may still be running");
+        assertSame(refreshed.vaultToken(), table.find(id, refreshed).vaultToken());
+        assertSame(third.vaultToken(), table.find(id, third).vaultToken());
+        assertEquals(List.of(first.vaultToken()), ended, "two logins later, no session holds the first token");
+        assertEquals(403, assertThrows(HttpError.class, () -> table.find(id, jwtCaller("hvs.other", 6))).status());
+        table.close(id);
+        assertEquals(List.of(first.vaultToken(), third.vaultToken(), refreshed.vaultToken()), ended);
+    }
+
+    @Test
+    void aJwtLoginsTokenEndsWithTheLastSessionThatUsesItByCloseOrIdleExpiry() throws HttpError {
+        HttpSessions table = sessions(10);
+        HttpAuth.Caller alice = jwtCaller("hvs.alice", 5);
+        String one = table.open(alice).id();
+        String two = table.open(alice).id();
+        table.close(one);
+        assertEquals(List.of(), ended, "the other session still uses it");
+        table.close(two);
+        assertEquals(List.of(alice.vaultToken()), ended);
+        HttpAuth.Caller bob = jwtCaller("hvs.bob", 6);
+        String idle = table.open(bob).id();
+        now.addAndGet(30 * 60 * SECOND + 1);
+        table.open(HttpAuth.ANONYMOUS);
+        assertGone(table, idle);
+        assertEquals(List.of(alice.vaultToken(), bob.vaultToken()), ended, "swept when the next session opened");
+        String own = table.open(ALICE).id();
+        table.close(own);
+        assertEquals(2, ended.size(), "a caller's own X-Vault-Token is never revoked by us");
     }
 }

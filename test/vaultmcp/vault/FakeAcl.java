@@ -97,6 +97,11 @@ final class FakeAcl {
         return id == null ? null : tokens.get(id);
     }
 
+    /** auth/token/revoke-self and its kin: the token is gone at once. */
+    void revoke(Token token) {
+        tokens.remove(token.id());
+    }
+
     /**
      * Counts one use of a token created with num_uses, as Vault does before the ACL check (a
      * refused request uses it up too). The last use revokes it; during that request the token

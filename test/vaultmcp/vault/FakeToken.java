@@ -11,8 +11,8 @@ import java.util.TreeSet;
 import vaultmcp.vault.Call.Op;
 
 /**
- * The auth/token/ engine of FakeVault: lookup-self and create (policies, no_default_policy, ttl,
- * display_name, meta, num_uses, explicit_max_ttl), answered as Vault 1.21 does.
+ * The auth/token/ engine of FakeVault: lookup-self, revoke-self and create (policies, no_default_policy,
+ * ttl, display_name, meta, num_uses, explicit_max_ttl), answered as Vault 1.21 does.
  */
 final class FakeToken implements Mount.Engine {
     private final FakeAcl acl;
@@ -26,6 +26,13 @@ final class FakeToken implements Mount.Engine {
         return switch (call.path()) {
             case "lookup-self" -> call.op() == Op.READ || call.op() == Op.WRITE ? lookupSelf(call.token()) : Reply.unsupportedOperation();
             case "create" -> call.op() == Op.WRITE ? create(call) : Reply.unsupportedOperation();
+            case "revoke-self" -> {
+                if (call.op() != Op.WRITE) {
+                    yield Reply.unsupportedOperation();
+                }
+                acl.revoke(call.token());
+                yield Reply.noContent();
+            }
             default -> Reply.unsupportedPath();
         };
     }

@@ -30,7 +30,7 @@ import vaultmcp.vault.Call.Op;
 /**
  * A loopback fake of HashiCorp Vault's HTTP API for tests: a dev server's answers (statuses,
  * envelopes, error strings; reference vault-api.md sections 2, 3 and 5) for sys/mounts, sys/auth,
- * sys/internal/ui/mounts, sys/health, sys/seal-status, sys/leader, sys/capabilities-self, tokens
+ * sys/internal/ui/mounts, sys/health, sys/seal-status, sys/leader, sys/capabilities-self, tokens, JWT logins
  * and ACL policies, KV v1, KV v2, PKI and transit, plus hooks to seal it, report another node role,
  * make it misbehave ({@link Fault}), record what it received and stop it. Requests run through
  * the same ordered pipeline as a real server (section 1), so the first failing check decides the
@@ -202,7 +202,7 @@ public final class FakeVault implements AutoCloseable {
     /**
      * Enables an auth method ({@code POST sys/auth/<path>}), e.g. {@code enableAuth("userpass", "userpass")}:
      * it shows in sys/auth, sys/mounts/auth/<path>/tune and sys/internal/ui/mounts; its own
-     * endpoints (login and so on) answer "unsupported path".
+     * endpoints (login and so on) answer "unsupported path", but those of a jwt method ({@link FakeJwt}).
      */
     public void enableAuth(String path, String type) {
         call("POST", "sys/auth/" + path, "{\"type\":\"" + type + "\"}");
@@ -381,6 +381,9 @@ public final class FakeVault implements AutoCloseable {
     private static boolean unauthenticated(Mount mount, Op op, String path) {
         if (path.equals("sys/internal/ui/mounts") && op == Op.READ) {
             return true; // answered without a token too; a valid token makes it show more
+        }
+        if (mount != null && mount.type().equals("jwt") && op == Op.WRITE) {
+            return path.equals(mount.path() + "login"); // a login needs no token
         }
         if (mount == null || !mount.type().equals("pki")) {
             return false;
