@@ -8,12 +8,9 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
@@ -21,8 +18,8 @@ import java.io.Writer;
  * clients and Vault itself. Trusts nothing: RFC 8259 only (gson STRICT), a nesting limit, no
  * trailing data, and duplicate object keys are rejected (RFC 8259 leaves them undefined, and a
  * reviewer should never have to wonder which of two values won). Numbers keep their exact text,
- * so a request id like 9007199254740993 or 1.50 is echoed byte for byte. Trees are written with
- * gson's {@code JsonWriter} alone: no {@code Gson} instance, whose set-up costs start-up time.
+ * so a request id like 9007199254740993 or 1.50 is echoed byte for byte. Trees are written by
+ * gson's {@code JsonElement.toString}: no {@code Gson} instance, whose set-up costs start-up time.
  */
 public final class StrictJson {
     private final int maxDepth;
@@ -51,46 +48,14 @@ public final class StrictJson {
         }
     }
 
-    /** Serialises a tree compactly; nulls inside objects are kept. */
+    /** Serialises a tree compactly, as gson writes it: nulls inside objects kept, no HTML escaping. */
     public static String write(JsonElement value) {
-        StringWriter out = new StringWriter();
-        try {
-            write(value, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
+        return value.toString();
     }
 
     /** The same, straight into {@code out} (not flushed). */
     public static void write(JsonElement value, Writer out) throws IOException {
-        write(new JsonWriter(out), value);
-    }
-
-    private static void write(JsonWriter out, JsonElement value) throws IOException {
-        if (value instanceof JsonObject object) {
-            out.beginObject();
-            for (var member : object.entrySet()) {
-                write(out.name(member.getKey()), member.getValue());
-            }
-            out.endObject();
-        } else if (value instanceof JsonArray array) {
-            out.beginArray();
-            for (JsonElement element : array) {
-                write(out, element);
-            }
-            out.endArray();
-        } else if (value instanceof JsonPrimitive p) {
-            if (p.isNumber()) {
-                out.value(p.getAsNumber());
-            } else if (p.isBoolean()) {
-                out.value(p.getAsBoolean());
-            } else {
-                out.value(p.getAsString());
-            }
-        } else {
-            out.nullValue();
-        }
+        out.write(value.toString());
     }
 
     private JsonElement read(JsonReader reader, int depth) throws IOException, JsonException {
