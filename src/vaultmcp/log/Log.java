@@ -33,24 +33,18 @@ public final class Log {
         write("warning", message);
     }
 
-    /**
-     * Logs an unexpected failure with a fresh correlation id and returns that id, so the client
-     * can be told the id while the detail stays here.
-     */
-    public String failure(String context, Throwable e) {
-        String id = UUID.randomUUID().toString().substring(0, 8);
+    /** Logs an unexpected failure with a fresh correlation id: the class and first frame, never the message. */
+    public void failure(String context, Throwable e) {
         StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-        write("error", context + " failed [" + id + "]: " + e.getClass().getName()
-                + (where == null ? "" : " at " + where));
-        return id;
+        write("error", context + " failed [" + UUID.randomUUID().toString().substring(0, 8) + "]: "
+                + e.getClass().getName() + (where == null ? "" : " at " + where));
     }
 
     private void write(String level, String message) {
         if (LEVELS.indexOf(level) < threshold) {
             return;
         }
-        String line = Instant.now() + " " + level.toUpperCase() + " " + escape(message);
-        out.println(line); // one call, so lines from several threads never interleave
+        out.println(Instant.now() + " " + level.toUpperCase() + " " + escape(message)); // one call: no interleaving
         out.flush();
     }
 
