@@ -134,43 +134,35 @@ public final class McpServer {
 
     private JsonElement request(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
         String method = message.method();
-        if (session.stateless()) {
-            return modern(message, session, notify);
+        JsonObject params = message.params();
+        if (session.stateless()) { // everything the request needs is in its own _meta
+            Modern.adopt(message, session);
+            return Modern.complete(switch (method) {
+                case "server/discover" -> Modern.discover(capabilities(), instructions);
+                case "tools/list" -> Modern.cacheable(listTools(params));
+                case "tools/call" -> callTool(message, session, notify);
+                // Nothing to offer, but the lists carry caching hints a client can rely on (SEP-2549).
+                case "prompts/list" -> Modern.cacheable(Modern.object("prompts", new JsonArray()));
+                case "resources/list" -> Modern.cacheable(Modern.object("resources", new JsonArray()));
+                case "resources/templates/list" ->
+                        Modern.cacheable(Modern.object("resourceTemplates", new JsonArray()));
+                case "resources/read" -> throw Modern.notFound(params.get("uri"));
+                default -> throw new RpcException(RpcException.METHOD_NOT_FOUND,
+                        "Method not found: " + shorten(method));
+            }, serverInfo());
         }
-        if (method.equals("initialize")) {
-            return initialize(message.params(), session);
-        }
-        if (method.equals("ping")) {
-            return new JsonObject();
-        }
-        if (session.protocolVersion() == null) {
+        if (!method.equals("initialize") && !method.equals("ping") && session.protocolVersion() == null) {
             throw new RpcException(RpcException.INVALID_REQUEST, "Server not initialized: send initialize first");
         }
         return switch (method) {
-            case "tools/list" -> listTools(message.params());
+            case "initialize" -> initialize(params, session);
+            case "ping" -> new JsonObject();
+            case "tools/list" -> listTools(params);
             case "tools/call" -> callTool(message, session, notify);
-            case "logging/setLevel" -> setLevel(message.params(), session);
-            default -> throw new RpcException(RpcException.METHOD_NOT_FOUND, "Method not found: " + shorten(method));
-        };
-    }
-
-    /** A request of the stateless era: everything it needs is in its own {@code _meta}. */
-    private JsonObject modern(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
-        Modern.adopt(message, session);
-        JsonObject params = message.params();
-        JsonObject result = switch (message.method()) {
-            case "server/discover" -> Modern.discover(capabilities(), instructions);
-            case "tools/list" -> Modern.cacheable(listTools(params));
-            case "tools/call" -> callTool(message, session, notify);
-            // Nothing to offer, but the lists carry caching hints a client can rely on (SEP-2549).
-            case "prompts/list" -> Modern.cacheable(Modern.object("prompts", new JsonArray()));
-            case "resources/list" -> Modern.cacheable(Modern.object("resources", new JsonArray()));
-            case "resources/templates/list" -> Modern.cacheable(Modern.object("resourceTemplates", new JsonArray()));
-            case "resources/read" -> throw Modern.notFound(params.get("uri"));
+            case "logging/setLevel" -> setLevel(params, session);
             default -> throw new RpcException(RpcException.METHOD_NOT_FOUND,
-                    "Method not found: " + shorten(message.method()));
+                    "Method not found: " + shorten(method));
         };
-        return Modern.complete(result, serverInfo());
     }
 
     static JsonObject capabilities() {
