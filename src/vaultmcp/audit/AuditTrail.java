@@ -46,7 +46,7 @@ public final class AuditTrail implements AutoCloseable {
         this.count = tail == null ? 0 : tail.get("seq").getAsLong();
         this.last = tail == null ? "" : tail.get("mac").getAsString();
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                StandardOpenOption.APPEND);
     }
 
     /**
@@ -68,11 +68,7 @@ public final class AuditTrail implements AutoCloseable {
         return "hmac-sha256:" + HexFormat.of().formatHex(mac(key, value));
     }
 
-    /**
-     * Appends {@code record} with its place in the chain.
-     *
-     * @throws IOException when the record could not be written; the caller must then not go on
-     */
+    /** Appends {@code record} with its place in the chain; after an IOException the caller must not go on. */
     public synchronized void write(JsonObject record) throws IOException {
         record.addProperty("seq", count + 1);
         record.addProperty("prev", last);
@@ -102,10 +98,7 @@ public final class AuditTrail implements AutoCloseable {
         }
     }
 
-    /**
-     * Checks the chain of {@code file} under {@code key}: prints the count and exits 0, or names the
-     * first broken record and exits 1.
-     */
+    /** Checks the chain of {@code file} under {@code key}: 0 and the count, or 1 and the first broken record. */
     public static int verify(Path file, byte[] key, PrintStream out) throws IOException {
         StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
         String last = "";

@@ -51,10 +51,9 @@ public final class Modern {
             throw new RpcException(HEADER_MISMATCH, "Header mismatch: MCP-Protocol-Version must equal _meta's "
                     + PREFIX + "protocolVersion");
         }
-        JsonElement tool = message.params().get("name");
         boolean named = "tools/call".equals(message.method());
-        if (!message.method().equals(method) || named && (tool == null || !tool.isJsonPrimitive()
-                || !tool.getAsString().equals(name))) {
+        boolean ok = !named || message.params().get("name") instanceof JsonPrimitive t && t.getAsString().equals(name);
+        if (!message.method().equals(method) || !ok) {
             throw new RpcException(HEADER_MISMATCH, "Header mismatch: Mcp-Method" + (named ? " and Mcp-Name" : "")
                     + " must repeat the request's method" + (named ? " and tool" : ""));
         }
