@@ -21,14 +21,13 @@ import vaultmcp.json.StrictJson;
 import vaultmcp.log.Log;
 
 /**
- * The audit trail ({@code MCP_AUDIT_LOG}): one JSON object per line, modelled on Vault's audit
- * devices. Each record carries its sequence number, the MAC of the record before it ({@code prev})
- * and its own {@code mac}, an HMAC-SHA256 under the operator's key over {@code prev} and the record,
- * so whoever can edit the file but lacks the key cannot recompute the chain. The chain continues
- * across restarts; its head (count and last MAC) goes to stderr every
- * {@value vaultmcp.config.Limits#AUDIT_HEAD_EVERY} records and at exit, so a cut-off tail shows.
- * Values that must not be stored (secret arguments, caller credentials, sessions) are kept as HMACs.
- * Records are flushed, not fsynced: a crash of the machine can lose the last ones.
+ * The audit trail ({@code MCP_AUDIT_LOG}): one JSON object per line, modelled on Vault's audit devices. Each
+ * record carries its sequence number, the MAC of the record before it ({@code prev}) and its own {@code mac}, an
+ * HMAC-SHA256 under the operator's key over {@code prev} and the record, so whoever can edit the file but lacks
+ * the key cannot recompute the chain. The chain continues across restarts; its head (count and last MAC) goes to
+ * stderr every {@value vaultmcp.config.Limits#AUDIT_HEAD_EVERY} records and at exit, so a cut-off tail shows.
+ * Values that must not be stored (secret arguments, caller credentials, sessions) are kept as HMACs. Records
+ * are flushed, not fsynced: a crash of the machine can lose the last ones.
  */
 public final class AuditTrail implements AutoCloseable {
     private final byte[] key;

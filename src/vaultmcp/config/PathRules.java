@@ -6,10 +6,9 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * The operator's path allowlist and denylist ({@code MCP_ALLOWED_PATHS}, {@code MCP_DENIED_PATHS}),
- * in Vault's policy glob syntax: {@code +} stands for exactly one segment, a trailing {@code *} makes
- * the rest a prefix. A path is allowed when no deny rule matches it and, if there are allow rules, one
- * of them does: deny wins, and no allow rule means everything not denied.
+ * The operator's path allowlist and denylist ({@code MCP_ALLOWED_PATHS}, {@code MCP_DENIED_PATHS}), in Vault's
+ * policy glob syntax: {@code +} stands for exactly one segment, a trailing {@code *} makes the rest a prefix. A
+ * path is allowed when no deny rule matches it and, if there are allow rules, one of them does.
  */
 public final class PathRules {
     private static final Pattern GLOB = Pattern.compile("(?!\\.\\.?(/|$))[A-Za-z0-9_.~@:=+*-]+"

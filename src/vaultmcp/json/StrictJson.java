@@ -14,12 +14,11 @@ import java.io.StringReader;
 import java.io.Writer;
 
 /**
- * Strict JSON text to gson tree and back. Used for everything that comes from outside: MCP
- * clients and Vault itself. Trusts nothing: RFC 8259 only (gson STRICT), a nesting limit, no
- * trailing data, and duplicate object keys are rejected (RFC 8259 leaves them undefined, and a
- * reviewer should never have to wonder which of two values won). Numbers keep their exact text,
- * so a request id like 9007199254740993 or 1.50 is echoed byte for byte. Trees are written by
- * gson's {@code JsonElement.toString}: no {@code Gson} instance, whose set-up costs start-up time.
+ * Strict JSON text to gson tree and back, for everything from outside: MCP clients and Vault itself. Trusts
+ * nothing: RFC 8259 only (gson STRICT), a nesting limit, no trailing data, and duplicate object keys are
+ * rejected (RFC 8259 leaves them undefined, and a reviewer should never have to wonder which of two values
+ * won). Numbers keep their exact text, so a request id like 9007199254740993 or 1.50 is echoed byte for byte.
+ * Trees are written by gson's {@code JsonElement.toString}: no {@code Gson} instance, whose set-up is slow.
  */
 public final class StrictJson {
     private final int maxDepth;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The server's one logger: a line per event on stderr (stdout belongs to the protocol in stdio
- * mode). Callers pass only names, paths, counts and ids: never a token or a secret value.
- * Control characters are escaped so a hostile value cannot forge log lines.
+ * The server's one logger: a line per event on stderr (stdout is the protocol's in stdio mode). Callers pass
+ * only names, paths, counts and ids, never a token or a secret; control characters are escaped, so a hostile
+ * value cannot forge log lines.
  */
 public final class Log {
     public static final List<String> LEVELS = List.of("debug", "info", "warning", "error");

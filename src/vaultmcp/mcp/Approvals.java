@@ -29,11 +29,10 @@ import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
- * Human approval before a change, by MCP elicitation (a form with one required boolean,
- * {@code approve}, and no default, since clients may prefill defaults). Only {@code accept} with
- * {@code approve: true} lets the change through; decline, cancel, another answer, an error, a
- * cancelled call or the timeout stop it. At most {@code maxWaiting} calls wait at once, so
- * approvals cannot take every worker. In {@code ASK} mode a client without the elicitation
+ * Human approval before a change, by MCP elicitation: a form with one required boolean, {@code approve}, and no
+ * default (clients may prefill defaults). Only {@code accept} with {@code approve: true} lets the change through;
+ * decline, cancel, another answer, an error, a cancelled call or the timeout stop it. At most {@code maxWaiting}
+ * calls wait at once, so approvals cannot take every worker. In {@code ASK} mode a client without the elicitation
  * capability is not asked (a convenience, not a boundary); in {@code REQUIRE} mode it cannot change Vault.
  *
  * <p>In the stateless era the same form travels as a multi-round-trip request: the first round ends the

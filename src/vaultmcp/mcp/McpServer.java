@@ -22,11 +22,10 @@ import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultClient;
 
 /**
- * The MCP methods, shared by both transports: a validated message and its session in, a response
- * (or nothing, for notifications) out. Log notifications for the client go to {@code notify}.
- * Here the two error channels meet: protocol problems become JSON-RPC errors, tool failures and
- * invalid tool arguments become {@code isError} results the model can act on, and anything
- * unexpected becomes a fixed -32603 with the detail kept on stderr.
+ * The MCP methods, shared by both transports: a validated message and its session in, a response (or nothing,
+ * for notifications) out; log notifications for the client go to {@code notify}. Here the two error channels
+ * meet: protocol problems become JSON-RPC errors, tool failures and invalid tool arguments become
+ * {@code isError} results the model can act on, and anything unexpected a fixed -32603, the detail on stderr.
  */
 public final class McpServer {
     public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");

@@ -7,10 +7,9 @@ import java.util.List;
 import vaultmcp.config.Limits;
 
 /**
- * A Vault API path made only of validated segments. Empty, "." and ".." segments and control
- * characters are refused before any request exists, and every segment is percent-encoded, so
- * user input can name a secret below a mount but never climb out of it (the Go server's
- * path.Join let "../sys/policy/root" escape).
+ * A Vault API path made only of validated segments. Empty, "." and ".." segments and control characters are
+ * refused before any request exists, and every segment is percent-encoded, so user input can name a secret
+ * below a mount but never climb out of it (the Go server's path.Join let "../sys/policy/root" escape).
  */
 public final class VaultPath {
     private final List<String> segments;
