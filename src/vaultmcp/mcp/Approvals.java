@@ -47,7 +47,6 @@ final class Approvals {
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;
-
     private final SealedState states;
 
     /** {@code stateKey}: the bytes of MCP_STATE_KEY_FILE, or null for a key per process. */
