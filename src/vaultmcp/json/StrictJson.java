@@ -71,16 +71,10 @@ public final class StrictJson {
                 write(out, element);
             }
             out.endArray();
-        } else if (value instanceof JsonPrimitive p) {
-            if (p.isNumber()) {
-                out.value(p.getAsNumber());
-            } else if (p.isBoolean()) {
-                out.value(p.getAsBoolean());
-            } else {
-                out.value(p.getAsString());
-            }
+        } else if (value instanceof JsonPrimitive p && p.isString()) {
+            out.value(p.getAsString()); // escaped as it streams: a long string is never copied
         } else {
-            out.nullValue();
+            out.jsonValue(value.toString()); // a number (its exact text), a boolean or null, as gson writes it
         }
     }
 
