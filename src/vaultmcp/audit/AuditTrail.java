@@ -21,14 +21,13 @@ import vaultmcp.json.StrictJson;
 import vaultmcp.log.Log;
 
 /**
- * The audit trail ({@code MCP_AUDIT_LOG}): one JSON object per line, modelled on Vault's audit
- * devices. Each record carries its sequence number, the MAC of the record before it ({@code prev})
- * and its own {@code mac}, an HMAC-SHA256 under the operator's key over {@code prev} and the record,
- * so whoever can edit the file but lacks the key cannot recompute the chain. The chain continues
- * across restarts; its head (count and last MAC) goes to stderr every
- * {@value vaultmcp.config.Limits#AUDIT_HEAD_EVERY} records and at exit, so a cut-off tail shows.
- * Values that must not be stored (secret arguments, caller credentials, sessions) are kept as HMACs.
- * Records are flushed, not fsynced: a crash of the machine can lose the last ones.
+ * The audit trail ({@code MCP_AUDIT_LOG}): one JSON object per line, modelled on Vault's audit devices. Each
+ * record carries its sequence number, the MAC of the record before it ({@code prev}) and its own {@code mac}, an
+ * HMAC-SHA256 under the operator's key over {@code prev} and the record, so whoever can edit the file but lacks
+ * the key cannot recompute the chain. The chain continues across restarts; its head (count and last MAC) goes to
+ * stderr every {@value vaultmcp.config.Limits#AUDIT_HEAD_EVERY} records and at exit, so a cut-off tail shows.
+ * Values that must not be stored (secret arguments, caller credentials, sessions) are kept as HMACs. Records
+ * are flushed, not fsynced: a crash of the machine can lose the last ones.
  */
 public final class AuditTrail implements AutoCloseable {
     private final byte[] key;
@@ -46,7 +45,7 @@ public final class AuditTrail implements AutoCloseable {
         this.count = tail == null ? 0 : tail.get("seq").getAsLong();
         this.last = tail == null ? "" : tail.get("mac").getAsString();
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                StandardOpenOption.APPEND);
     }
 
     /**
@@ -68,11 +67,7 @@ public final class AuditTrail implements AutoCloseable {
         return "hmac-sha256:" + HexFormat.of().formatHex(mac(key, value));
     }
 
-    /**
-     * Appends {@code record} with its place in the chain.
-     *
-     * @throws IOException when the record could not be written; the caller must then not go on
-     */
+    /** Appends {@code record} with its place in the chain; after an IOException the caller must not go on. */
     public synchronized void write(JsonObject record) throws IOException {
         record.addProperty("seq", count + 1);
         record.addProperty("prev", last);
@@ -102,10 +97,7 @@ public final class AuditTrail implements AutoCloseable {
         }
     }
 
-    /**
-     * Checks the chain of {@code file} under {@code key}: prints the count and exits 0, or names the
-     * first broken record and exits 1.
-     */
+    /** Checks the chain of {@code file} under {@code key}: 0 and the count, or 1 and the first broken record. */
     public static int verify(Path file, byte[] key, PrintStream out) throws IOException {
         StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
         String last = "";

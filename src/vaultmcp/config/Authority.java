@@ -5,10 +5,9 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * The operator's bounds on what agents may do, beyond ENABLE_VAULT_OPERATIONS: which toolsets and
- * tools are offered ({@code toolsets} null when MCP_TOOLSETS is not set), the tool-name prefix, the
- * path rules, when a human must approve a change (and the key file that seals stateless-era approvals).
- * Checked against the manifest at start-up.
+ * The operator's bounds on what agents may do beyond ENABLE_VAULT_OPERATIONS, checked against the manifest at
+ * start-up: the toolsets and tools offered ({@code toolsets} null without MCP_TOOLSETS), the tool-name prefix,
+ * the path rules, when a human must approve a change (and the key file sealing stateless-era approvals).
  */
 public record Authority(Set<String> toolsets, Set<String> tools, String prefix, PathRules paths, Approval approval,
         Duration approvalTimeout, SecretValues values, Duration wrapTtl, Path auditLog, Path auditKeyFile,

@@ -2,10 +2,7 @@ package vaultmcp.config;
 
 import java.time.Duration;
 
-/**
- * Every fixed bound of the server, in one place so a reviewer can check them together.
- * Bounds an operator may want to change are settings in {@link Config} instead.
- */
+/** Every fixed bound of the server, in one place; bounds an operator may change are settings in {@link Config}. */
 public final class Limits {
     private Limits() {}
 
@@ -37,9 +34,8 @@ public final class Limits {
     public static final int HTTP_WORKERS = 16;
     public static final Duration HTTP_WORKER_WAIT = Duration.ofSeconds(20);
     /**
-     * Open connections at once (jdk.httpserver.maxConnections); more are closed on accept. Each has a
-     * thread of its own, since jdk.httpserver runs the TLS handshake and reads the headers on it: a
-     * stalled client holds only its own. Threads (of this stack size) idle for HTTP_THREAD_IDLE end.
+     * Open connections (jdk.httpserver.maxConnections; more are closed on accept), each on its own thread (of
+     * this stack size, ended after HTTP_THREAD_IDLE): a client stalling its TLS handshake or headers holds one.
      */
     public static final int HTTP_MAX_CONNECTIONS = 256;
     public static final long HTTP_THREAD_STACK_BYTES = 512 * 1024;
@@ -48,10 +44,7 @@ public final class Limits {
     public static final int HTTP_BACKLOG = 64;
     /** Seconds a client has to send a whole request, headers and body (sun.net.httpserver.maxReqTime). */
     public static final int HTTP_MAX_REQUEST_SECONDS = 20;
-    /**
-     * Seconds from the end of a request to the end of its answer (sun.net.httpserver.maxRspTime):
-     * covers the tool's Vault calls (VAULT_CLIENT_TIMEOUT each) and a slow reader.
-     */
+    /** Seconds from a request's end to its answer's (sun.net.httpserver.maxRspTime): Vault calls, a slow reader. */
     public static final int HTTP_MAX_RESPONSE_SECONDS = 120;
     /** Request header lines (sun.net.httpserver.maxReqHeaders). */
     public static final int HTTP_MAX_HEADERS = 100;
@@ -61,10 +54,7 @@ public final class Limits {
     public static final int HTTP_MAX_HEADER_BYTES = 32 * 1024;
 
     // Transports, sessions and logs.
-    /**
-     * Longest VAULT_CLIENT_TIMEOUT or MCP_SESSION_IDLE_TIMEOUT. Far longer ones would overflow the
-     * nanosecond arithmetic of the clocks that enforce them.
-     */
+    /** Longest VAULT_CLIENT_TIMEOUT or MCP_SESSION_IDLE_TIMEOUT: far longer overflows nanosecond clocks. */
     public static final Duration MAX_DURATION = Duration.ofDays(7);
     /** Slowest MCP_RATE_LIMIT_* rate, in requests per second: a refusal waits at most 1000 s. */
     public static final double MIN_RATE = 0.001;
@@ -76,9 +66,8 @@ public final class Limits {
     public static final int MIN_AUTH_TOKEN_CHARS = 16;
     public static final int MAX_SESSIONS = 100_000;
     /**
-     * Vault's verdict on an HTTP caller's token (auth/token/lookup-self at initialize) is kept this
-     * long, accepted or refused, for this many tokens; at most TOKEN_LOOKUPS look-ups run at once, and
-     * an initialize waits up to TOKEN_LOOKUP_WAIT for one (then 503), so a flood is not passed on.
+     * Vault's verdict (accepted, refused) on an HTTP caller's token is kept this long, for this many tokens; at
+     * most TOKEN_LOOKUPS run at once, an initialize waits TOKEN_LOOKUP_WAIT for one (then 503): no flood to Vault.
      */
     public static final Duration TOKEN_ACCEPTED_TTL = Duration.ofSeconds(30);
     public static final Duration TOKEN_REFUSED_TTL = Duration.ofSeconds(5);
@@ -120,9 +109,6 @@ public final class Limits {
     // The stateless era (2026-07-28).
     /** How long a multi-round-trip approval's request state, and its single-use ticket in Vault, stay valid. */
     public static final Duration STATE_TTL = Duration.ofSeconds(60);
-    /**
-     * How long clients may cache tools/list and server/discover: the list changes only when the server restarts
-     * with another configuration (the tools digest tells), so a few minutes bounds how stale a cache can be.
-     */
+    /** How long clients may cache tools/list and server/discover: the list changes only on a restart. */
     public static final long LIST_TTL_MILLIS = 300_000;
 }

@@ -3,12 +3,12 @@ package vaultmcp.config;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
- * The operator's path allowlist and denylist ({@code MCP_ALLOWED_PATHS}, {@code MCP_DENIED_PATHS}),
- * in Vault's policy glob syntax: {@code +} stands for exactly one segment, a trailing {@code *} makes
- * the rest a prefix. A path is allowed when no deny rule matches it and, if there are allow rules, one
- * of them does: deny wins, and no allow rule means everything not denied.
+ * The operator's path allowlist and denylist ({@code MCP_ALLOWED_PATHS}, {@code MCP_DENIED_PATHS}), in Vault's
+ * policy glob syntax: {@code +} stands for exactly one segment, a trailing {@code *} makes the rest a prefix. A
+ * path is allowed when no deny rule matches it and, if there are allow rules, one of them does.
  */
 public final class PathRules {
     private static final Pattern GLOB = Pattern.compile("(?!\\.\\.?(/|$))[A-Za-z0-9_.~@:=+*-]+"
@@ -18,34 +18,20 @@ public final class PathRules {
     private record Rule(String text, List<String> segments, boolean prefix) {
         boolean matches(String path) {
             String[] parts = path.split("/", -1);
-            if (prefix ? parts.length < segments.size() : parts.length != segments.size()) {
-                return false;
-            }
-            for (int i = 0; i < segments.size(); i++) {
-                String want = segments.get(i);
-                boolean fits = prefix && i == segments.size() - 1 ? parts[i].startsWith(want)
-                        : want.equals("+") ? !parts[i].isEmpty() : want.equals(parts[i]);
-                if (!fits) {
-                    return false;
-                }
-            }
-            return true;
+            int n = segments.size();
+            return (prefix ? parts.length >= n : parts.length == n) && IntStream.range(0, n).allMatch(i ->
+                    prefix && i == n - 1 ? parts[i].startsWith(segments.get(i))
+                    : segments.get(i).equals("+") ? !parts[i].isEmpty() : segments.get(i).equals(parts[i]));
         }
 
         /** True when some path below {@code folder} (which ends in "/") could match. */
         boolean reachesBelow(String folder) {
             String[] parts = folder.substring(0, folder.length() - 1).split("/", -1);
-            for (int i = 0; i < parts.length && i < segments.size(); i++) {
-                String want = segments.get(i);
-                boolean last = i == segments.size() - 1;
-                boolean fits = want.equals("+") || (prefix && last
-                        ? parts[i].startsWith(want) || want.startsWith(parts[i])
-                        : want.equals(parts[i]));
-                if (!fits || prefix && last) { // a prefix's last segment fitting is enough
-                    return fits;
-                }
-            }
-            return parts.length < segments.size() || prefix;
+            int n = segments.size();
+            return (parts.length < n || prefix) && IntStream.range(0, Math.min(parts.length, n)).allMatch(i ->
+                    segments.get(i).equals("+") || (prefix && i == n - 1 // a prefix's last segment may go on
+                            ? parts[i].startsWith(segments.get(i)) || segments.get(i).startsWith(parts[i])
+                            : segments.get(i).equals(parts[i])));
         }
     }
 

@@ -3,10 +3,7 @@ package vaultmcp.config;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-/**
- * A credential (a Vault token, a bearer secret). Its {@code toString} is masked so that it can
- * never leak through a log line, an exception message or a record's generated toString.
- */
+/** A credential (a Vault token, a bearer secret), masked in toString: no log line or record's toString leaks it. */
 public final class Secret {
     private final String value;
 

@@ -17,10 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vaultmcp.config.Config.Rate;
 
-/**
- * Parsers for setting values. Each returns the value or throws IllegalArgumentException with a
- * message that, prefixed by the variable's name, tells the operator what is expected.
- */
+/** Parsers for setting values: IllegalArgumentException's message, after the variable's name, says what is expected. */
 final class Values {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|)");
     private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS, "", ChronoUnit.SECONDS,
@@ -39,6 +36,7 @@ final class Values {
         return URI.create(scheme + "://" + uri.getRawAuthority() + path);
     }
 
+    /** Go's strconv.ParseBool set, as the Go server reads its flags. */
     static boolean bool(String v) {
         return switch (v) {
             case "1", "t", "T", "true", "TRUE", "True" -> true;
@@ -89,9 +87,8 @@ final class Values {
     }
 
     /**
-     * True for the names that always mean this machine: localhost, 127.0.0.0/8 and ::1. The
-     * wildcard addresses 0.0.0.0 and :: are not loopback: they listen on every interface.
-     * Other names are never resolved, so a DNS answer cannot make a host count as loopback.
+     * True for localhost, 127.0.0.0/8 and ::1; not for 0.0.0.0 and ::, which listen on every interface. Other
+     * names are never resolved, so a DNS answer cannot make a host count as loopback.
      */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
@@ -143,7 +140,6 @@ final class Values {
         return path(v, p -> Files.isRegularFile(p) && Files.isReadable(p), "not a readable file");
     }
 
-    /** A file that can be appended to, or created in a writable directory. */
     static Path writableFile(String v) {
         return path(v, p -> Files.isRegularFile(p) ? Files.isWritable(p)
                 : Files.isDirectory(p.toAbsolutePath().getParent()) && Files.isWritable(p.toAbsolutePath().getParent()),

@@ -12,17 +12,14 @@ import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * Strict JSON text to gson tree and back. Used for everything that comes from outside: MCP
- * clients and Vault itself. Trusts nothing: RFC 8259 only (gson STRICT), a nesting limit, no
- * trailing data, and duplicate object keys are rejected (RFC 8259 leaves them undefined, and a
- * reviewer should never have to wonder which of two values won). Numbers keep their exact text,
- * so a request id like 9007199254740993 or 1.50 is echoed byte for byte. Trees are written with
- * gson's {@code JsonWriter} alone: no {@code Gson} instance, whose set-up costs start-up time.
+ * Strict JSON text to gson tree and back, for everything from outside: MCP clients and Vault itself. Trusts
+ * nothing: RFC 8259 only (gson STRICT), a nesting limit, no trailing data, and duplicate object keys are
+ * rejected (RFC 8259 leaves them undefined, and a reviewer should never have to wonder which of two values
+ * won). Numbers keep their exact text, so a request id like 9007199254740993 or 1.50 is echoed byte for byte.
+ * Trees are written with gson's {@code JsonWriter} alone: no {@code Gson} instance, whose set-up is slow.
  */
 public final class StrictJson {
     private final int maxDepth;
@@ -51,18 +48,12 @@ public final class StrictJson {
         }
     }
 
-    /** Serialises a tree compactly; nulls inside objects are kept. */
+    /** Serialises a tree compactly, as gson writes it: nulls inside objects kept, no HTML escaping. */
     public static String write(JsonElement value) {
-        StringWriter out = new StringWriter();
-        try {
-            write(value, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return out.toString();
+        return value.toString();
     }
 
-    /** The same, straight into {@code out} (not flushed). */
+    /** The same, straight into {@code out} (not flushed): a large answer is never copied into one string. */
     public static void write(JsonElement value, Writer out) throws IOException {
         write(new JsonWriter(out), value);
     }
@@ -80,16 +71,10 @@ public final class StrictJson {
                 write(out, element);
             }
             out.endArray();
-        } else if (value instanceof JsonPrimitive p) {
-            if (p.isNumber()) {
-                out.value(p.getAsNumber());
-            } else if (p.isBoolean()) {
-                out.value(p.getAsBoolean());
-            } else {
-                out.value(p.getAsString());
-            }
+        } else if (value instanceof JsonPrimitive p && p.isString()) {
+            out.value(p.getAsString()); // escaped as it streams: a long string is never copied
         } else {
-            out.nullValue();
+            out.jsonValue(value.toString()); // a number (its exact text), a boolean or null, as gson writes it
         }
     }
 

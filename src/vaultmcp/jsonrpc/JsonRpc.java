@@ -32,10 +32,8 @@ public final class JsonRpc {
     }
 
     /**
-     * Parses and validates one message: at most {@code maxBytes} bytes of UTF-8 (one stdio line or
-     * one HTTP body). Invalid UTF-8 is a parse error, never silently replaced characters.
-     *
-     * @throws Failure with the error response to send (without an id when none could be read)
+     * Parses and validates one message: at most {@code maxBytes} bytes of UTF-8 (one stdio line or HTTP body),
+     * invalid UTF-8 a parse error, never replaced. A Failure carries the answer (no id when none could be read).
      */
     public Message parse(byte[] bytes) throws Failure {
         if (bytes.length > maxBytes) {

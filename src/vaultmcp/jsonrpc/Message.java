@@ -11,7 +11,6 @@ import com.google.gson.JsonObject;
  * @param params the params object, an empty object when absent; for a response, the whole response
  */
 public record Message(JsonElement id, String method, JsonObject params) {
-
     public boolean isRequest() {
         return id != null && method != null;
     }

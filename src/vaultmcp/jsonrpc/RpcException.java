@@ -2,10 +2,7 @@ package vaultmcp.jsonrpc;
 
 import com.google.gson.JsonElement;
 
-/**
- * A JSON-RPC error to send back. The message must be safe for the client to read: it never
- * carries a stack trace, a token or a secret value.
- */
+/** A JSON-RPC error to send back; the client reads its message: never a stack trace, a token or a secret. */
 public final class RpcException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The server's one logger: a line per event on stderr (stdout belongs to the protocol in stdio
- * mode). Callers pass only names, paths, counts and ids: never a token or a secret value.
- * Control characters are escaped so a hostile value cannot forge log lines.
+ * The server's one logger: a line per event on stderr (stdout is the protocol's in stdio mode). Callers pass
+ * only names, paths, counts and ids, never a token or a secret; control characters are escaped, so a hostile
+ * value cannot forge log lines.
  */
 public final class Log {
     public static final List<String> LEVELS = List.of("debug", "info", "warning", "error");
@@ -33,24 +33,18 @@ public final class Log {
         write("warning", message);
     }
 
-    /**
-     * Logs an unexpected failure with a fresh correlation id and returns that id, so the client
-     * can be told the id while the detail stays here.
-     */
-    public String failure(String context, Throwable e) {
-        String id = UUID.randomUUID().toString().substring(0, 8);
+    /** Logs an unexpected failure with a fresh correlation id: the class and first frame, never the message. */
+    public void failure(String context, Throwable e) {
         StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
-        write("error", context + " failed [" + id + "]: " + e.getClass().getName()
-                + (where == null ? "" : " at " + where));
-        return id;
+        write("error", context + " failed [" + UUID.randomUUID().toString().substring(0, 8) + "]: "
+                + e.getClass().getName() + (where == null ? "" : " at " + where));
     }
 
     private void write(String level, String message) {
         if (LEVELS.indexOf(level) < threshold) {
             return;
         }
-        String line = Instant.now() + " " + level.toUpperCase() + " " + escape(message);
-        out.println(line); // one call, so lines from several threads never interleave
+        out.println(Instant.now() + " " + level.toUpperCase() + " " + escape(message)); // one call: no interleaving
         out.flush();
     }
 

@@ -29,11 +29,10 @@ import vaultmcp.vault.VaultPath;
 import vaultmcp.vault.VaultResponse;
 
 /**
- * Human approval before a change, by MCP elicitation (a form with one required boolean,
- * {@code approve}, and no default, since clients may prefill defaults). Only {@code accept} with
- * {@code approve: true} lets the change through; decline, cancel, another answer, an error, a
- * cancelled call or the timeout stop it. At most {@code maxWaiting} calls wait at once, so
- * approvals cannot take every worker. In {@code ASK} mode a client without the elicitation
+ * Human approval before a change, by MCP elicitation: a form with one required boolean, {@code approve}, and no
+ * default (clients may prefill defaults). Only {@code accept} with {@code approve: true} lets the change through;
+ * decline, cancel, another answer, an error, a cancelled call or the timeout stop it. At most {@code maxWaiting}
+ * calls wait at once, so approvals cannot take every worker. In {@code ASK} mode a client without the elicitation
  * capability is not asked (a convenience, not a boundary); in {@code REQUIRE} mode it cannot change Vault.
  *
  * <p>In the stateless era the same form travels as a multi-round-trip request: the first round ends the
@@ -48,7 +47,6 @@ final class Approvals {
     private final Approval mode;
     private final Duration timeout;
     private final Semaphore slots;
-
     private final SealedState states;
 
     /** {@code stateKey}: the bytes of MCP_STATE_KEY_FILE, or null for a key per process. */
@@ -59,38 +57,46 @@ final class Approvals {
         this.states = mode == Approval.OFF ? null : new SealedState(stateKey);
     }
 
-    /** The approver of one stateless-era tool call ({@code params} of its tools/call). */
-    Approver forRequest(Session session, String tool, JsonObject params, Vault vault) {
-        if (mode != Approval.OFF && session.canElicit()) {
-            return summary -> round(tool, params, vault, summary);
-        }
-        return mode != Approval.REQUIRE ? Approver.NONE : summary -> {
-            throw new Approver.InputRequired(null);
-        };
-    }
-
-    /** A request state this server did not seal, or one altered, is the request's fault: -32602. */
-    void check(JsonObject params) throws RpcException {
+    /**
+     * The approver of one tool call ({@code params} of its tools/call): elicitation in the session era, a
+     * multi-round-trip request in the stateless one, whose request state, if any, must be one this server
+     * sealed and nobody altered (else the request's fault, -32602).
+     */
+    Approver approver(Session session, JsonElement callId, String tool, JsonObject params, Vault vault,
+            Consumer<JsonObject> notify) throws RpcException {
         JsonElement state = params.get("requestState");
-        if (state != null && states != null
-                && !(state instanceof JsonPrimitive p && p.isString() && states.open(p.getAsString()) != null)) {
+        JsonObject claims = session.stateless() && states != null && state instanceof JsonPrimitive p && p.isString()
+                ? states.open(p.getAsString()) : null;
+        if (session.stateless() && states != null && state != null && claims == null) {
             throw new RpcException(RpcException.INVALID_PARAMS,
                     "Invalid params: requestState was not issued by this server, or it was altered");
         }
+        if (mode != Approval.OFF && session.canElicit()) {
+            return session.stateless() ? summary -> round(tool, params, claims, vault, summary)
+                    : summary -> ask(session, callId, progressToken(params), notify, summary);
+        }
+        if (mode != Approval.REQUIRE) {
+            return Approver.NONE;
+        }
+        return session.stateless() ? summary -> {
+            throw new Approver.InputRequired(null);
+        } : summary -> {
+            throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
+                    + "and this client cannot be asked (it did not declare the elicitation capability). "
+                    + "Nothing was changed.");
+        };
     }
 
-    private void round(String tool, JsonObject params, Vault vault, String summary) throws ToolException {
+    /** {@code claims}: those of the request's state, null in the first round (or a retry that lost its state). */
+    private void round(String tool, JsonObject params, JsonObject claims, Vault vault, String summary)
+            throws ToolException {
         JsonObject arguments = params.get("arguments") instanceof JsonObject a ? a : new JsonObject();
         String binding = SealedState.digest(tool, StrictJson.write(canonical(arguments)),
                 SealedState.digest(vault.token().reveal()));
-        JsonElement state = params.get("requestState");
-        JsonElement responses = params.get("inputResponses");
-        if (state == null) {
-            // The first round, or a retry that lost its state: ask (again).
+        if (claims == null) {
             throw new Approver.InputRequired(ask(binding, summary, vault));
         }
-        JsonObject claims = state instanceof JsonPrimitive p && p.isString() ? states.open(p.getAsString()) : null;
-        if (claims == null || !(responses instanceof JsonObject answers)) {
+        if (!(params.get("inputResponses") instanceof JsonObject answers)) {
             throw refused("the retry must carry the requestState this server issued, unaltered, and inputResponses");
         }
         if (!binding.equals(claims.get("binding").getAsString())) {
@@ -109,8 +115,7 @@ final class Approvals {
 
     /** Round one: a single-use ticket in Vault, and the request for the human's answer. */
     private JsonObject ask(String binding, String summary, Vault vault) throws ToolException {
-        JsonObject ticket = new JsonObject();
-        ticket.addProperty("nonce", HexFormat.of().formatHex(states.random(16)));
+        JsonObject ticket = Modern.object("nonce", new JsonPrimitive(HexFormat.of().formatHex(states.random(16))));
         JsonObject wrapped;
         try {
             wrapped = vault.send("POST", VaultPath.of("sys", "wrapping", "wrap"), null, ticket,
@@ -130,11 +135,9 @@ final class Approvals {
         JsonObject elicit = new JsonObject();
         elicit.addProperty("method", "elicitation/create");
         elicit.add("params", form(summary, true));
-        JsonObject requests = new JsonObject();
-        requests.add("approve", elicit);
         JsonObject result = new JsonObject();
         result.addProperty("resultType", "input_required");
-        result.add("inputRequests", requests);
+        result.add("inputRequests", Modern.object("approve", elicit));
         result.addProperty("requestState", states.seal(claims));
         return result;
     }
@@ -180,20 +183,6 @@ final class Approvals {
         return params;
     }
 
-    /** The approver of one session-era tool call ({@code params} of its tools/call, for its progress token). */
-    Approver forCall(Session session, JsonElement callId, JsonObject params, Consumer<JsonObject> notify) {
-        JsonElement token = params.get("_meta") instanceof JsonObject meta ? meta.get("progressToken") : null;
-        JsonElement progressToken = token != null && token.isJsonPrimitive() ? token : null;
-        if (mode != Approval.OFF && session.canElicit()) {
-            return summary -> ask(session, callId, progressToken, notify, summary);
-        }
-        return mode != Approval.REQUIRE ? Approver.NONE : summary -> {
-            throw new ToolException("This server requires a human to approve every change (MCP_APPROVAL=require), "
-                    + "and this client cannot be asked (it did not declare the elicitation capability). "
-                    + "Nothing was changed.");
-        };
-    }
-
     private void ask(Session session, JsonElement callId, JsonElement progressToken, Consumer<JsonObject> notify,
             String summary) throws ToolException {
         if (!slots.tryAcquire()) {
@@ -215,6 +204,11 @@ final class Approvals {
             session.forget(callId, id);
             slots.release();
         }
+    }
+
+    private static JsonElement progressToken(JsonObject params) {
+        JsonElement token = params.get("_meta") instanceof JsonObject meta ? meta.get("progressToken") : null;
+        return token != null && token.isJsonPrimitive() ? token : null;
     }
 
     private JsonObject wait(CompletableFuture<JsonObject> answer, JsonElement progressToken,

@@ -7,8 +7,7 @@ import vaultmcp.jsonrpc.RpcException;
 
 /** The tools/list page cursor: an offset in base64url, accepted only where a page of this size starts. */
 final class Cursor {
-    private Cursor() {
-    }
+    private Cursor() {}
 
     static String encode(int offset) {
         return Base64.getUrlEncoder().withoutPadding()

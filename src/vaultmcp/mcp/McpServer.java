@@ -3,6 +3,7 @@ package vaultmcp.mcp;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.util.List;
 import java.util.function.Consumer;
 import vaultmcp.config.Authority;
@@ -21,11 +22,10 @@ import vaultmcp.vault.Vault;
 import vaultmcp.vault.VaultClient;
 
 /**
- * The MCP methods, shared by both transports: a validated message and its session in, a response
- * (or nothing, for notifications) out. Log notifications for the client go to {@code notify}.
- * Here the two error channels meet: protocol problems become JSON-RPC errors, tool failures and
- * invalid tool arguments become {@code isError} results the model can act on, and anything
- * unexpected becomes a fixed -32603 with the detail kept on stderr.
+ * The MCP methods, shared by both transports: a validated message and its session in, a response (or nothing,
+ * for notifications) out; log notifications for the client go to {@code notify}. Here the two error channels
+ * meet: protocol problems become JSON-RPC errors, tool failures and invalid tool arguments become
+ * {@code isError} results the model can act on, and anything unexpected a fixed -32603, the detail on stderr.
  */
 public final class McpServer {
     public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
@@ -41,11 +41,6 @@ public final class McpServer {
     private final String instructions;
     private final Approvals approvals;
     private final AuditTrail audit;
-
-    public McpServer(ToolTable tools, VaultClient vault, Log log, String version, int pageSize,
-            boolean operations, Authority authority, int workers, AuditTrail audit) {
-        this(tools, vault, log, version, pageSize, operations, authority, workers, audit, null);
-    }
 
     /**
      * {@code workers}: the transport's threads for tool calls; at most half of them wait on approvals.
@@ -124,8 +119,7 @@ public final class McpServer {
 
     /** The answer to a request the rate limiter refused: -32010 with {@code data.retryAfterMs}. */
     public static JsonObject rateLimited(JsonElement id, RateLimited e) {
-        JsonObject data = new JsonObject();
-        data.addProperty("retryAfterMs", e.retryAfterMs());
+        JsonObject data = Modern.object("retryAfterMs", new JsonPrimitive(e.retryAfterMs()));
         return JsonRpc.error(id, new RpcException(RpcException.RATE_LIMITED, e.getMessage(), data));
     }
 
@@ -139,54 +133,39 @@ public final class McpServer {
 
     private JsonElement request(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
         String method = message.method();
-        if (session.stateless()) {
-            return modern(message, session, notify);
+        JsonObject params = message.params();
+        if (session.stateless()) { // everything the request needs is in its own _meta
+            Modern.adopt(message, session);
+            return Modern.complete(switch (method) {
+                case "server/discover" -> Modern.discover(capabilities(), instructions);
+                case "tools/list" -> Modern.cacheable(listTools(params));
+                case "tools/call" -> callTool(message, session, notify);
+                // Nothing to offer, but the lists carry caching hints a client can rely on (SEP-2549).
+                case "prompts/list" -> Modern.cacheable(Modern.object("prompts", new JsonArray()));
+                case "resources/list" -> Modern.cacheable(Modern.object("resources", new JsonArray()));
+                case "resources/templates/list" ->
+                        Modern.cacheable(Modern.object("resourceTemplates", new JsonArray()));
+                case "resources/read" -> throw Modern.notFound(params.get("uri"));
+                default -> throw new RpcException(RpcException.METHOD_NOT_FOUND,
+                        "Method not found: " + shorten(method));
+            }, serverInfo());
         }
-        if (method.equals("initialize")) {
-            return initialize(message.params(), session);
-        }
-        if (method.equals("ping")) {
-            return new JsonObject();
-        }
-        if (session.protocolVersion() == null) {
+        if (!method.equals("initialize") && !method.equals("ping") && session.protocolVersion() == null) {
             throw new RpcException(RpcException.INVALID_REQUEST, "Server not initialized: send initialize first");
         }
         return switch (method) {
-            case "tools/list" -> listTools(message.params());
+            case "initialize" -> initialize(params, session);
+            case "ping" -> new JsonObject();
+            case "tools/list" -> listTools(params);
             case "tools/call" -> callTool(message, session, notify);
-            case "logging/setLevel" -> setLevel(message.params(), session);
-            default -> throw new RpcException(RpcException.METHOD_NOT_FOUND, "Method not found: " + shorten(method));
-        };
-    }
-
-    /** A request of the stateless era: everything it needs is in its own {@code _meta}. */
-    private JsonObject modern(Message message, Session session, Consumer<JsonObject> notify) throws RpcException {
-        JsonObject params = message.params();
-        Modern.checkMeta(params);
-        Modern.checkMethod(message.method());
-        session.clientCapabilities(Modern.capabilities(params));
-        session.logLevel(Modern.logLevel(params));
-        session.traceparent(Modern.traceparent(params));
-        JsonObject result = switch (message.method()) {
-            case "server/discover" -> Modern.discover(capabilities(), instructions);
-            case "tools/list" -> Modern.cacheable(listTools(params));
-            case "tools/call" -> callTool(message, session, notify);
-            // Nothing to offer, but the lists carry caching hints a client can rely on (SEP-2549).
-            case "prompts/list" -> Modern.cacheable(Modern.empty("prompts"));
-            case "resources/list" -> Modern.cacheable(Modern.empty("resources"));
-            case "resources/templates/list" -> Modern.cacheable(Modern.empty("resourceTemplates"));
-            case "resources/read" -> throw Modern.notFound(params.get("uri"));
+            case "logging/setLevel" -> setLevel(params, session);
             default -> throw new RpcException(RpcException.METHOD_NOT_FOUND,
-                    "Method not found: " + shorten(message.method()));
+                    "Method not found: " + shorten(method));
         };
-        return Modern.complete(result, serverInfo());
     }
 
     static JsonObject capabilities() {
-        JsonObject capabilities = new JsonObject();
-        JsonObject toolCaps = new JsonObject();
-        toolCaps.addProperty("listChanged", false);
-        capabilities.add("tools", toolCaps);
+        JsonObject capabilities = Modern.object("tools", Modern.object("listChanged", new JsonPrimitive(false)));
         capabilities.add("logging", new JsonObject());
         return capabilities;
     }
@@ -243,21 +222,14 @@ public final class McpServer {
             return ToolResult.error("No Vault token is configured for this session.").toJson();
         }
         session.log(notify, "debug", "calling " + name);
-        if (session.stateless()) {
-            approvals.check(params);
-        }
         Vault caller = new Vault(vault, session.vaultToken(), session.traceparent());
+        Approver approver = approvals.approver(session, message.id(), name, params, caller, notify);
         ToolResult result;
         try {
-            result = tools.call(tool, arguments.getAsJsonObject(), caller, session.stateless()
-                    ? approvals.forRequest(session, name, params, caller)
-                    : approvals.forCall(session, message.id(), params, notify), trail(session));
+            result = tools.call(tool, arguments.getAsJsonObject(), caller, approver, trail(session));
         } catch (Approver.InputRequired e) {
             if (e.result() == null) {
-                JsonObject required = new JsonObject();
-                required.add("elicitation", new JsonObject());
-                JsonObject data = new JsonObject();
-                data.add("requiredCapabilities", required);
+                JsonObject data = Modern.object("requiredCapabilities", Modern.object("elicitation", new JsonObject()));
                 throw new RpcException(Modern.MISSING_CAPABILITY, "Missing required client capability: this server "
                         + "requires a human to approve every change (MCP_APPROVAL=require) by elicitation", data);
             }

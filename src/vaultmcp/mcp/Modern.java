@@ -51,27 +51,37 @@ public final class Modern {
             throw new RpcException(HEADER_MISMATCH, "Header mismatch: MCP-Protocol-Version must equal _meta's "
                     + PREFIX + "protocolVersion");
         }
-        JsonElement tool = message.params().get("name");
         boolean named = "tools/call".equals(message.method());
-        if (!message.method().equals(method) || named && (tool == null || !tool.isJsonPrimitive()
-                || !tool.getAsString().equals(name))) {
+        boolean ok = !named || message.params().get("name") instanceof JsonPrimitive t && t.getAsString().equals(name);
+        if (!message.method().equals(method) || !ok) {
             throw new RpcException(HEADER_MISMATCH, "Header mismatch: Mcp-Method" + (named ? " and Mcp-Name" : "")
                     + " must repeat the request's method" + (named ? " and tool" : ""));
         }
     }
 
-    /** Checks {@code _meta}: a supported protocol version and the client's capabilities are required. */
-    static void checkMeta(JsonObject params) throws RpcException {
+    /**
+     * Checks a modern request: {@code _meta} with a supported version and the client's capabilities, and a
+     * method of the era; then gives the session what {@code _meta} carries (no log level: no log notifications).
+     */
+    static void adopt(Message message, Session session) throws RpcException {
+        JsonObject params = message.params();
         checkPresent(params);
-        String version = version(params);
-        if (!VERSIONS.contains(version)) {
+        if (!VERSIONS.contains(version(params))) {
             JsonObject data = new JsonObject();
-            JsonArray supported = new JsonArray();
-            VERSIONS.forEach(supported::add);
-            data.add("supported", supported);
-            data.addProperty("requested", version);
+            data.add("supported", versions());
+            data.addProperty("requested", version(params));
             throw new RpcException(UNSUPPORTED_VERSION, "Unsupported protocol version", data);
         }
+        if (REMOVED.contains(message.method())) {
+            throw new RpcException(RpcException.METHOD_NOT_FOUND, "Method not found: " + message.method()
+                    + " is not part of protocol " + VERSIONS.get(0) + " (stateless: no initialize, no session)");
+        }
+        session.clientCapabilities(meta(params, PREFIX + "clientCapabilities").getAsJsonObject());
+        JsonElement level = meta(params, PREFIX + "logLevel");
+        int index = level instanceof JsonPrimitive p && p.isString() ? McpServer.LOG_LEVELS.indexOf(p.getAsString())
+                : -1;
+        session.logLevel(index < 0 ? McpServer.LOG_LEVELS.size() : index);
+        session.traceparent(traceparent(params));
     }
 
     private static void checkPresent(JsonObject params) throws RpcException {
@@ -79,25 +89,6 @@ public final class Modern {
             throw new RpcException(RpcException.INVALID_PARAMS, "Invalid params: _meta must carry " + PREFIX
                     + "protocolVersion and " + PREFIX + "clientCapabilities");
         }
-    }
-
-    static void checkMethod(String method) throws RpcException {
-        if (REMOVED.contains(method)) {
-            throw new RpcException(RpcException.METHOD_NOT_FOUND, "Method not found: " + method
-                    + " is not part of protocol " + VERSIONS.get(0) + " (stateless: no initialize, no session)");
-        }
-    }
-
-    static JsonObject capabilities(JsonObject params) {
-        return meta(params, PREFIX + "clientCapabilities").getAsJsonObject();
-    }
-
-    /** The log level the request asks for; none means no log notifications. */
-    static int logLevel(JsonObject params) {
-        JsonElement level = meta(params, PREFIX + "logLevel");
-        int index = level instanceof JsonPrimitive p && p.isString() ? McpServer.LOG_LEVELS.indexOf(p.getAsString())
-                : -1;
-        return index < 0 ? McpServer.LOG_LEVELS.size() : index;
     }
 
     /** The request's W3C {@code traceparent}, or null when absent or not well-formed (then it is dropped). */
@@ -109,11 +100,8 @@ public final class Modern {
 
     /** The HTTP status for an answer of this era: 404 for an unknown method, 400 for the request's own faults. */
     public static int status(JsonObject response) {
-        if (response == null) {
-            return 202;
-        }
-        if (!(response.get("error") instanceof JsonObject error)) {
-            return 200;
+        if (response == null || !(response.get("error") instanceof JsonObject error)) {
+            return response == null ? 202 : 200;
         }
         return switch (error.get("code").getAsInt()) {
             case RpcException.METHOD_NOT_FOUND -> 404;
@@ -146,29 +134,31 @@ public final class Modern {
 
     /** What server/discover answers: versions, capabilities (with empty prompts and resources), instructions. */
     static JsonObject discover(JsonObject capabilities, String instructions) {
-        JsonArray versions = new JsonArray();
-        VERSIONS.forEach(versions::add);
         JsonObject result = new JsonObject();
-        result.add("supportedVersions", versions);
-        JsonObject none = new JsonObject();
-        none.addProperty("listChanged", false);
-        capabilities.add("prompts", none);
-        capabilities.add("resources", none.deepCopy());
+        result.add("supportedVersions", versions());
+        capabilities.add("prompts", object("listChanged", new JsonPrimitive(false)));
+        capabilities.add("resources", object("listChanged", new JsonPrimitive(false)));
         result.add("capabilities", capabilities);
         result.addProperty("instructions", instructions);
         return cacheable(result);
     }
 
-    static RpcException notFound(JsonElement uri) {
-        JsonObject data = new JsonObject();
-        data.add("uri", uri instanceof JsonPrimitive p && p.isString() ? p : null);
-        return new RpcException(RpcException.INVALID_PARAMS, "Resource not found", data);
+    private static JsonArray versions() {
+        JsonArray versions = new JsonArray();
+        VERSIONS.forEach(versions::add);
+        return versions;
     }
 
-    static JsonObject empty(String list) {
-        JsonObject result = new JsonObject();
-        result.add(list, new JsonArray());
-        return result;
+    static RpcException notFound(JsonElement uri) {
+        return new RpcException(RpcException.INVALID_PARAMS, "Resource not found",
+                object("uri", uri instanceof JsonPrimitive p && p.isString() ? p : null));
+    }
+
+    /** An object of one member. */
+    static JsonObject object(String name, JsonElement value) {
+        JsonObject object = new JsonObject();
+        object.add(name, value);
+        return object;
     }
 
     /** The same for every caller, and fixed for the life of the process. */

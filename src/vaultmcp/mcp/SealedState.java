@@ -16,11 +16,10 @@ import vaultmcp.json.JsonException;
 import vaultmcp.json.StrictJson;
 
 /**
- * The {@code requestState} of a multi-round-trip request, which the client holds between rounds: a JSON
- * object sealed with AES-256-GCM (random 96-bit nonce, fixed associated data), in base64url. The client
- * can neither read nor change it; a state sealed with another key, cut, or altered does not open. The key
- * is derived from {@code MCP_STATE_KEY_FILE}, so instances that share the file accept each other's states;
- * without the file it is random per process.
+ * The {@code requestState} of a multi-round-trip request, which the client holds between rounds: a JSON object
+ * sealed with AES-256-GCM (random 96-bit nonce, fixed associated data), in base64url. The client can neither
+ * read nor change it; a state sealed with another key, cut, or altered does not open. The key is derived from
+ * {@code MCP_STATE_KEY_FILE}, so instances sharing the file accept each other's states; else it is per process.
  */
 final class SealedState {
     private static final byte[] CONTEXT = "vault-mcp-server request state v1".getBytes(UTF_8);

@@ -6,9 +6,8 @@ import java.util.regex.Pattern;
 import vaultmcp.config.Config.CorsMode;
 
 /**
- * Which {@code Host} and {@code Origin} headers the HTTP endpoint accepts (DNS rebinding and
- * cross-site requests). Trusts only the operator's configuration; both headers come from the
- * caller and are compared, never resolved.
+ * Which {@code Host} and {@code Origin} headers the HTTP endpoint accepts (DNS rebinding, cross-site requests).
+ * Trusts only the operator's configuration; both headers come from the caller and are compared, never resolved.
  */
 public record OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List<String> allowedOrigins, CorsMode mode,
         boolean tls) {
@@ -31,9 +30,8 @@ public record OriginPolicy(boolean loopbackBind, List<String> allowedHosts, List
     }
 
     /**
-     * The Origin header, for a request whose Host was accepted. No Origin (not a browser) passes;
-     * the server's own origin passes (it serves no pages, so no script can run there); otherwise
-     * the CORS mode decides.
+     * The Origin header, for a request whose Host was accepted. No Origin (not a browser) passes; the server's
+     * own origin passes (it serves no pages, so no script can run there); otherwise the CORS mode decides.
      */
     public boolean originAllowed(String origin, String hostHeader) {
         if (origin == null || origin.equalsIgnoreCase((tls ? "https://" : "http://") + hostHeader)) {

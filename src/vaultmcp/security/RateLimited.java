@@ -1,9 +1,6 @@
 package vaultmcp.security;
 
-/**
- * A request refused by a rate limit: which limit, and how long to wait. The transport turns it
- * into its protocol's answer (JSON-RPC -32010 with data.retryAfterMs; over HTTP also Retry-After).
- */
+/** A request refused by a rate limit: the transport answers -32010 with data.retryAfterMs (HTTP: Retry-After). */
 public final class RateLimited extends Exception {
     private static final long serialVersionUID = 1L;
     private final long retryAfterMs;

@@ -12,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -87,8 +86,7 @@ public final class Tls {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (MatchResult block : blocks(file, "MCP_TLS_CERT_FILE")) {
                 if (block.group(1).equals("CERTIFICATE")) {
-                    byte[] der = decode(block.group(2));
-                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(decode(block))));
                 }
             }
         } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -112,12 +110,11 @@ public final class Tls {
         }
         PrivateKey key;
         try {
-            byte[] der = decode(pem.group(2));
             byte[] pkcs8 = switch (type) {
-                case "PRIVATE KEY" -> der;
+                case "PRIVATE KEY" -> decode(pem);
                 // PKCS#8 is SEQUENCE { version 0, algorithm, OCTET STRING { the PKCS#1 or SEC1 key } }.
                 case "RSA PRIVATE KEY", "EC PRIVATE KEY" ->
-                        tlv(0x30, tlv(0x02, new byte[] {0}), algorithm(certificate), tlv(0x04, der));
+                        tlv(0x30, tlv(0x02, new byte[] {0}), algorithm(certificate), tlv(0x04, decode(pem)));
                 default -> throw problem("MCP_TLS_KEY_FILE: unsupported key type \"" + type + "\"");
             };
             key = KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
@@ -132,7 +129,7 @@ public final class Tls {
         return key;
     }
 
-    /** Signs a random challenge with the key and checks it with the certificate's public key. */
+    /** Signs a challenge with the key and checks the signature with the certificate's public key. */
     private static boolean provesPossession(PrivateKey key, X509Certificate certificate) throws ConfigException {
         String algorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
@@ -142,15 +139,14 @@ public final class Tls {
                     + " (use RSA, EC or EdDSA)");
         };
         try {
-            byte[] challenge = new byte[32];
-            new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(challenge);
-            return verifier.verify(signer.sign());
+            byte[] challenge = "proof of possession".getBytes(StandardCharsets.US_ASCII);
+            Signature signature = Signature.getInstance(algorithm);
+            signature.initSign(key);
+            signature.update(challenge);
+            byte[] signed = signature.sign();
+            signature.initVerify(certificate.getPublicKey());
+            signature.update(challenge);
+            return signature.verify(signed);
         } catch (GeneralSecurityException e) {
             return false;
         }
@@ -165,8 +161,9 @@ public final class Tls {
         }
     }
 
-    private static byte[] decode(String body) {
-        return Base64.getMimeDecoder().decode(body.trim());
+    /** A PEM block's body; the MIME decoder skips the line breaks. */
+    private static byte[] decode(MatchResult block) {
+        return Base64.getMimeDecoder().decode(block.group(2));
     }
 
     /** The AlgorithmIdentifier (rsaEncryption, or ecPublicKey and curve): the first element of the key's SPKI. */
@@ -180,14 +177,12 @@ public final class Tls {
 
     /** A DER element of {@code tag} holding the concatenated parts (shorter than 64 KiB). */
     private static byte[] tlv(int tag, byte[]... parts) {
-        ByteArrayOutputStream value = new ByteArrayOutputStream();
-        Arrays.stream(parts).forEach(value::writeBytes);
-        int n = value.size();
+        int n = Arrays.stream(parts).mapToInt(part -> part.length).sum();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(tag);
         out.writeBytes(n < 0x80 ? new byte[] {(byte) n} : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
                 : new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n});
-        out.writeBytes(value.toByteArray());
+        Arrays.stream(parts).forEach(out::writeBytes);
         return out.toByteArray();
     }
 

@@ -3,9 +3,8 @@ package vaultmcp.security;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket: holds at most {@code burst} tokens, refilled at {@code perSecond}; each request
- * takes one. The clock is injected (nanoseconds, System::nanoTime in production) so tests can
- * prove the rates exactly.
+ * A token bucket: at most {@code burst} tokens, refilled at {@code perSecond}; each request takes one. The clock
+ * (nanoseconds, System::nanoTime in production) is injected so tests can prove the rates exactly.
  */
 public final class TokenBucket {
     private static final double NANOS = 1_000_000_000d;

@@ -2,10 +2,7 @@ package vaultmcp.vault;
 
 import java.util.List;
 
-/**
- * Vault refused or could not be reached. Carries the HTTP status (0 when no answer arrived) and
- * Vault's own {@code errors} strings; never the token.
- */
+/** Vault refused or could not be reached: the HTTP status (0: no answer) and Vault's errors, never the token. */
 public final class VaultException extends Exception {
     private static final long serialVersionUID = 1L;
 

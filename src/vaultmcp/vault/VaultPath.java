@@ -1,15 +1,15 @@
 package vaultmcp.vault;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import vaultmcp.config.Limits;
 
 /**
- * A Vault API path made only of validated segments. Empty, "." and ".." segments and control
- * characters are refused before any request exists, and every segment is percent-encoded, so
- * user input can name a secret below a mount but never climb out of it (the Go server's
- * path.Join let "../sys/policy/root" escape).
+ * A Vault API path made only of validated segments. Empty, "." and ".." segments and control characters are
+ * refused before any request exists, and every segment is percent-encoded, so user input can name a secret
+ * below a mount but never climb out of it (the Go server's path.Join let "../sys/policy/root" escape).
  */
 public final class VaultPath {
     private final List<String> segments;
@@ -28,10 +28,8 @@ public final class VaultPath {
     }
 
     /**
-     * Appends user input that may hold several segments separated by "/". One leading and one
-     * trailing slash are tolerated ("app/" is how Vault names a folder); anything else is checked.
-     *
-     * @throws IllegalArgumentException naming the rule that was broken
+     * Appends user input that may hold several segments separated by "/"; one leading and one trailing slash
+     * are tolerated ("app/" is how Vault names a folder). IllegalArgumentException names the broken rule.
      */
     public VaultPath append(String input) {
         int from = input.startsWith("/") ? 1 : 0;
@@ -78,22 +76,10 @@ public final class VaultPath {
         return String.join("/", segments);
     }
 
-    /** The form sent on the wire: each segment percent-encoded (RFC 3986 unreserved kept). */
+    /** The form sent on the wire: each segment percent-encoded, only RFC 3986's unreserved characters kept. */
     public String encoded() {
-        return String.join("/", segments.stream().map(VaultPath::encode).toList());
-    }
-
-    private static String encode(String segment) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : segment.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
-                b.append((char) c);
-            } else {
-                b.append(String.format("%%%02X", c));
-            }
-        }
-        return b.toString();
+        return String.join("/", segments.stream().map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)
+                .replace("+", "%20").replace("*", "%2A").replace("%7E", "~")).toList());
     }
 
     @Override

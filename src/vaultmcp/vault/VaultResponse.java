@@ -88,10 +88,9 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
     }
 
     /**
-     * Texts from Vault (errors, warnings) for our own messages, quoted as Vault's:
-     * {@code Vault answered: "a"; "b"}, or {@code Vault answered nothing} when there are none.
-     * Each text is JSON-escaped, so a quote inside it cannot end the quotation, and one longer than
-     * {@link Limits#MAX_VAULT_QUOTE_CHARS} is cut there, marked by "..." after its closing quote.
+     * Texts from Vault for our own messages, quoted as Vault's: {@code Vault answered: "a"; "b"} or
+     * {@code Vault answered nothing}. Each is JSON-escaped, so a quote inside it cannot end the quotation,
+     * and one longer than {@link Limits#MAX_VAULT_QUOTE_CHARS} is cut there, "..." after its closing quote.
      */
     public static String quote(List<String> texts) {
         return texts.isEmpty() ? "Vault answered nothing" : "Vault answered: " + quotes(texts);
@@ -107,10 +106,7 @@ public record VaultResponse(String method, VaultPath path, int status, JsonObjec
         return out.toString();
     }
 
-    /**
-     * Vault's error strings, whole, with go-multierror framing ("1 error occurred: * x") removed.
-     * They are data: put them in a message only through {@link #quote}.
-     */
+    /** Vault's error strings, without go-multierror framing ("1 error occurred: * x"): data, for {@link #quote}. */
     public List<String> errors() {
         return strings("errors").stream().flatMap(text -> Stream.of(text.split("\n"))).map(String::strip)
                 .filter(item -> !item.isEmpty() && !item.matches("\\d+ errors? occurred:"))

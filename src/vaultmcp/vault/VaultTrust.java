@@ -19,9 +19,8 @@ import javax.net.ssl.X509TrustManager;
 import vaultmcp.config.ConfigException;
 
 /**
- * Which certificates Vault's TLS certificate may chain to: the JDK's defaults, or the operator's
- * PEM bundle (VAULT_CACERT) and directory (VAULT_CAPATH), as the Vault CLI does. Skipping
- * verification is possible only from configuration, never from a request.
+ * Which certificates Vault's TLS certificate may chain to: the JDK's defaults, or the operator's PEM bundle
+ * (VAULT_CACERT) and directory (VAULT_CAPATH), as the Vault CLI does. Only configuration can skip verification.
  */
 public final class VaultTrust {
     private VaultTrust() {}

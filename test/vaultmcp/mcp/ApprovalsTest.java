@@ -64,7 +64,7 @@ class ApprovalsTest {
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         Authority authority = new Authority(null, Set.of(), "", PathRules.none(), mode, timeout,
                 Authority.SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
-        return new McpServer(table, nowhere, log, "1", 50, true, authority, workers, null);
+        return new McpServer(table, nowhere, log, "1", 50, true, authority, workers, null, null);
     }
 
     private JsonObject handle(McpServer server, String text) throws Exception {

@@ -59,7 +59,7 @@ class McpModernTest {
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
         Authority authority = new Authority(null, Set.of(), "", PathRules.none(), mode, Duration.ofSeconds(5),
                 Authority.SecretValues.PLAIN, Duration.ofMinutes(5), null, null, null);
-        return new McpServer(table, nowhere, log, "1", 50, true, authority, 4, null);
+        return new McpServer(table, nowhere, log, "1", 50, true, authority, 4, null, null);
     }
 
     private JsonObject handle(McpServer server, String method, String params) throws Exception {

@@ -114,7 +114,7 @@ class McpServerTest {
 
     private McpServer server(boolean operations) {
         return new McpServer(table(operations), nowhere, log, "9.9.9", PAGE, operations,
-                Authority.none(), Limits.STDIO_WORKERS, null);
+                Authority.none(), Limits.STDIO_WORKERS, null, null);
     }
 
     private static Session freshSession() {
@@ -295,7 +295,7 @@ class McpServerTest {
     @Test
     void givesNoCursorWhenOnePageHoldsEverything() {
         McpServer roomy = new McpServer(table(false), nowhere, log, "1", 5, false,
-                Authority.none(), Limits.STDIO_WORKERS, null);
+                Authority.none(), Limits.STDIO_WORKERS, null, null);
         handle(roomy, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}");
         JsonObject page = handle(roomy, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").getAsJsonObject("result");
         assertEquals(5, page.getAsJsonArray("tools").size());
@@ -418,7 +418,7 @@ class McpServerTest {
             throw new StackOverflowError();
         }), false);
         McpServer deep = new McpServer(table, nowhere, log, "1", 5, false,
-                Authority.none(), Limits.STDIO_WORKERS, null);
+                Authority.none(), Limits.STDIO_WORKERS, null, null);
         Session s = freshSession();
         deep.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
                 "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });
@@ -438,7 +438,7 @@ class McpServerTest {
                 throw error;
             }), false);
             McpServer failing = new McpServer(table, nowhere, log,
-                    "1", 5, false, Authority.none(), Limits.STDIO_WORKERS, null);
+                    "1", 5, false, Authority.none(), Limits.STDIO_WORKERS, null, null);
             Session s = freshSession();
             failing.handle(new Message(new JsonPrimitive(1), "initialize", JsonParser.parseString(
                     "{\"protocolVersion\":\"2025-11-25\"}").getAsJsonObject()), s, n -> { });

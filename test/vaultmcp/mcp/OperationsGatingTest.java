@@ -49,7 +49,7 @@ class OperationsGatingTest {
             ToolTable tools = new ToolTable(ToolTable.bundledManifest(), Tools.handlers(), operations);
             Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
             server = new McpServer(tools, vault, log, "test", 50, operations, Authority.none(), Limits.STDIO_WORKERS,
-                    null);
+                    null, null);
             session = new Session("test", new Secret("t"), limiter.budget(null, false));
             request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
         }

@@ -83,7 +83,7 @@ class ToolsListGoldenTest {
         RateLimiter limiter = new RateLimiter(new Rate(1000, 1000), new Rate(1000, 1000), new Rate(1000, 1000), () -> 0L);
         VaultClient unused = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1), null);
         McpServer server = new McpServer(table, unused, quiet, "0", Limits.TOOLS_PAGE_SIZE, operations,
-                Authority.none(), Limits.STDIO_WORKERS, null);
+                Authority.none(), Limits.STDIO_WORKERS, null, null);
         Session session = new Session("golden", new Secret("unused"), limiter.budget(null, false));
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
         server.handle(codec.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\"}}"

@@ -53,7 +53,7 @@ final class HttpFixture implements AutoCloseable {
         VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(), config.vaultTimeout(), null);
         RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(), limiterClock);
         McpServer server = new McpServer(tools, vault, logger, "test", Limits.TOOLS_PAGE_SIZE, false,
-                Authority.none(), Limits.STDIO_WORKERS, null);
+                Authority.none(), Limits.STDIO_WORKERS, null, null);
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
         this.transport = new HttpTransport(config, server, codec, limiter, vault, tls, logger);
         this.port = transport.start().getPort();

@@ -72,7 +72,7 @@ class StdioTransportTest {
         Log logger = new Log(new PrintStream(log, true, StandardCharsets.UTF_8), "debug");
         VaultClient nowhere = new VaultClient(URI.create("http://127.0.0.1:9"), null, Duration.ofSeconds(1), null);
         McpServer server = new McpServer(new ToolTable(new JsonArray(), Map.of(), false), nowhere, logger,
-                "test", Limits.TOOLS_PAGE_SIZE, false, Authority.none(), Limits.STDIO_WORKERS, null);
+                "test", Limits.TOOLS_PAGE_SIZE, false, Authority.none(), Limits.STDIO_WORKERS, null, null);
         Session session = new Session("stdio", new Secret("hvs.test"), limiter.budget(null, false));
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
         StdioTransport transport = new StdioTransport(server, codec, session, logger, new LineSink());
