@@ -11,11 +11,11 @@ import vaultmcp.vault.VaultResponse;
 
 /**
  * The KV tools on KV v1 and v2 mounts, the version detected per mount: list_secrets, read_secret, and
- * the privileged write_secret and delete_secret. Those two change a few keys of a secret and keep the
- * rest, so they read, change and write back. On KV v2 the write carries check-and-set with the version
- * that was read and is retried, after a short random pause, when another writer got in between, so no
- * concurrent change is lost (the Go server lost them). KV v1 has no versions and so no check-and-set:
- * there the merge is not atomic. Results name keys, never values.
+ * the privileged write_secret, delete_secret and patch_secret. These change a few keys of a secret and
+ * keep the rest, so they read, change and write back. On KV v2 the write carries check-and-set with the
+ * version that was read and is retried, after a short random pause, when another writer got in between,
+ * so no concurrent change is lost (the Go server lost them). KV v1 has no versions and so no
+ * check-and-set: there the merge is not atomic. Results name keys, never values.
  */
 final class KvTools {
     private enum State { LIVE, DELETED, MISSING }
@@ -23,13 +23,12 @@ final class KvTools {
     /** A secret as read: its data (a copy, empty unless live) and its current version (0 on KV v1). */
     private record Current(State state, JsonObject data, long version) {}
 
-    /** What to write given the current secret; may refuse. */
-    @FunctionalInterface
+    /** What to write given the current secret (the whole data, or a merge patch); may refuse. */
     private interface Edit {
         JsonObject apply(Current current) throws ToolException;
     }
 
-    /** The outcome of an update: the secret as it was read, and the version written (KV v2). */
+    /** The outcome of an update: the secret as it was read, what was written, and the version written (KV v2). */
     private record Written(Current before, JsonObject data, long version) {}
 
     void register(Map<String, ToolHandler> handlers) {
@@ -37,6 +36,7 @@ final class KvTools {
         handlers.put("read_secret", this::readSecret);
         handlers.put("write_secret", this::writeSecret);
         handlers.put("delete_secret", this::deleteSecret);
+        handlers.put("patch_secret", this::patchSecret);
     }
 
     private ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
@@ -114,7 +114,7 @@ final class KvTools {
                     + "key names may not be empty.");
         }
         int kv = vault.kvVersion("mount");
-        Written written = update(vault, kv, current -> {
+        Written written = update(vault, kv, false, current -> {
             JsonObject next = current.data();
             values.entrySet().forEach(e -> next.add(e.getKey(), e.getValue()));
             return next;
@@ -146,7 +146,7 @@ final class KvTools {
             }
             return ToolResult.json(out);
         }
-        Written written = update(vault, kv, current -> {
+        Written written = update(vault, kv, false, current -> {
             JsonObject next = exists(current, where(vault)).data();
             if (!next.has(key)) {
                 throw new ToolException("Secret " + where(vault) + " has no key \"" + key + "\"; its keys are "
@@ -167,12 +167,35 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
+    private ToolResult patchSecret(Args args, Guard vault) throws ToolException, VaultException {
+        KvVersionTools.version2(vault, "patch_secret");
+        JsonObject changes = args.raw("data").getAsJsonObject();
+        if (changes.size() == 0) {
+            throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
+        }
+        Written written = update(vault, 2, true, current -> {
+            if (current.state() != State.LIVE) {
+                throw new ToolException("There is no secret " + where(vault) + " (or its latest version is deleted); "
+                        + "patch_secret changes an existing one. Use {tool:write_secret} to create it.");
+            }
+            return changes;
+        });
+        JsonObject out = located(vault, 2);
+        out.addProperty("version", written.version());
+        JsonArray set = new JsonArray();
+        JsonArray deleted = new JsonArray();
+        changes.entrySet().forEach(e -> (e.getValue().isJsonNull() ? deleted : set).add(e.getKey()));
+        out.add("keys_set", set);
+        out.add("keys_deleted", deleted);
+        return ToolResult.json(out);
+    }
+
     /**
-     * Reads the secret, applies {@code change} and writes the result. On KV v2 the write is
-     * check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS} times while another
-     * writer keeps getting in first. On KV v1 an empty result deletes the secret.
+     * Reads the secret, applies {@code change} and writes the result ({@code patch}: as a merge patch). On
+     * KV v2 the write is check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS}
+     * times while another writer keeps getting in first. On KV v1 an empty result deletes the secret.
      */
-    private Written update(Guard vault, int kv, Edit change) throws ToolException, VaultException {
+    private Written update(Guard vault, int kv, boolean patch, Edit change) throws ToolException, VaultException {
         String location = location(kv);
         for (int attempt = 1; ; attempt++) {
             Current current = read(vault, kv);
@@ -181,7 +204,8 @@ final class KvTools {
                 (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
                 return new Written(current, next, 0);
             }
-            VaultResponse answer = vault.post(location, checkAndSet(next, current.version()));
+            JsonObject body = checkAndSet(next, current.version());
+            VaultResponse answer = patch ? vault.patch(location, body) : vault.post(location, body);
             if (!answer.casMismatch()) {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
@@ -194,7 +218,7 @@ final class KvTools {
     }
 
     /** A KV v2 write body that Vault refuses once another writer has moved the secret past {@code version}. */
-    static JsonObject checkAndSet(JsonObject data, long version) {
+    private static JsonObject checkAndSet(JsonObject data, long version) {
         JsonObject options = new JsonObject();
         options.addProperty("cas", version);
         JsonObject body = new JsonObject();

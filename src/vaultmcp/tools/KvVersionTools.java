@@ -1,22 +1,19 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
-import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
 /**
- * The KV version 2 lifecycle: metadata (read and write), merge patches with check-and-set, and
- * deleting, undeleting and destroying versions. Each refuses a KV version 1 mount by name.
+ * The KV version 2 lifecycle: metadata (read and write), and deleting, undeleting and destroying
+ * versions. Each refuses a KV version 1 mount by name.
  */
 final class KvVersionTools {
     void register(Map<String, ToolHandler> handlers) {
         handlers.put("read_secret_metadata", this::readMetadata);
         handlers.put("write_secret_metadata", this::writeMetadata);
-        handlers.put("patch_secret", this::patch);
         handlers.put("delete_secret_versions", (args, vault) -> versions(args, vault, "delete", "deleted"));
         handlers.put("undelete_secret_versions", (args, vault) -> versions(args, vault, "undelete", "undeleted"));
         handlers.put("destroy_secret_versions", (args, vault) -> versions(args, vault, "destroy", "destroyed"));
@@ -70,42 +67,6 @@ final class KvVersionTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult patch(Args args, Guard vault) throws ToolException, VaultException {
-        version2(vault, "patch_secret");
-        JsonObject changes = args.raw("data").getAsJsonObject();
-        if (changes.size() == 0) {
-            throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
-        }
-        for (int attempt = 1; ; attempt++) {
-            VaultResponse current = vault.get("{mount}/data/{path+}");
-            JsonObject read = current.dataOrEmpty();
-            if (current.status() != 404) {
-                current.ok();
-            }
-            if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
-                throw new ToolException("There is no secret " + KvTools.where(vault)
-                        + " (or its latest version is deleted); patch_secret changes an existing one. "
-                        + "Use {tool:write_secret} to create it.");
-            }
-            long version = Field.number(metadata.get("version"));
-            VaultResponse answer = vault.patch("{mount}/data/{path+}", KvTools.checkAndSet(changes, version));
-            if (!answer.casMismatch()) {
-                JsonObject out = KvTools.located(vault, 2);
-                out.addProperty("version", Field.number(answer.data().get("version")));
-                JsonArray set = new JsonArray();
-                JsonArray deleted = new JsonArray();
-                changes.entrySet().forEach(e -> (e.getValue().isJsonNull() ? deleted : set).add(e.getKey()));
-                out.add("keys_set", set);
-                out.add("keys_deleted", deleted);
-                return ToolResult.json(out);
-            }
-            if (attempt == Limits.KV_WRITE_ATTEMPTS) {
-                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each "
-                        + "of " + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
-            }
-        }
-    }
-
     private ToolResult versions(Args args, Guard vault, String action, String done)
             throws ToolException, VaultException {
         version2(vault, action + "_secret_versions");
@@ -128,7 +89,7 @@ final class KvVersionTools {
         return answer.notFound() ? null : answer.data();
     }
 
-    private static void version2(Guard vault, String tool) throws ToolException, VaultException {
+    static void version2(Guard vault, String tool) throws ToolException, VaultException {
         if (vault.kvVersion("mount") != 2) {
             throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, which keeps no versions "
                     + "or metadata; " + tool + " needs KV version 2.");
