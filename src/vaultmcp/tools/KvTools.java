@@ -2,7 +2,6 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import vaultmcp.config.Limits;
@@ -31,15 +30,7 @@ final class KvTools {
     /** The outcome of an update: the secret as it was read, what was written, and the version written (KV v2). */
     private record Written(Current before, JsonObject data, long version) {}
 
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("list_secrets", this::listSecrets);
-        handlers.put("read_secret", this::readSecret);
-        handlers.put("write_secret", this::writeSecret);
-        handlers.put("delete_secret", this::deleteSecret);
-        handlers.put("patch_secret", this::patchSecret);
-    }
-
-    private ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
         int version = vault.kvVersion("mount");
         JsonArray keys = vault.list(version == 2 ? "{mount}/metadata/{path*}" : "{mount}/{path*}").keys();
         String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
@@ -50,7 +41,7 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult readSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readSecret(Args args, Guard vault) throws ToolException, VaultException {
         int version = vault.kvVersion("mount");
         Long wanted = args.integer("version");
         if (version == 1 && wanted != null) {
@@ -95,7 +86,7 @@ final class KvTools {
         return "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
     }
 
-    private ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject values = Field.object(args.raw("data")).deepCopy();
         if (args.has("key") != args.has("value")) {
             throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; "
@@ -131,7 +122,7 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
         String key = args.string("key");
         int kv = vault.kvVersion("mount");
         JsonObject out = located(vault, kv);
@@ -167,7 +158,7 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult patchSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult patchSecret(Args args, Guard vault) throws ToolException, VaultException {
         KvVersionTools.version2(vault, "patch_secret");
         JsonObject changes = args.raw("data").getAsJsonObject();
         if (changes.size() == 0) {
@@ -195,7 +186,8 @@ final class KvTools {
      * KV v2 the write is check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS}
      * times while another writer keeps getting in first. On KV v1 an empty result deletes the secret.
      */
-    private Written update(Guard vault, int kv, boolean patch, Edit change) throws ToolException, VaultException {
+    private static Written update(Guard vault, int kv, boolean patch, Edit change)
+            throws ToolException, VaultException {
         String location = location(kv);
         for (int attempt = 1; ; attempt++) {
             Current current = read(vault, kv);
@@ -237,7 +229,7 @@ final class KvTools {
         }
     }
 
-    private Current read(Guard vault, int kv) throws ToolException, VaultException {
+    private static Current read(Guard vault, int kv) throws ToolException, VaultException {
         VaultResponse answer = vault.get(location(kv));
         JsonObject data = answer.dataOrEmpty();
         if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {

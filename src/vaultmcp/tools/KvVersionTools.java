@@ -11,15 +11,7 @@ import vaultmcp.vault.VaultResponse;
  * versions. Each refuses a KV version 1 mount by name.
  */
 final class KvVersionTools {
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("read_secret_metadata", this::readMetadata);
-        handlers.put("write_secret_metadata", this::writeMetadata);
-        handlers.put("delete_secret_versions", (args, vault) -> versions(args, vault, "delete", "deleted"));
-        handlers.put("undelete_secret_versions", (args, vault) -> versions(args, vault, "undelete", "undeleted"));
-        handlers.put("destroy_secret_versions", (args, vault) -> versions(args, vault, "destroy", "destroyed"));
-    }
-
-    private ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject data = metadata(vault, "read_secret_metadata");
         if (data == null) {
             throw new ToolException("There is no secret " + KvTools.where(vault)
@@ -48,7 +40,7 @@ final class KvVersionTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject body = args.copy("max_versions", "cas_required", "delete_version_after", "custom_metadata");
         if (body.size() == 0) {
             throw new ToolException("Invalid arguments: give at least one of max_versions, cas_required, "
@@ -67,8 +59,8 @@ final class KvVersionTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult versions(Args args, Guard vault, String action, String done)
-            throws ToolException, VaultException {
+    /** {@code action}: delete, undelete or destroy. */
+    static ToolResult versions(Args args, Guard vault, String action) throws ToolException, VaultException {
         version2(vault, action + "_secret_versions");
         if (action.equals("destroy")) {
             vault.caution("Destroyed versions cannot be recovered.");
@@ -78,7 +70,7 @@ final class KvVersionTools {
         vault.post("{mount}/" + action + "/{path+}", body).ok();
         JsonObject out = vault.located("mount", "path");
         out.add("versions", args.raw("versions"));
-        out.addProperty("action", done);
+        out.addProperty("action", action + (action.endsWith("e") ? "d" : "ed"));
         return ToolResult.json(out);
     }
 

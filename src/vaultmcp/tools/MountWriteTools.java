@@ -2,7 +2,6 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.util.Map;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
@@ -14,13 +13,7 @@ import vaultmcp.vault.VaultResponse;
  * looks at the mount table first when the token may read it.
  */
 final class MountWriteTools {
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("create_mount", this::createMount);
-        handlers.put("delete_mount", this::deleteMount);
-        handlers.put("enable_pki", this::enablePki);
-    }
-
-    private ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         String type = args.string("type");
         JsonObject options = Field.object(args.raw("options")).deepCopy();
@@ -44,7 +37,7 @@ final class MountWriteTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         JsonObject out = vault.located("path");
         VaultResponse table = vault.get("sys/mounts");
@@ -65,7 +58,7 @@ final class MountWriteTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult enablePki(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult enablePki(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         String maxTtl = args.string("max_ttl");
         mount(vault, "pki", args.string("description"), new JsonObject());
@@ -92,7 +85,7 @@ final class MountWriteTools {
         return ToolResult.json(out);
     }
 
-    private void mount(Guard vault, String type, String description, JsonObject options)
+    private static void mount(Guard vault, String type, String description, JsonObject options)
             throws ToolException, VaultException {
         JsonObject body = new JsonObject();
         body.addProperty("type", type);

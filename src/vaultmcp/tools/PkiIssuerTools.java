@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
@@ -17,11 +16,7 @@ import vaultmcp.vault.VaultResponse;
  * configured Vault address, never at anything from the request.
  */
 final class PkiIssuerTools {
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("create_pki_issuer", this::createIssuer);
-    }
-
-    private ToolResult createIssuer(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult createIssuer(Args args, Guard vault) throws ToolException, VaultException {
         String mount = vault.named("mount");
         boolean intermediate = !args.string("root_mount").isEmpty();
         if (!intermediate && !args.string("root_issuer").isEmpty()) {
@@ -48,7 +43,7 @@ final class PkiIssuerTools {
         return ToolResult.json(out);
     }
 
-    private void intermediate(Args args, Guard vault, String mount, JsonObject out)
+    private static void intermediate(Args args, Guard vault, String mount, JsonObject out)
             throws ToolException, VaultException {
         String root = vault.named("root_mount");
         JsonObject request = args.copy("common_name");

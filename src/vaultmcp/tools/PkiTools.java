@@ -20,17 +20,7 @@ final class PkiTools {
     private static final String[] ROLE_FLAGS = {"allow_any_name", "allow_subdomains", "allow_glob_domains",
             "allow_ip_sans"};
 
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("list_pki_issuers", this::listIssuers);
-        handlers.put("read_pki_issuer", this::readIssuer);
-        handlers.put("list_pki_roles", this::listRoles);
-        handlers.put("read_pki_role", this::readRole);
-        handlers.put("create_pki_role", this::createRole);
-        handlers.put("delete_pki_role", this::deleteRole);
-        handlers.put("issue_pki_certificate", this::issue);
-    }
-
-    private ToolResult listIssuers(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listIssuers(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.list("{mount}/issuers");
         Map<String, JsonObject> byName = new TreeMap<>();
         if (!answer.notFound() && answer.data().get("key_info") instanceof JsonObject info) {
@@ -45,7 +35,7 @@ final class PkiTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult readIssuer(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readIssuer(Args args, Guard vault) throws ToolException, VaultException {
         // Vault resolves an issuer by name, id or "default" itself; no need to scan the list.
         VaultResponse answer = vault.get("{mount}/issuer/{issuer_name}");
         if (answer.issuerNotFound()) {
@@ -57,13 +47,13 @@ final class PkiTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult listRoles(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listRoles(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject out = vault.located("mount");
         out.add("roles", vault.list("{mount}/roles").keys());
         return ToolResult.json(out);
     }
 
-    private ToolResult readRole(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readRole(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.get("{mount}/roles/{role_name}");
         if (answer.notFound()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
@@ -74,7 +64,7 @@ final class PkiTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult createRole(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult createRole(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject body = new JsonObject();
         body.addProperty("issuer_ref", args.string("issuer_name"));
         for (String flag : ROLE_FLAGS) {
@@ -92,7 +82,7 @@ final class PkiTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteRole(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult deleteRole(Args args, Guard vault) throws ToolException, VaultException {
         // Vault answers a delete the same whether or not the role existed; look first.
         VaultResponse existing = vault.get("{mount}/roles/{role_name}");
         if (existing.notFound()) {
@@ -104,7 +94,7 @@ final class PkiTools {
         return ToolResult.json(vault.located("mount", "role_name"));
     }
 
-    private ToolResult issue(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult issue(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject body = args.copy("common_name", "ttl");
         for (String list : new String[] {"alt_names", "ip_sans"}) {
             String joined = String.join(",", csv(args.string(list)));

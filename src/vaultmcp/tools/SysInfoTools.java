@@ -23,18 +23,7 @@ final class SysInfoTools {
     private static final Map<Integer, String> STATES = Map.of(200, "active", 429, "standby",
             472, "disaster recovery secondary", 473, "performance standby", 501, "uninitialized", 503, "sealed");
 
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("list_mounts", this::listMounts);
-        handlers.put("lookup_self", this::lookupSelf);
-        handlers.put("check_capabilities", this::checkCapabilities);
-        handlers.put("read_cluster_health", this::health);
-        handlers.put("list_policies", this::listPolicies);
-        handlers.put("read_policy", this::readPolicy);
-        handlers.put("list_auth_methods", this::listAuthMethods);
-        handlers.put("read_auth_method", this::readAuthMethod);
-    }
-
-    private ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.get("sys/mounts");
         // A token without read on sys/mounts still sees the mounts it may use here.
         JsonObject table = answer.status() != 403 ? answer.data()
@@ -60,7 +49,7 @@ final class SysInfoTools {
         return mount;
     }
 
-    private ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject data = vault.get("auth/token/lookup-self").data();
         JsonObject out = new JsonObject();
         TOKEN_FIELDS.stream().filter(field -> data.has(field) && !data.get(field).isJsonNull())
@@ -71,7 +60,7 @@ final class SysInfoTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
         List<String> asked = new ArrayList<>();
         JsonArray results = new JsonArray();
         for (JsonElement item : args.raw("paths").getAsJsonArray()) {
@@ -120,7 +109,7 @@ final class SysInfoTools {
         }
     }
 
-    private ToolResult health(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult health(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse health = vault.get("sys/health");
         String state = STATES.get(health.status());
         if (state == null) {
@@ -155,11 +144,11 @@ final class SysInfoTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
         return ToolResult.json("policies", vault.list("sys/policies/acl").keys());
     }
 
-    private ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
         VaultResponse answer = vault.get("sys/policies/acl/{name}");
         if (answer.notFound()) {
             throw new ToolException("There is no policy \"" + vault.named("name")
@@ -172,14 +161,14 @@ final class SysInfoTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject table = vault.get("sys/auth").data();
         return ToolResult.json("methods", Field.array(table.keySet().stream().sorted()
                 .filter(name -> table.get(name) instanceof JsonObject)
                 .map(name -> describeMethod(name, table.getAsJsonObject(name))).toList()));
     }
 
-    private ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path") + "/";
         JsonElement entry = vault.get("sys/auth").data().get(path);
         if (!(entry instanceof JsonObject method)) {
