@@ -2,11 +2,7 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,12 +148,6 @@ final class Mounts {
 
     /** Who is asking, as a digest of the token: the key of that caller's mount-type cache. */
     private static String credential(Vault vault) {
-        try {
-            byte[] token = vault.token() == null ? new byte[0]
-                    : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ToolTable.sha256(vault.token() == null ? "" : vault.token().reveal());
     }
 }
