@@ -81,7 +81,7 @@ public final class Guard {
             }
         }
         // Every request the call could make is checked against the path rules before the first is sent.
-        for (Reach.Request request : reach.requests()) {
+        for (Reach.Request request : reach.declared().values()) {
             VaultPath path = path(request, false);
             if (path != null && applies(request)) {
                 allowed(request, path);
@@ -217,7 +217,7 @@ public final class Guard {
         }
         allowed(request, path);
         if (request.writes()) {
-            policy.change().before(method, path, body, reach.requests().stream().filter(Reach.Request::writes)
+            policy.change().before(method, path, body, reach.declared().values().stream().filter(Reach.Request::writes)
                     .map(Reach.Request::text).toList());
             policy.trail().beforeWrite();
         }
