@@ -118,31 +118,22 @@ public final class Guard {
         }
     }
 
-    public VaultResponse get(String template) throws ToolException, VaultException {
-        return send("GET", template, null, null);
+    /**
+     * Sends {@code request}, a request of the tool's declared reach as tools.json writes it ("GET {mount}/x");
+     * a LIST goes as GET with list=true.
+     */
+    public VaultResponse send(String request) throws ToolException, VaultException {
+        return send(request, null, null);
     }
 
-    /** Vault's LIST, sent as GET with list=true. */
-    public VaultResponse list(String template) throws ToolException, VaultException {
-        return send("LIST", template, null, null);
-    }
-
-    public VaultResponse post(String template, JsonObject body) throws ToolException, VaultException {
-        return send("POST", template, body, null);
-    }
-
-    public VaultResponse delete(String template) throws ToolException, VaultException {
-        return send("DELETE", template, null, null);
-    }
-
-    /** A JSON merge patch (Vault's PATCH, sent as application/merge-patch+json). */
-    public VaultResponse patch(String template, JsonObject body) throws ToolException, VaultException {
-        return send("PATCH", template, body, null);
+    /** The same with a body; a PATCH is a JSON merge patch (sent as application/merge-patch+json). */
+    public VaultResponse send(String request, JsonObject body) throws ToolException, VaultException {
+        return send(request, body, null);
     }
 
     /** A request whose answer is secret material (a secret's data, a private key): wrapped if the delivery says so. */
-    public VaultResponse secret(String method, String template, JsonObject body) throws ToolException, VaultException {
-        return send(method, template, body, policy.delivery().wrapTtl());
+    public VaultResponse secret(String request, JsonObject body) throws ToolException, VaultException {
+        return send(request, body, policy.delivery().wrapTtl());
     }
 
     /** A warning for the human who approves this call's change (and for its dry run). */
@@ -202,17 +193,16 @@ public final class Guard {
     }
 
     /** {@code wrapTtl}: seconds for Vault to wrap the answer, or null. */
-    private VaultResponse send(String method, String template, JsonObject body, Long wrapTtl)
-            throws ToolException, VaultException {
-        Reach.Request request = reach.find(method, template);
+    private VaultResponse send(String text, JsonObject body, Long wrapTtl) throws ToolException, VaultException {
+        Reach.Request request = reach.declared().get(text);
         if (request == null) {
-            throw new Undeclared(tool + " asked for " + method + " " + template
-                    + ", which its manifest entry does not declare");
+            throw new Undeclared(tool + " asked for " + text + ", which its manifest entry does not declare");
         }
+        String method = request.method();
         resolve();
         VaultPath path = path(request, true);
         if (!applies(request)) {
-            throw new Undeclared(tool + " asked for " + method + " " + template + " on a KV version "
+            throw new Undeclared(tool + " asked for " + text + " on a KV version "
                     + kvVersion(request.mount()) + " mount, declared for " + request.condition() + " only");
         }
         allowed(request, path);

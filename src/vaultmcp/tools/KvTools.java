@@ -32,7 +32,7 @@ final class KvTools {
 
     static ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
         int version = vault.kvVersion("mount");
-        JsonArray keys = vault.list(version == 2 ? "{mount}/metadata/{path*}" : "{mount}/{path*}").keys();
+        JsonArray keys = vault.send(version == 2 ? "LIST {mount}/metadata/{path*}" : "LIST {mount}/{path*}").keys();
         String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
         // What the operator's path rules hide is left out.
         keys.asList().removeIf(k -> !vault.shows(folder + Field.text(k)));
@@ -48,8 +48,8 @@ final class KvTools {
             throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, "
                     + "which keeps no versions; leave out \"version\".");
         }
-        VaultResponse answer = version == 2 ? vault.secret("GET", "{mount}/data/{path+}?version={version}", null)
-                : vault.secret("GET", "{mount}/{path+}", null);
+        VaultResponse answer = version == 2 ? vault.secret("GET {mount}/data/{path+}?version={version}", null)
+                : vault.secret("GET {mount}/{path+}", null);
         JsonObject data = answer.dataOrEmpty();
         if (answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             boolean destroyed = metadata.has("destroyed") && metadata.get("destroyed").getAsBoolean();
@@ -128,7 +128,7 @@ final class KvTools {
         JsonObject out = located(vault, kv);
         if (key.isEmpty()) {
             Current current = exists(read(vault, kv), where(vault));
-            vault.delete(location(kv)).ok();
+            vault.send("DELETE " + location(kv)).ok();
             out.addProperty("deleted", "secret");
             if (kv == 2) {
                 out.addProperty("version", current.version());
@@ -193,11 +193,11 @@ final class KvTools {
             Current current = read(vault, kv);
             JsonObject next = change.apply(current);
             if (kv == 1) {
-                (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
+                (next.size() == 0 ? vault.send("DELETE " + location) : vault.send("POST " + location, next)).ok();
                 return new Written(current, next, 0);
             }
             JsonObject body = checkAndSet(next, current.version());
-            VaultResponse answer = patch ? vault.patch(location, body) : vault.post(location, body);
+            VaultResponse answer = vault.send((patch ? "PATCH " : "POST ") + location, body);
             if (!answer.casMismatch()) {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
@@ -230,7 +230,7 @@ final class KvTools {
     }
 
     private static Current read(Guard vault, int kv) throws ToolException, VaultException {
-        VaultResponse answer = vault.get(location(kv));
+        VaultResponse answer = vault.send("GET " + location(kv));
         JsonObject data = answer.dataOrEmpty();
         if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             return new Current(State.DELETED, new JsonObject(), Field.number(metadata.get("version")));

@@ -53,7 +53,7 @@ final class KvVersionTools {
             vault.caution("Lowering max_versions to " + wanted + " makes Vault prune, at the next write, the "
                     + "versions beyond " + wanted + " (it has " + Field.number(current.get("current_version")) + ").");
         }
-        vault.post("{mount}/metadata/{path+}", body).ok();
+        vault.send("POST {mount}/metadata/{path+}", body).ok();
         JsonObject out = vault.located("mount", "path");
         out.add("updated", Field.strings(body.keySet()));
         return ToolResult.json(out);
@@ -67,7 +67,7 @@ final class KvVersionTools {
         }
         JsonObject body = new JsonObject();
         body.add("versions", args.raw("versions"));
-        vault.post("{mount}/" + action + "/{path+}", body).ok();
+        vault.send("POST {mount}/" + action + "/{path+}", body).ok();
         JsonObject out = vault.located("mount", "path");
         out.add("versions", args.raw("versions"));
         out.addProperty("action", action + (action.endsWith("e") ? "d" : "ed"));
@@ -77,7 +77,7 @@ final class KvVersionTools {
     /** The secret's metadata, or null when there is none; KV v1 is refused. */
     private static JsonObject metadata(Guard vault, String tool) throws ToolException, VaultException {
         version2(vault, tool);
-        VaultResponse answer = vault.get("{mount}/metadata/{path+}");
+        VaultResponse answer = vault.send("GET {mount}/metadata/{path+}");
         return answer.notFound() ? null : answer.data();
     }
 

@@ -40,7 +40,7 @@ final class MountWriteTools {
     static ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         JsonObject out = vault.located("path");
-        VaultResponse table = vault.get("sys/mounts");
+        VaultResponse table = vault.send("GET sys/mounts");
         if (table.status() == 403) {
             out.addProperty("existed", "unknown");
             out.addProperty("note", "This token may not read sys/mounts, and Vault answers a delete the same "
@@ -54,7 +54,7 @@ final class MountWriteTools {
             out.addProperty("type", Field.text(mount.get("type")));
             out.addProperty("existed", "yes");
         }
-        vault.delete("sys/mounts/{path}").ok();
+        vault.send("DELETE sys/mounts/{path}").ok();
         return ToolResult.json(out);
     }
 
@@ -65,11 +65,11 @@ final class MountWriteTools {
         JsonObject tune = new JsonObject();
         tune.addProperty("max_lease_ttl", maxTtl);
         try {
-            vault.post("sys/mounts/{path}/tune", tune).ok();
+            vault.send("POST sys/mounts/{path}/tune", tune).ok();
         } catch (VaultException problem) {
             String undo;
             try {
-                vault.delete("sys/mounts/{path}").ok();
+                vault.send("DELETE sys/mounts/{path}").ok();
                 undo = "the new mount was removed again";
             } catch (VaultException e) {
                 undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
@@ -93,7 +93,7 @@ final class MountWriteTools {
         if (options.size() > 0) {
             body.add("options", options);
         }
-        VaultResponse answer = vault.post("sys/mounts/{path}", body);
+        VaultResponse answer = vault.send("POST sys/mounts/{path}", body);
         if (answer.pathInUse()) {
             throw new ToolException("Cannot mount at \"" + vault.named("path") + "\": " + answer.quoted()
                     + ". Choose another path ({tool:list_mounts} shows the mounts), or delete that mount first.");

@@ -29,7 +29,7 @@ final class PkiIssuerTools {
         if (intermediate) {
             intermediate(args, vault, mount, out);
         } else {
-            VaultResponse answer = vault.post("{mount}/root/generate/internal",
+            VaultResponse answer = vault.send("POST {mount}/root/generate/internal",
                     args.copy("common_name", "issuer_name", "ttl"));
             JsonObject data = answer.data();
             warnings(out, answer);
@@ -47,17 +47,17 @@ final class PkiIssuerTools {
             throws ToolException, VaultException {
         String root = vault.named("root_mount");
         JsonObject request = args.copy("common_name");
-        String csr = Field.text(vault.post("{mount}/intermediate/generate/internal", request).data().get("csr"));
+        String csr = Field.text(vault.send("POST {mount}/intermediate/generate/internal", request).data().get("csr"));
         if (csr.isEmpty()) {
             throw new ToolException("Vault returned no certificate request for the intermediate in mount \""
                     + mount + "\".");
         }
-        String signer = args.string("root_issuer").isEmpty() ? "{root_mount}/root/sign-intermediate"
-                : "{root_mount}/issuer/{root_issuer}/sign-intermediate";
+        String signer = args.string("root_issuer").isEmpty() ? "POST {root_mount}/root/sign-intermediate"
+                : "POST {root_mount}/issuer/{root_issuer}/sign-intermediate";
         JsonObject sign = args.copy("ttl", "common_name");
         sign.addProperty("csr", csr);
         sign.addProperty("format", "pem_bundle");
-        VaultResponse answer = vault.post(signer, sign);
+        VaultResponse answer = vault.send(signer, sign);
         JsonObject signed = answer.data();
         warnings(out, answer);
         // The signed certificate first, then its parents; Vault may list a parent in several fields.
@@ -72,14 +72,14 @@ final class PkiIssuerTools {
         }
         JsonObject set = new JsonObject();
         set.addProperty("certificate", String.join("\n", chain));
-        JsonObject imported = vault.post("{mount}/intermediate/set-signed", set).data();
+        JsonObject imported = vault.send("POST {mount}/intermediate/set-signed", set).data();
         String id = importedIssuer(imported);
         if (id.isEmpty()) {
             throw new ToolException("Mount \"" + mount + "\" did not import the signed intermediate as a new issuer; "
                     + "call {tool:list_pki_issuers} to see its issuers.");
         }
         vault.answer("issuer_id", id);
-        VaultResponse named = vault.post("{mount}/issuer/{answer:issuer_id}", args.copy("issuer_name"));
+        VaultResponse named = vault.send("POST {mount}/issuer/{answer:issuer_id}", args.copy("issuer_name"));
         if (named.status() >= 400) {
             throw new ToolException("The intermediate was imported into mount \"" + mount + "\" as issuer " + id
                     + ", but naming it \"" + args.string("issuer_name") + "\" failed: " + named.failure().getMessage());
@@ -116,6 +116,6 @@ final class PkiIssuerTools {
         JsonObject urls = new JsonObject();
         urls.add("issuing_certificates", Field.strings(List.of(base + "/ca")));
         urls.add("crl_distribution_points", Field.strings(List.of(base + "/crl")));
-        vault.post("{mount}/config/urls", urls).ok();
+        vault.send("POST {mount}/config/urls", urls).ok();
     }
 }

@@ -21,7 +21,7 @@ final class PkiTools {
             "allow_ip_sans"};
 
     static ToolResult listIssuers(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.list("{mount}/issuers");
+        VaultResponse answer = vault.send("LIST {mount}/issuers");
         Map<String, JsonObject> byName = new TreeMap<>();
         if (!answer.notFound() && answer.data().get("key_info") instanceof JsonObject info) {
             for (var entry : info.entrySet()) {
@@ -37,7 +37,7 @@ final class PkiTools {
 
     static ToolResult readIssuer(Args args, Guard vault) throws ToolException, VaultException {
         // Vault resolves an issuer by name, id or "default" itself; no need to scan the list.
-        VaultResponse answer = vault.get("{mount}/issuer/{issuer_name}");
+        VaultResponse answer = vault.send("GET {mount}/issuer/{issuer_name}");
         if (answer.issuerNotFound()) {
             throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_issuers} to see the issuers.");
@@ -49,12 +49,12 @@ final class PkiTools {
 
     static ToolResult listRoles(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject out = vault.located("mount");
-        out.add("roles", vault.list("{mount}/roles").keys());
+        out.add("roles", vault.send("LIST {mount}/roles").keys());
         return ToolResult.json(out);
     }
 
     static ToolResult readRole(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("{mount}/roles/{role_name}");
+        VaultResponse answer = vault.send("GET {mount}/roles/{role_name}");
         if (answer.notFound()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles.");
@@ -75,7 +75,7 @@ final class PkiTools {
         if (args.has("ttl")) {
             body.addProperty("ttl", args.string("ttl"));
         }
-        VaultResponse answer = vault.post("{mount}/roles/{role_name}", body).ok();
+        VaultResponse answer = vault.send("POST {mount}/roles/{role_name}", body).ok();
         JsonObject out = vault.located("mount", "role_name");
         // Recent Vault answers with the stored role; older ones with 204, then what was sent is what is stored.
         out.add("role", answer.dataOrEmpty().size() > 0 ? answer.dataOrEmpty() : body);
@@ -84,13 +84,13 @@ final class PkiTools {
 
     static ToolResult deleteRole(Args args, Guard vault) throws ToolException, VaultException {
         // Vault answers a delete the same whether or not the role existed; look first.
-        VaultResponse existing = vault.get("{mount}/roles/{role_name}");
+        VaultResponse existing = vault.send("GET {mount}/roles/{role_name}");
         if (existing.notFound()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\"; nothing was deleted. Call {tool:list_pki_roles} to see the roles.");
         }
         existing.ok();
-        vault.delete("{mount}/roles/{role_name}").ok();
+        vault.send("DELETE {mount}/roles/{role_name}").ok();
         return ToolResult.json(vault.located("mount", "role_name"));
     }
 
@@ -102,7 +102,7 @@ final class PkiTools {
                 body.addProperty(list, joined);
             }
         }
-        VaultResponse answer = vault.secret("POST", "{mount}/issue/{role_name}", body);
+        VaultResponse answer = vault.secret("POST {mount}/issue/{role_name}", body);
         if (answer.unknownRole()) {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles, "

@@ -60,11 +60,6 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         declared = Collections.unmodifiableMap(new LinkedHashMap<>(declared));
     }
 
-    /** The declared request {@code method template}, or null when there is none. */
-    Request find(String method, String template) {
-        return declared.get(method + " " + template);
-    }
-
     /** Every argument that fills a segment, with its kind. */
     Map<String, Kind> placeholders() {
         Map<String, Kind> out = new LinkedHashMap<>();

@@ -24,10 +24,10 @@ final class SysInfoTools {
             472, "disaster recovery secondary", 473, "performance standby", 501, "uninitialized", 503, "sealed");
 
     static ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("sys/mounts");
+        VaultResponse answer = vault.send("GET sys/mounts");
         // A token without read on sys/mounts still sees the mounts it may use here.
         JsonObject table = answer.status() != 403 ? answer.data()
-                : Field.object(vault.get("sys/internal/ui/mounts").data().get("secret"));
+                : Field.object(vault.send("GET sys/internal/ui/mounts").data().get("secret"));
         // A mount the operator's path rules keep every tool out of is left out.
         return ToolResult.json("mounts", Field.array(table.keySet().stream().sorted()
                 .filter(name -> table.get(name) instanceof JsonObject)
@@ -50,7 +50,7 @@ final class SysInfoTools {
     }
 
     static ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject data = vault.get("auth/token/lookup-self").data();
+        JsonObject data = vault.send("GET auth/token/lookup-self").data();
         JsonObject out = new JsonObject();
         TOKEN_FIELDS.stream().filter(field -> data.has(field) && !data.get(field).isJsonNull())
                 .forEach(field -> out.add(field, data.get(field)));
@@ -79,7 +79,7 @@ final class SysInfoTools {
         if (!asked.isEmpty()) {
             JsonObject body = new JsonObject();
             body.add("paths", Field.strings(asked));
-            JsonObject data = vault.post("sys/capabilities-self", body).data();
+            JsonObject data = vault.send("POST sys/capabilities-self", body).data();
             for (JsonElement element : results) {
                 JsonObject result = element.getAsJsonObject();
                 String path = result.get("path").getAsString();
@@ -110,7 +110,7 @@ final class SysInfoTools {
     }
 
     static ToolResult health(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse health = vault.get("sys/health");
+        VaultResponse health = vault.send("GET sys/health");
         String state = STATES.get(health.status());
         if (state == null) {
             health.ok();
@@ -124,7 +124,7 @@ final class SysInfoTools {
         }
         out.addProperty("version", Field.text(h.get("version")));
         out.addProperty("cluster_name", Field.text(h.get("cluster_name")));
-        VaultResponse seal = vault.get("sys/seal-status");
+        VaultResponse seal = vault.send("GET sys/seal-status");
         if (seal.status() == 200 && seal.body() != null) {
             JsonObject s = new JsonObject();
             s.addProperty("type", Field.text(seal.body().get("type")));
@@ -133,7 +133,7 @@ final class SysInfoTools {
             }
             out.add("seal", s);
         }
-        VaultResponse leader = vault.get("sys/leader");
+        VaultResponse leader = vault.send("GET sys/leader");
         if (leader.status() == 200 && leader.body() != null) {
             JsonObject l = new JsonObject();
             l.addProperty("ha_enabled", Field.bool(leader.body().get("ha_enabled")));
@@ -145,11 +145,11 @@ final class SysInfoTools {
     }
 
     static ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
-        return ToolResult.json("policies", vault.list("sys/policies/acl").keys());
+        return ToolResult.json("policies", vault.send("LIST sys/policies/acl").keys());
     }
 
     static ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("sys/policies/acl/{name}");
+        VaultResponse answer = vault.send("GET sys/policies/acl/{name}");
         if (answer.notFound()) {
             throw new ToolException("There is no policy \"" + vault.named("name")
                     + "\". Call {tool:list_policies} to see them.");
@@ -162,7 +162,7 @@ final class SysInfoTools {
     }
 
     static ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject table = vault.get("sys/auth").data();
+        JsonObject table = vault.send("GET sys/auth").data();
         return ToolResult.json("methods", Field.array(table.keySet().stream().sorted()
                 .filter(name -> table.get(name) instanceof JsonObject)
                 .map(name -> describeMethod(name, table.getAsJsonObject(name))).toList()));
@@ -170,13 +170,13 @@ final class SysInfoTools {
 
     static ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path") + "/";
-        JsonElement entry = vault.get("sys/auth").data().get(path);
+        JsonElement entry = vault.send("GET sys/auth").data().get(path);
         if (!(entry instanceof JsonObject method)) {
             throw new ToolException("There is no auth method at \"" + path
                     + "\". Call {tool:list_auth_methods} to see them.");
         }
         JsonObject out = describeMethod(path, method);
-        out.add("tune", vault.get("sys/mounts/auth/{path+}/tune").data());
+        out.add("tune", vault.send("GET sys/mounts/auth/{path+}/tune").data());
         return ToolResult.json(out);
     }
 

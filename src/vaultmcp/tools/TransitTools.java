@@ -33,7 +33,7 @@ final class TransitTools {
             "supports_signing", "supports_derivation", "auto_rotate_period", "key_size");
 
     static ToolResult list(Args args, Guard vault) throws ToolException, VaultException {
-        JsonArray keys = vault.list("{mount}/keys").keys();
+        JsonArray keys = vault.send("LIST {mount}/keys").keys();
         keys.asList().removeIf(k -> !vault.shows(vault.named("mount") + "/keys/" + Field.text(k)));
         JsonObject out = vault.located("mount");
         out.add("keys", keys);
@@ -51,20 +51,20 @@ final class TransitTools {
 
     /** A missing key is Vault's "key not found": rotate creates none. */
     static ToolResult rotate(Args args, Guard vault) throws ToolException, VaultException {
-        return described(vault, vault.post("{mount}/keys/{name}/rotate", new JsonObject()).data());
+        return described(vault, vault.send("POST {mount}/keys/{name}/rotate", new JsonObject()).data());
     }
 
     static ToolResult create(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse existing = vault.get("{mount}/keys/{name}");
+        VaultResponse existing = vault.send("GET {mount}/keys/{name}");
         if (!existing.notFound()) { // Vault would answer with the existing key, whatever its type
             throw new ToolException("There is already a key \"" + vault.named("name") + "\" (type "
                     + Field.text(existing.data().get("type")) + "); nothing was changed.");
         }
-        return described(vault, vault.post("{mount}/keys/{name}", body(args)).data());
+        return described(vault, vault.send("POST {mount}/keys/{name}", body(args)).data());
     }
 
     static ToolResult decrypt(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.secret("POST", "{mount}/decrypt/{name}", body(args));
+        VaultResponse answer = vault.secret("POST {mount}/decrypt/{name}", body(args));
         JsonObject out = vault.located("mount", "name");
         if (answer.wrapInfo() != null) {
             return Delivery.wrapped(out, answer.wrapInfo());
@@ -85,7 +85,7 @@ final class TransitTools {
     /** Sends {@code api} for the key and returns {@code fields} of Vault's answer. */
     static ToolResult send(Args args, Guard vault, String api, String... fields)
             throws ToolException, VaultException {
-        JsonObject data = vault.post("{mount}/" + api + "/{name}", body(args)).data();
+        JsonObject data = vault.send("POST {mount}/" + api + "/{name}", body(args)).data();
         JsonObject out = vault.located("mount", "name");
         Stream.of(fields).filter(data::has).forEach(field -> out.add(field, data.get(field)));
         return ToolResult.json(out);
@@ -93,7 +93,7 @@ final class TransitTools {
 
     /** Vault's description of the key; refuses a missing one. */
     private static JsonObject key(Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("{mount}/keys/{name}");
+        VaultResponse answer = vault.send("GET {mount}/keys/{name}");
         if (answer.notFound()) {
             throw new ToolException("There is no key \"" + vault.named("name") + "\" in the transit mount \""
                     + vault.named("mount") + "\"; nothing was sent for it. Call "
