@@ -36,9 +36,7 @@ final class KvTools {
         String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
         // What the operator's path rules hide is left out.
         keys.asList().removeIf(k -> !vault.shows(folder + Field.text(k)));
-        JsonObject out = located(vault, version);
-        out.add("keys", keys);
-        return ToolResult.json(out);
+        return ToolResult.json(located(vault, version), "keys", keys);
     }
 
     static ToolResult readSecret(Args args, Guard vault) throws ToolException, VaultException {

@@ -54,9 +54,7 @@ final class KvVersionTools {
                     + "versions beyond " + wanted + " (it has " + Field.number(current.get("current_version")) + ").");
         }
         vault.send("POST {mount}/metadata/{path+}", body).ok();
-        JsonObject out = vault.located("mount", "path");
-        out.add("updated", Field.strings(body.keySet()));
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount", "path"), "updated", Field.strings(body.keySet()));
     }
 
     /** {@code action}: delete, undelete or destroy. */

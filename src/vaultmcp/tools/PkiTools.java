@@ -30,9 +30,7 @@ final class PkiTools {
                 byName.put(Field.text(issuer.get("issuer_name")) + "\0" + entry.getKey(), issuer);
             }
         }
-        JsonObject out = vault.located("mount");
-        out.add("issuers", Field.array(byName.values()));
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount"), "issuers", Field.array(byName.values()));
     }
 
     static ToolResult readIssuer(Args args, Guard vault) throws ToolException, VaultException {
@@ -42,15 +40,11 @@ final class PkiTools {
             throw new ToolException("There is no issuer \"" + args.string("issuer_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_issuers} to see the issuers.");
         }
-        JsonObject out = vault.located("mount");
-        out.add("issuer", answer.data());
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount"), "issuer", answer.data());
     }
 
     static ToolResult listRoles(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject out = vault.located("mount");
-        out.add("roles", vault.send("LIST {mount}/roles").keys());
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount"), "roles", vault.send("LIST {mount}/roles").keys());
     }
 
     static ToolResult readRole(Args args, Guard vault) throws ToolException, VaultException {
@@ -59,9 +53,7 @@ final class PkiTools {
             throw new ToolException("There is no role \"" + args.string("role_name") + "\" in mount \""
                     + vault.named("mount") + "\". Call {tool:list_pki_roles} to see the roles.");
         }
-        JsonObject out = vault.located("mount", "role_name");
-        out.add("role", answer.data());
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount", "role_name"), "role", answer.data());
     }
 
     static ToolResult createRole(Args args, Guard vault) throws ToolException, VaultException {

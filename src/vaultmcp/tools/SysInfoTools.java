@@ -175,9 +175,8 @@ final class SysInfoTools {
             throw new ToolException("There is no auth method at \"" + path
                     + "\". Call {tool:list_auth_methods} to see them.");
         }
-        JsonObject out = describeMethod(path, method);
-        out.add("tune", vault.send("GET sys/mounts/auth/{path+}/tune").data());
-        return ToolResult.json(out);
+        return ToolResult.json(describeMethod(path, method), "tune",
+                vault.send("GET sys/mounts/auth/{path+}/tune").data());
     }
 
     private static JsonObject describeMethod(String path, JsonObject method) {

@@ -35,9 +35,7 @@ final class TransitTools {
     static ToolResult list(Args args, Guard vault) throws ToolException, VaultException {
         JsonArray keys = vault.send("LIST {mount}/keys").keys();
         keys.asList().removeIf(k -> !vault.shows(vault.named("mount") + "/keys/" + Field.text(k)));
-        JsonObject out = vault.located("mount");
-        out.add("keys", keys);
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount"), "keys", keys);
     }
 
     static ToolResult read(Args args, Guard vault) throws ToolException, VaultException {
