@@ -24,7 +24,7 @@ public final class Tools {
         handlers.put("create_pki_role", PkiTools::createRole);
         handlers.put("delete_pki_role", PkiTools::deleteRole);
         handlers.put("issue_pki_certificate", PkiTools::issue);
-        handlers.put("create_pki_issuer", PkiIssuerTools::createIssuer);
+        handlers.put("create_pki_issuer", PkiTools::createIssuer);
         handlers.put("read_secret_metadata", KvVersionTools::readMetadata);
         handlers.put("write_secret_metadata", KvVersionTools::writeMetadata);
         handlers.put("delete_secret_versions", (a, v) -> KvVersionTools.versions(a, v, "delete"));
