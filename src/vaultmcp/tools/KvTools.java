@@ -152,8 +152,7 @@ final class KvTools {
             out.addProperty("note", "That was the last key, so the secret was deleted "
                     + "(KV v1 cannot hold an empty secret).");
         }
-        out.add("keys", names(written.data()));
-        return ToolResult.json(out);
+        return ToolResult.json(out, "keys", names(written.data()));
     }
 
     static ToolResult patchSecret(Args args, Guard vault) throws ToolException, VaultException {
@@ -175,8 +174,7 @@ final class KvTools {
         JsonArray deleted = new JsonArray();
         changes.entrySet().forEach(e -> (e.getValue().isJsonNull() ? deleted : set).add(e.getKey()));
         out.add("keys_set", set);
-        out.add("keys_deleted", deleted);
-        return ToolResult.json(out);
+        return ToolResult.json(out, "keys_deleted", deleted);
     }
 
     /**

@@ -36,8 +36,7 @@ final class KvVersionTools {
             version.addProperty("destroyed", Field.bool(v.get("destroyed")));
             sorted.put(Long.parseLong(entry.getKey()), version);
         }
-        out.add("versions", Field.array(sorted.values()));
-        return ToolResult.json(out);
+        return ToolResult.json(out, "versions", Field.array(sorted.values()));
     }
 
     static ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {

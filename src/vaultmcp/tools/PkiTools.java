@@ -78,8 +78,7 @@ final class PkiTools {
         VaultResponse answer = vault.send("POST {mount}/roles/{role_name}", body).ok();
         JsonObject out = vault.located("mount", "role_name");
         // Recent Vault answers with the stored role; older ones with 204, then what was sent is what is stored.
-        out.add("role", answer.dataOrEmpty().size() > 0 ? answer.dataOrEmpty() : body);
-        return ToolResult.json(out);
+        return ToolResult.json(out, "role", answer.dataOrEmpty().size() > 0 ? answer.dataOrEmpty() : body);
     }
 
     static ToolResult deleteRole(Args args, Guard vault) throws ToolException, VaultException {

@@ -114,8 +114,7 @@ final class TransitTools {
     private static ToolResult described(Guard vault, JsonObject data) {
         JsonObject out = vault.located("mount", "name");
         KEY_FIELDS.stream().filter(data::has).forEach(field -> out.add(field, data.get(field)));
-        out.add("versions", Field.object(data.get("keys")));
-        return ToolResult.json(out);
+        return ToolResult.json(out, "versions", Field.object(data.get("keys")));
     }
 
     /** The UTF-8 text {@code base64} encodes, or null when it is not UTF-8 (or not base64). */
