@@ -61,36 +61,26 @@ final class SysInfoTools {
     }
 
     static ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
-        List<String> asked = new ArrayList<>();
-        JsonArray results = new JsonArray();
+        List<String> paths = new ArrayList<>();
         for (JsonElement item : args.raw("paths").getAsJsonArray()) {
-            String path = checked(item.getAsString());
+            paths.add(checked(item.getAsString()));
+        }
+        List<String> asked = paths.stream().filter(path -> vault.refusal(path) == null).toList();
+        JsonObject body = new JsonObject();
+        body.add("paths", Field.strings(asked));
+        JsonObject data = asked.isEmpty() ? new JsonObject() : vault.send("POST sys/capabilities-self", body).data();
+        JsonArray results = new JsonArray();
+        for (String path : paths) {
             JsonObject result = new JsonObject();
             result.addProperty("path", path);
-            result.add("capabilities", new JsonArray());
-            String refusal = vault.refusal(path);
-            if (refusal != null) {
-                result.addProperty("refused_by", refusal);
-            } else {
-                asked.add(path);
+            // An older Vault answers a single path under "capabilities" only.
+            JsonElement caps = data.get(path) == null && asked.equals(List.of(path)) ? data.get("capabilities")
+                    : data.get(path);
+            result.add("capabilities", caps instanceof JsonArray list ? list : new JsonArray());
+            if (vault.refusal(path) != null) {
+                result.addProperty("refused_by", vault.refusal(path));
             }
             results.add(result);
-        }
-        if (!asked.isEmpty()) {
-            JsonObject body = new JsonObject();
-            body.add("paths", Field.strings(asked));
-            JsonObject data = vault.send("POST sys/capabilities-self", body).data();
-            for (JsonElement element : results) {
-                JsonObject result = element.getAsJsonObject();
-                String path = result.get("path").getAsString();
-                JsonElement caps = data.get(path);
-                if (caps == null && asked.size() == 1 && asked.contains(path)) {
-                    caps = data.get("capabilities");
-                }
-                if (caps instanceof JsonArray list) {
-                    result.add("capabilities", list);
-                }
-            }
         }
         return ToolResult.json("capabilities", results);
     }
