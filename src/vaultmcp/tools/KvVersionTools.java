@@ -62,9 +62,7 @@ final class KvVersionTools {
         if (action.equals("destroy")) {
             vault.caution("Destroyed versions cannot be recovered.");
         }
-        JsonObject body = new JsonObject();
-        body.add("versions", args.raw("versions"));
-        vault.send("POST {mount}/" + action + "/{path+}", body).ok();
+        vault.send("POST {mount}/" + action + "/{path+}", args.copy("versions")).ok();
         JsonObject out = vault.located("mount", "path");
         out.add("versions", args.raw("versions"));
         out.addProperty("action", action + (action.endsWith("e") ? "d" : "ed"));
