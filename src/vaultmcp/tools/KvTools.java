@@ -73,7 +73,7 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    static JsonObject located(Guard vault, int version) {
+    private static JsonObject located(Guard vault, int version) {
         JsonObject out = vault.located("mount", "path");
         out.addProperty("kv_version", version);
         return out;
