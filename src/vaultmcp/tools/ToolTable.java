@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -106,8 +107,9 @@ public final class ToolTable {
             boolean secretAnswer = secrets.has("answer") && secrets.get("answer").getAsBoolean();
             if (secretAnswer) {
                 properties.add("wrap_ttl", shared.get("wrap_ttl").deepCopy());
-                definition.addProperty("description", definition.get("description").getAsString() + " " + shared
-                        .getAsJsonObject("secret_values").get(selection.values().name().toLowerCase()).getAsString());
+                String mode = selection.values().name().toLowerCase(Locale.ROOT);
+                definition.addProperty("description", definition.get("description").getAsString() + " "
+                        + shared.getAsJsonObject("secret_values").get(mode).getAsString());
             }
             definition.addProperty("name", selection.prefix() + name);
             boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());

@@ -45,7 +45,7 @@ class DeliveryTest {
     @EnumSource(SecretValues.class)
     void descriptionsOfToolsWithSecretAnswersSayTheModeInForce(SecretValues mode) {
         ToolTable table = tools(mode).table();
-        String mark = "(MCP_SECRET_VALUES=" + mode.name().toLowerCase() + ")";
+        String mark = "(MCP_SECRET_VALUES=" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")";
         assertTrue(table.find("read_secret").definition().get("description").getAsString().contains(mark), mark);
         assertTrue(table.find("issue_pki_certificate").definition().get("description").getAsString().contains(mark));
         assertFalse(table.find("list_secrets").definition().get("description").getAsString().contains("MCP_SECRET"));
