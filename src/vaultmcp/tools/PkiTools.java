@@ -115,11 +115,8 @@ final class PkiTools {
         }
         out.addProperty("certificate", Field.text(data.get("certificate")));
         out.addProperty("issuing_ca", Field.text(data.get("issuing_ca")));
-        JsonArray chain = new JsonArray();
-        if (data.get("ca_chain") instanceof JsonArray listed) {
-            listed.forEach(c -> chain.add(Field.text(c)));
-        }
-        out.add("ca_chain", chain);
+        out.add("ca_chain", Field.strings(data.get("ca_chain") instanceof JsonArray listed
+                ? listed.asList().stream().map(Field::text).toList() : List.of()));
         out.addProperty("serial_number", Field.text(data.get("serial_number")));
         if (data.get("expiration") instanceof JsonPrimitive expiration && expiration.isNumber()) {
             out.addProperty("expiration", expiration.getAsLong());
