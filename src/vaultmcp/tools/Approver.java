@@ -3,8 +3,8 @@ package vaultmcp.tools;
 import com.google.gson.JsonObject;
 
 /**
- * Asks a human before a tool's first write. The transport-neutral "needs input" step: MCP
- * elicitation in the 2025-11-25 era, a multi-round-trip request in 2026-07-28 (see {@code mcp.Approvals}).
+ * Asks a human before a tool's first write: MCP elicitation in the 2025-11-25 era, a multi-round-trip
+ * request in 2026-07-28 (see {@code mcp.Approvals}).
  */
 @FunctionalInterface
 public interface Approver {
@@ -12,16 +12,15 @@ public interface Approver {
     Approver NONE = summary -> { };
 
     /**
-     * Returns when a human approved {@code summary}, a plain-text account of exactly what will change.
-     *
-     * @throws ToolException saying that the change was not approved (declined, cancelled, timed out)
+     * Returns when a human approved {@code summary}, a plain-text account of exactly what will change;
+     * throws a ToolException saying why not otherwise (declined, cancelled, timed out).
      */
     void approve(String summary) throws ToolException;
 
     /**
-     * Ends a stateless-era call before its first write: the call is answered with {@code result}, an
-     * {@code InputRequiredResult} the client retries with the human's answer; null when the client
-     * cannot be asked (it declared no elicitation capability) and the operator requires approval.
+     * Ends a stateless-era call before its first write, answered with {@code result}: an InputRequiredResult
+     * the client retries with the human's answer; null when the client cannot be asked (it declared no
+     * elicitation capability) and the operator requires approval.
      */
     final class InputRequired extends RuntimeException {
         private static final long serialVersionUID = 1L;

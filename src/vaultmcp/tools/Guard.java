@@ -47,10 +47,7 @@ public final class Guard {
     /** What the operator set for one call: the path rules, the gate before writes, the delivery of secrets. */
     record Policy(PathRules rules, Change change, Delivery delivery, Trail trail) {}
 
-    /**
-     * Checks every argument that fills a segment, before anything is sent; {@code fresh} makes the
-     * mount types be asked anew instead of taken from the cache; {@code policy} is the operator's.
-     */
+    /** Checks every argument that fills a segment; {@code fresh}: mount types are asked anew, not cached. */
     Guard(String tool, Reach reach, Args args, Vault vault, Mounts known, boolean fresh, Policy policy)
             throws ToolException {
         this.tool = tool;
@@ -71,10 +68,7 @@ public final class Guard {
         }
     }
 
-    /**
-     * Resolves every mount argument at once, before the first request of the call, so a tool
-     * pointed at the wrong engine sends nothing but the type lookups.
-     */
+    /** Resolves every mount argument at once, before the first request of the call. */
     private void resolve() throws ToolException, VaultException {
         if (resolved) {
             return;
@@ -87,9 +81,10 @@ public final class Guard {
             }
         }
         // Every request the call could make is checked against the path rules before the first is sent.
-        for (Reach.Request request : reach.requests()) {
-            if (fillable(request)) {
-                allowed(request, path(request));
+        for (Reach.Request request : reach.declared().values()) {
+            VaultPath path = path(request, false);
+            if (path != null && applies(request)) {
+                allowed(request, path);
             }
         }
     }
@@ -99,25 +94,13 @@ public final class Guard {
         return policy.rules().shows(path);
     }
 
-    private boolean fillable(Reach.Request request) throws ToolException, VaultException {
-        return request.parts().stream().allMatch(part -> switch (part.kind()) {
-            case LITERAL -> true;
-            case ANSWER -> false;
-            case MOUNT -> mounts.containsKey(part.text());
-            default -> segments.containsKey(part.text());
-        }) && applies(request);
-    }
-
     /** Whether the request's condition holds: none, global, or the KV version of its mount. */
     private boolean applies(Reach.Request request) throws ToolException, VaultException {
         return request.condition() == null || request.condition().equals("global")
                 || request.condition().equals("kv" + kvVersion(request.mount()));
     }
 
-    /**
-     * Refuses {@code request} when the operator's rules refuse its logical path ({@link Reach#logical}); a listing is
-     * checked as the folder it lists. The refusal names the rule, and is recorded in the trail.
-     */
+    /** Refuses a request whose logical path ({@link Reach#logical}) the rules refuse; a listing as its folder. */
     private void allowed(Reach.Request request, VaultPath path) throws ToolException, VaultException {
         PathRules rules = policy.rules();
         if (rules.isEmpty() || request.mount() == null) {
@@ -135,34 +118,22 @@ public final class Guard {
         }
     }
 
-    public VaultResponse get(String template) throws ToolException, VaultException {
-        return send("GET", template, null, null);
-    }
-
-    /** Vault's LIST operation, sent as GET with list=true. */
-    public VaultResponse list(String template) throws ToolException, VaultException {
-        return send("LIST", template, null, null);
-    }
-
-    public VaultResponse post(String template, JsonObject body) throws ToolException, VaultException {
-        return send("POST", template, body, null);
-    }
-
-    public VaultResponse delete(String template) throws ToolException, VaultException {
-        return send("DELETE", template, null, null);
-    }
-
-    /** A JSON merge patch (Vault's PATCH, sent as application/merge-patch+json). */
-    public VaultResponse patch(String template, JsonObject body) throws ToolException, VaultException {
-        return send("PATCH", template, body, null);
-    }
-
     /**
-     * A request whose answer is secret material (a secret's data, an issued private key): Vault
-     * wraps it when the call's delivery says so.
+     * Sends {@code request}, a request of the tool's declared reach as tools.json writes it ("GET {mount}/x");
+     * a LIST goes as GET with list=true.
      */
-    public VaultResponse secret(String method, String template, JsonObject body) throws ToolException, VaultException {
-        return send(method, template, body, policy.delivery().wrapTtl());
+    public VaultResponse send(String request) throws ToolException, VaultException {
+        return send(request, null, null);
+    }
+
+    /** The same with a body; a PATCH is a JSON merge patch (sent as application/merge-patch+json). */
+    public VaultResponse send(String request, JsonObject body) throws ToolException, VaultException {
+        return send(request, body, null);
+    }
+
+    /** A request whose answer is secret material (a secret's data, a private key): wrapped if the delivery says so. */
+    public VaultResponse secret(String request, JsonObject body) throws ToolException, VaultException {
+        return send(request, body, policy.delivery().wrapTtl());
     }
 
     /** A warning for the human who approves this call's change (and for its dry run). */
@@ -222,22 +193,21 @@ public final class Guard {
     }
 
     /** {@code wrapTtl}: seconds for Vault to wrap the answer, or null. */
-    private VaultResponse send(String method, String template, JsonObject body, Long wrapTtl)
-            throws ToolException, VaultException {
-        Reach.Request request = reach.find(method, template);
+    private VaultResponse send(String text, JsonObject body, Long wrapTtl) throws ToolException, VaultException {
+        Reach.Request request = reach.declared().get(text);
         if (request == null) {
-            throw new Undeclared(tool + " asked for " + method + " " + template
-                    + ", which its manifest entry does not declare");
+            throw new Undeclared(tool + " asked for " + text + ", which its manifest entry does not declare");
         }
+        String method = request.method();
         resolve();
-        VaultPath path = path(request);
+        VaultPath path = path(request, true);
         if (!applies(request)) {
-            throw new Undeclared(tool + " asked for " + method + " " + template + " on a KV version "
+            throw new Undeclared(tool + " asked for " + text + " on a KV version "
                     + kvVersion(request.mount()) + " mount, declared for " + request.condition() + " only");
         }
         allowed(request, path);
         if (request.writes()) {
-            policy.change().before(method, path, body, reach.requests().stream().filter(Reach.Request::writes)
+            policy.change().before(method, path, body, reach.declared().values().stream().filter(Reach.Request::writes)
                     .map(Reach.Request::text).toList());
             policy.trail().beforeWrite();
         }
@@ -260,15 +230,19 @@ public final class Guard {
         return answer;
     }
 
-    private VaultPath path(Reach.Request request) throws ToolException {
+    /** The request's path; null, unless {@code strict}, when a part is not filled yet. */
+    private VaultPath path(Reach.Request request, boolean strict) throws ToolException {
         VaultPath path = VaultPath.of();
         for (Part part : request.parts()) {
             VaultPath filled = switch (part.kind()) {
                 case LITERAL -> VaultPath.of(part.text());
-                case MOUNT -> mount(part.text()).path();
+                case MOUNT -> strict || mounts.containsKey(part.text()) ? mount(part.text()).path() : null;
                 case ANSWER -> answers.get(part.text());
                 default -> segments.get(part.text());
             };
+            if (filled == null && !strict) {
+                return null;
+            }
             if (filled == null && part.kind() == Kind.ANSWER) {
                 throw new Undeclared(tool + " used {answer:" + part.text() + "} before taking it from an answer");
             }

@@ -2,7 +2,6 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import vaultmcp.config.Limits;
@@ -11,11 +10,11 @@ import vaultmcp.vault.VaultResponse;
 
 /**
  * The KV tools on KV v1 and v2 mounts, the version detected per mount: list_secrets, read_secret, and
- * the privileged write_secret and delete_secret. Those two change a few keys of a secret and keep the
- * rest, so they read, change and write back. On KV v2 the write carries check-and-set with the version
- * that was read and is retried, after a short random pause, when another writer got in between, so no
- * concurrent change is lost (the Go server lost them). KV v1 has no versions and so no check-and-set:
- * there the merge is not atomic. Results name keys, never values.
+ * the privileged write_secret, delete_secret and patch_secret. These change a few keys of a secret and
+ * keep the rest, so they read, change and write back. On KV v2 the write carries check-and-set with the
+ * version that was read and is retried, after a short random pause, when another writer got in between,
+ * so no concurrent change is lost (the Go server lost them). KV v1 has no versions and so no
+ * check-and-set: there the merge is not atomic. Results name keys, never values.
  */
 final class KvTools {
     private enum State { LIVE, DELETED, MISSING }
@@ -23,42 +22,32 @@ final class KvTools {
     /** A secret as read: its data (a copy, empty unless live) and its current version (0 on KV v1). */
     private record Current(State state, JsonObject data, long version) {}
 
-    /** What to write given the current secret; may refuse. */
-    @FunctionalInterface
+    /** What to write given the current secret (the whole data, or a merge patch); may refuse. */
     private interface Edit {
         JsonObject apply(Current current) throws ToolException;
     }
 
-    /** The outcome of an update: the secret as it was read, and the version written (KV v2). */
+    /** The outcome of an update: the secret as it was read, what was written, and the version written (KV v2). */
     private record Written(Current before, JsonObject data, long version) {}
 
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("list_secrets", this::listSecrets);
-        handlers.put("read_secret", this::readSecret);
-        handlers.put("write_secret", this::writeSecret);
-        handlers.put("delete_secret", this::deleteSecret);
-    }
-
-    private ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult listSecrets(Args args, Guard vault) throws ToolException, VaultException {
         int version = vault.kvVersion("mount");
-        JsonArray keys = vault.list(version == 2 ? "{mount}/metadata/{path*}" : "{mount}/{path*}").keys();
+        JsonArray keys = vault.send(version == 2 ? "LIST {mount}/metadata/{path*}" : "LIST {mount}/{path*}").keys();
         String folder = vault.named("mount") + "/" + (vault.named("path").isEmpty() ? "" : vault.named("path") + "/");
         // What the operator's path rules hide is left out.
         keys.asList().removeIf(k -> !vault.shows(folder + Field.text(k)));
-        JsonObject out = located(vault, version);
-        out.add("keys", keys);
-        return ToolResult.json(out);
+        return ToolResult.json(located(vault, version), "keys", keys);
     }
 
-    private ToolResult readSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readSecret(Args args, Guard vault) throws ToolException, VaultException {
         int version = vault.kvVersion("mount");
         Long wanted = args.integer("version");
         if (version == 1 && wanted != null) {
             throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, "
                     + "which keeps no versions; leave out \"version\".");
         }
-        VaultResponse answer = version == 2 ? vault.secret("GET", "{mount}/data/{path+}?version={version}", null)
-                : vault.secret("GET", "{mount}/{path+}", null);
+        VaultResponse answer = version == 2 ? vault.secret("GET {mount}/data/{path+}?version={version}", null)
+                : vault.secret("GET {mount}/{path+}", null);
         JsonObject data = answer.dataOrEmpty();
         if (answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             boolean destroyed = metadata.has("destroyed") && metadata.get("destroyed").getAsBoolean();
@@ -84,7 +73,7 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    static JsonObject located(Guard vault, int version) {
+    private static JsonObject located(Guard vault, int version) {
         JsonObject out = vault.located("mount", "path");
         out.addProperty("kv_version", version);
         return out;
@@ -95,7 +84,7 @@ final class KvTools {
         return "\"" + vault.named("path") + "\" in mount \"" + vault.named("mount") + "\"";
     }
 
-    private ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult writeSecret(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject values = Field.object(args.raw("data")).deepCopy();
         if (args.has("key") != args.has("value")) {
             throw new ToolException("Invalid arguments: \"key\" and \"value\" go together; "
@@ -114,7 +103,7 @@ final class KvTools {
                     + "key names may not be empty.");
         }
         int kv = vault.kvVersion("mount");
-        Written written = update(vault, kv, current -> {
+        Written written = update(vault, kv, false, current -> {
             JsonObject next = current.data();
             values.entrySet().forEach(e -> next.add(e.getKey(), e.getValue()));
             return next;
@@ -131,13 +120,13 @@ final class KvTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult deleteSecret(Args args, Guard vault) throws ToolException, VaultException {
         String key = args.string("key");
         int kv = vault.kvVersion("mount");
         JsonObject out = located(vault, kv);
         if (key.isEmpty()) {
             Current current = exists(read(vault, kv), where(vault));
-            vault.delete(location(kv)).ok();
+            vault.send("DELETE " + location(kv)).ok();
             out.addProperty("deleted", "secret");
             if (kv == 2) {
                 out.addProperty("version", current.version());
@@ -146,7 +135,7 @@ final class KvTools {
             }
             return ToolResult.json(out);
         }
-        Written written = update(vault, kv, current -> {
+        Written written = update(vault, kv, false, current -> {
             JsonObject next = exists(current, where(vault)).data();
             if (!next.has(key)) {
                 throw new ToolException("Secret " + where(vault) + " has no key \"" + key + "\"; its keys are "
@@ -163,25 +152,48 @@ final class KvTools {
             out.addProperty("note", "That was the last key, so the secret was deleted "
                     + "(KV v1 cannot hold an empty secret).");
         }
-        out.add("keys", names(written.data()));
-        return ToolResult.json(out);
+        return ToolResult.json(out, "keys", names(written.data()));
+    }
+
+    static ToolResult patchSecret(Args args, Guard vault) throws ToolException, VaultException {
+        KvVersionTools.version2(vault, "patch_secret");
+        JsonObject changes = args.raw("data").getAsJsonObject();
+        if (changes.size() == 0) {
+            throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
+        }
+        Written written = update(vault, 2, true, current -> {
+            if (current.state() != State.LIVE) {
+                throw new ToolException("There is no secret " + where(vault) + " (or its latest version is deleted); "
+                        + "patch_secret changes an existing one. Use {tool:write_secret} to create it.");
+            }
+            return changes;
+        });
+        JsonObject out = located(vault, 2);
+        out.addProperty("version", written.version());
+        JsonArray set = new JsonArray();
+        JsonArray deleted = new JsonArray();
+        changes.entrySet().forEach(e -> (e.getValue().isJsonNull() ? deleted : set).add(e.getKey()));
+        out.add("keys_set", set);
+        return ToolResult.json(out, "keys_deleted", deleted);
     }
 
     /**
-     * Reads the secret, applies {@code change} and writes the result. On KV v2 the write is
-     * check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS} times while another
-     * writer keeps getting in first. On KV v1 an empty result deletes the secret.
+     * Reads the secret, applies {@code change} and writes the result ({@code patch}: as a merge patch). On
+     * KV v2 the write is check-and-set on the version read, repeated up to {@link Limits#KV_WRITE_ATTEMPTS}
+     * times while another writer keeps getting in first. On KV v1 an empty result deletes the secret.
      */
-    private Written update(Guard vault, int kv, Edit change) throws ToolException, VaultException {
+    private static Written update(Guard vault, int kv, boolean patch, Edit change)
+            throws ToolException, VaultException {
         String location = location(kv);
         for (int attempt = 1; ; attempt++) {
             Current current = read(vault, kv);
             JsonObject next = change.apply(current);
             if (kv == 1) {
-                (next.size() == 0 ? vault.delete(location) : vault.post(location, next)).ok();
+                (next.size() == 0 ? vault.send("DELETE " + location) : vault.send("POST " + location, next)).ok();
                 return new Written(current, next, 0);
             }
-            VaultResponse answer = vault.post(location, checkAndSet(next, current.version()));
+            JsonObject body = checkAndSet(next, current.version());
+            VaultResponse answer = vault.send((patch ? "PATCH " : "POST ") + location, body);
             if (!answer.casMismatch()) {
                 return new Written(current, next, Field.number(answer.data().get("version")));
             }
@@ -194,7 +206,7 @@ final class KvTools {
     }
 
     /** A KV v2 write body that Vault refuses once another writer has moved the secret past {@code version}. */
-    static JsonObject checkAndSet(JsonObject data, long version) {
+    private static JsonObject checkAndSet(JsonObject data, long version) {
         JsonObject options = new JsonObject();
         options.addProperty("cas", version);
         JsonObject body = new JsonObject();
@@ -213,8 +225,8 @@ final class KvTools {
         }
     }
 
-    private Current read(Guard vault, int kv) throws ToolException, VaultException {
-        VaultResponse answer = vault.get(location(kv));
+    private static Current read(Guard vault, int kv) throws ToolException, VaultException {
+        VaultResponse answer = vault.send("GET " + location(kv));
         JsonObject data = answer.dataOrEmpty();
         if (kv == 2 && answer.status() == 404 && data.get("metadata") instanceof JsonObject metadata) {
             return new Current(State.DELETED, new JsonObject(), Field.number(metadata.get("version")));

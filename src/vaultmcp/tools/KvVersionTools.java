@@ -1,28 +1,17 @@
 package vaultmcp.tools;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
-import vaultmcp.config.Limits;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
 /**
- * The KV version 2 lifecycle: metadata (read and write), merge patches with check-and-set, and
- * deleting, undeleting and destroying versions. Each refuses a KV version 1 mount by name.
+ * The KV version 2 lifecycle: metadata (read and write), and deleting, undeleting and destroying
+ * versions. Each refuses a KV version 1 mount by name.
  */
 final class KvVersionTools {
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("read_secret_metadata", this::readMetadata);
-        handlers.put("write_secret_metadata", this::writeMetadata);
-        handlers.put("patch_secret", this::patch);
-        handlers.put("delete_secret_versions", (args, vault) -> versions(args, vault, "delete", "deleted"));
-        handlers.put("undelete_secret_versions", (args, vault) -> versions(args, vault, "undelete", "undeleted"));
-        handlers.put("destroy_secret_versions", (args, vault) -> versions(args, vault, "destroy", "destroyed"));
-    }
-
-    private ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readMetadata(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject data = metadata(vault, "read_secret_metadata");
         if (data == null) {
             throw new ToolException("There is no secret " + KvTools.where(vault)
@@ -47,11 +36,10 @@ final class KvVersionTools {
             version.addProperty("destroyed", Field.bool(v.get("destroyed")));
             sorted.put(Long.parseLong(entry.getKey()), version);
         }
-        out.add("versions", Field.array(sorted.values()));
-        return ToolResult.json(out);
+        return ToolResult.json(out, "versions", Field.array(sorted.values()));
     }
 
-    private ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult writeMetadata(Args args, Guard vault) throws ToolException, VaultException {
         JsonObject body = args.copy("max_versions", "cas_required", "delete_version_after", "custom_metadata");
         if (body.size() == 0) {
             throw new ToolException("Invalid arguments: give at least one of max_versions, cas_required, "
@@ -64,71 +52,31 @@ final class KvVersionTools {
             vault.caution("Lowering max_versions to " + wanted + " makes Vault prune, at the next write, the "
                     + "versions beyond " + wanted + " (it has " + Field.number(current.get("current_version")) + ").");
         }
-        vault.post("{mount}/metadata/{path+}", body).ok();
-        JsonObject out = vault.located("mount", "path");
-        out.add("updated", Field.strings(body.keySet()));
-        return ToolResult.json(out);
+        vault.send("POST {mount}/metadata/{path+}", body).ok();
+        return ToolResult.json(vault.located("mount", "path"), "updated", Field.strings(body.keySet()));
     }
 
-    private ToolResult patch(Args args, Guard vault) throws ToolException, VaultException {
-        version2(vault, "patch_secret");
-        JsonObject changes = args.raw("data").getAsJsonObject();
-        if (changes.size() == 0) {
-            throw new ToolException("Invalid arguments: \"data\" must name at least one key to set or delete.");
-        }
-        for (int attempt = 1; ; attempt++) {
-            VaultResponse current = vault.get("{mount}/data/{path+}");
-            JsonObject read = current.dataOrEmpty();
-            if (current.status() != 404) {
-                current.ok();
-            }
-            if (current.status() == 404 || !(read.get("metadata") instanceof JsonObject metadata)) {
-                throw new ToolException("There is no secret " + KvTools.where(vault)
-                        + " (or its latest version is deleted); patch_secret changes an existing one. "
-                        + "Use {tool:write_secret} to create it.");
-            }
-            long version = Field.number(metadata.get("version"));
-            VaultResponse answer = vault.patch("{mount}/data/{path+}", KvTools.checkAndSet(changes, version));
-            if (!answer.casMismatch()) {
-                JsonObject out = KvTools.located(vault, 2);
-                out.addProperty("version", Field.number(answer.data().get("version")));
-                JsonArray set = new JsonArray();
-                JsonArray deleted = new JsonArray();
-                changes.entrySet().forEach(e -> (e.getValue().isJsonNull() ? deleted : set).add(e.getKey()));
-                out.add("keys_set", set);
-                out.add("keys_deleted", deleted);
-                return ToolResult.json(out);
-            }
-            if (attempt == Limits.KV_WRITE_ATTEMPTS) {
-                throw new ToolException("Secret " + KvTools.where(vault) + " was changed by someone else during each "
-                        + "of " + Limits.KV_WRITE_ATTEMPTS + " attempts; nothing was written. Try again.");
-            }
-        }
-    }
-
-    private ToolResult versions(Args args, Guard vault, String action, String done)
-            throws ToolException, VaultException {
+    /** {@code action}: delete, undelete or destroy. */
+    static ToolResult versions(Args args, Guard vault, String action) throws ToolException, VaultException {
         version2(vault, action + "_secret_versions");
         if (action.equals("destroy")) {
             vault.caution("Destroyed versions cannot be recovered.");
         }
-        JsonObject body = new JsonObject();
-        body.add("versions", args.raw("versions"));
-        vault.post("{mount}/" + action + "/{path+}", body).ok();
+        vault.send("POST {mount}/" + action + "/{path+}", args.copy("versions")).ok();
         JsonObject out = vault.located("mount", "path");
         out.add("versions", args.raw("versions"));
-        out.addProperty("action", done);
+        out.addProperty("action", action + (action.endsWith("e") ? "d" : "ed"));
         return ToolResult.json(out);
     }
 
     /** The secret's metadata, or null when there is none; KV v1 is refused. */
     private static JsonObject metadata(Guard vault, String tool) throws ToolException, VaultException {
         version2(vault, tool);
-        VaultResponse answer = vault.get("{mount}/metadata/{path+}");
+        VaultResponse answer = vault.send("GET {mount}/metadata/{path+}");
         return answer.notFound() ? null : answer.data();
     }
 
-    private static void version2(Guard vault, String tool) throws ToolException, VaultException {
+    static void version2(Guard vault, String tool) throws ToolException, VaultException {
         if (vault.kvVersion("mount") != 2) {
             throw new ToolException("\"" + vault.named("mount") + "\" is a KV version 1 mount, which keeps no versions "
                     + "or metadata; " + tool + " needs KV version 2.");

@@ -2,7 +2,6 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.util.Map;
 import vaultmcp.vault.VaultException;
 import vaultmcp.vault.VaultResponse;
 
@@ -14,13 +13,7 @@ import vaultmcp.vault.VaultResponse;
  * looks at the mount table first when the token may read it.
  */
 final class MountWriteTools {
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("create_mount", this::createMount);
-        handlers.put("delete_mount", this::deleteMount);
-        handlers.put("enable_pki", this::enablePki);
-    }
-
-    private ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult createMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         String type = args.string("type");
         JsonObject options = Field.object(args.raw("options")).deepCopy();
@@ -44,10 +37,10 @@ final class MountWriteTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult deleteMount(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         JsonObject out = vault.located("path");
-        VaultResponse table = vault.get("sys/mounts");
+        VaultResponse table = vault.send("GET sys/mounts");
         if (table.status() == 403) {
             out.addProperty("existed", "unknown");
             out.addProperty("note", "This token may not read sys/mounts, and Vault answers a delete the same "
@@ -61,22 +54,22 @@ final class MountWriteTools {
             out.addProperty("type", Field.text(mount.get("type")));
             out.addProperty("existed", "yes");
         }
-        vault.delete("sys/mounts/{path}").ok();
+        vault.send("DELETE sys/mounts/{path}").ok();
         return ToolResult.json(out);
     }
 
-    private ToolResult enablePki(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult enablePki(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path");
         String maxTtl = args.string("max_ttl");
         mount(vault, "pki", args.string("description"), new JsonObject());
         JsonObject tune = new JsonObject();
         tune.addProperty("max_lease_ttl", maxTtl);
         try {
-            vault.post("sys/mounts/{path}/tune", tune).ok();
+            vault.send("POST sys/mounts/{path}/tune", tune).ok();
         } catch (VaultException problem) {
             String undo;
             try {
-                vault.delete("sys/mounts/{path}").ok();
+                vault.send("DELETE sys/mounts/{path}").ok();
                 undo = "the new mount was removed again";
             } catch (VaultException e) {
                 undo = "removing the new mount failed too (" + e.getMessage() + "), so call {tool:delete_mount} for \""
@@ -92,7 +85,7 @@ final class MountWriteTools {
         return ToolResult.json(out);
     }
 
-    private void mount(Guard vault, String type, String description, JsonObject options)
+    private static void mount(Guard vault, String type, String description, JsonObject options)
             throws ToolException, VaultException {
         JsonObject body = new JsonObject();
         body.addProperty("type", type);
@@ -100,7 +93,7 @@ final class MountWriteTools {
         if (options.size() > 0) {
             body.add("options", options);
         }
-        VaultResponse answer = vault.post("sys/mounts/{path}", body);
+        VaultResponse answer = vault.send("POST sys/mounts/{path}", body);
         if (answer.pathInUse()) {
             throw new ToolException("Cannot mount at \"" + vault.named("path") + "\": " + answer.quoted()
                     + ". Choose another path ({tool:list_mounts} shows the mounts), or delete that mount first.");

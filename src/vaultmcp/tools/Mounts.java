@@ -2,11 +2,7 @@ package vaultmcp.tools;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +34,9 @@ final class Mounts {
 
     /**
      * What Vault says is at a path: the mount table entry of a mount there, or of the mount the
-     * path lies inside ({@code inside} is then its path); {@code known == false} when Vault would not
-     * say, and {@code refusal} holds why.
+     * path lies inside ({@code inside} is then its path); {@code refusal} holds why, when Vault would not say.
      */
-    private record Lookup(JsonObject entry, String inside, boolean known, List<String> refusal) {}
+    private record Lookup(JsonObject entry, String inside, List<String> refusal) {}
 
     private final LongSupplier clock;
     private final Map<String, Entry> cache = new LinkedHashMap<>(16, 0.75f, false) {
@@ -84,7 +79,7 @@ final class Mounts {
             }
         }
         Lookup lookup = lookup(vault, path);
-        if (!lookup.known()) {
+        if (lookup.refusal() != null) {
             throw new ToolException("Vault refused to say what kind of mount \"" + name + "\" is: "
                     + "the mount does not exist, or the token may not use it ("
                     + VaultResponse.quote(lookup.refusal()) + "). Call {tool:list_mounts} to see the mounts.");
@@ -135,7 +130,7 @@ final class Mounts {
             String at = Field.text(entry.get("path"));
             // For an auth method Vault names the path without "auth/" ("token/" for auth/token).
             at = name.startsWith("auth/") && !at.isEmpty() && !at.startsWith("auth/") ? "auth/" + at : at;
-            return new Lookup(entry, at.isEmpty() || at.equals(name + "/") ? null : at, true, List.of());
+            return new Lookup(entry, at.isEmpty() || at.equals(name + "/") ? null : at, null);
         }
         if (preflight.status() != 403 && preflight.status() != 404) {
             preflight.ok();
@@ -144,20 +139,14 @@ final class Mounts {
         if (table.status() == 403) {
             List<String> refusal = new ArrayList<>(preflight.errors());
             refusal.addAll(table.errors());
-            return new Lookup(null, null, false, refusal);
+            return new Lookup(null, null, refusal);
         }
         JsonElement entry = table.data().get(name + "/");
-        return new Lookup(entry instanceof JsonObject e ? e : null, null, true, List.of());
+        return new Lookup(entry instanceof JsonObject e ? e : null, null, null);
     }
 
     /** Who is asking, as a digest of the token: the key of that caller's mount-type cache. */
     private static String credential(Vault vault) {
-        try {
-            byte[] token = vault.token() == null ? new byte[0]
-                    : vault.token().reveal().getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ToolTable.sha256(vault.token() == null ? "" : vault.token().reveal());
     }
 }

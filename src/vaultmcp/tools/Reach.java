@@ -3,12 +3,12 @@ package vaultmcp.tools;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import vaultmcp.vault.VaultPath;
 
@@ -54,19 +54,10 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         }
     }
 
-    /** {@code mounts}: mount arguments and the engine type each must have; {@code declared}: by method and template. */
+    /** {@code mounts}: mount arguments and the engine type each must have; {@code declared}: by "method template". */
     Reach {
         mounts = Map.copyOf(mounts);
         declared = Collections.unmodifiableMap(new LinkedHashMap<>(declared));
-    }
-
-    /** The declared request {@code method template}, or null when there is none. */
-    Request find(String method, String template) {
-        return declared.get(method + " " + template);
-    }
-
-    Collection<Request> requests() {
-        return declared.values();
     }
 
     /** Every argument that fills a segment, with its kind. */
@@ -93,12 +84,11 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
         for (JsonElement element : declaration.getAsJsonArray("requests")) {
             String text = element.getAsString();
             Request request = request(tool, text, mounts, properties);
-            String[] words = text.split(" ");
-            check(requests.put(request.method() + " " + words[words.length - 1], request) == null, tool,
+            check(requests.put(request.method() + text.substring(text.lastIndexOf(' ')), request) == null, tool,
                     "request declared twice: ", text);
         }
-        List<String> used = requests.values().stream().map(Request::mount).filter(m -> m != null).toList();
-        check(Set.copyOf(used).equals(mounts.keySet()), tool, "every mount argument must appear in a request");
+        check(requests.values().stream().map(Request::mount).filter(m -> m != null).collect(Collectors.toSet())
+                .equals(mounts.keySet()), tool, "every mount argument must appear in a request");
         return new Reach(mounts, requests);
     }
 
@@ -185,12 +175,8 @@ record Reach(Map<String, String> mounts, Map<String, Request> declared) {
      * {@code delete/}, ...) is left out (a rule names a secret, not an API), on PKI {@code issue/<role>}
      * counts as {@code roles/<role>} and {@code issuer/<id>} as {@code issuers/<id>}, on transit every
      * API ({@code encrypt/<key>}, {@code sign/<key>}, ...) counts as {@code keys/<key>} (a rule names the key),
-     * and the mount tools' paths are {@code sys/mounts/<path>} as sent.
-     *
-     * @param type the declared type of the request's mount ({@code kv}, {@code pki}, {@code new}, {@code any})
-     * @param condition the request's KV condition ({@code kv1}, {@code kv2}) or null
-     * @param mount the resolved mount path
-     * @param path the whole Vault path of the request
+     * and the mount tools' paths are {@code sys/mounts/<path>} as sent. {@code type} is the declared type of
+     * the request's mount, {@code condition} its KV condition or null, {@code mount} the resolved mount path.
      */
     static String logical(String type, String condition, String mount, String path) {
         if (!path.startsWith(mount) || type.equals("new") || type.equals("any")) {

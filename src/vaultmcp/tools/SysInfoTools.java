@@ -23,22 +23,11 @@ final class SysInfoTools {
     private static final Map<Integer, String> STATES = Map.of(200, "active", 429, "standby",
             472, "disaster recovery secondary", 473, "performance standby", 501, "uninitialized", 503, "sealed");
 
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("list_mounts", this::listMounts);
-        handlers.put("lookup_self", this::lookupSelf);
-        handlers.put("check_capabilities", this::checkCapabilities);
-        handlers.put("read_cluster_health", this::health);
-        handlers.put("list_policies", this::listPolicies);
-        handlers.put("read_policy", this::readPolicy);
-        handlers.put("list_auth_methods", this::listAuthMethods);
-        handlers.put("read_auth_method", this::readAuthMethod);
-    }
-
-    private ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("sys/mounts");
+    static ToolResult listMounts(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.send("GET sys/mounts");
         // A token without read on sys/mounts still sees the mounts it may use here.
         JsonObject table = answer.status() != 403 ? answer.data()
-                : Field.object(vault.get("sys/internal/ui/mounts").data().get("secret"));
+                : Field.object(vault.send("GET sys/internal/ui/mounts").data().get("secret"));
         // A mount the operator's path rules keep every tool out of is left out.
         return ToolResult.json("mounts", Field.array(table.keySet().stream().sorted()
                 .filter(name -> table.get(name) instanceof JsonObject)
@@ -60,8 +49,8 @@ final class SysInfoTools {
         return mount;
     }
 
-    private ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject data = vault.get("auth/token/lookup-self").data();
+    static ToolResult lookupSelf(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject data = vault.send("GET auth/token/lookup-self").data();
         JsonObject out = new JsonObject();
         TOKEN_FIELDS.stream().filter(field -> data.has(field) && !data.get(field).isJsonNull())
                 .forEach(field -> out.add(field, data.get(field)));
@@ -71,37 +60,27 @@ final class SysInfoTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
-        List<String> asked = new ArrayList<>();
-        JsonArray results = new JsonArray();
+    static ToolResult checkCapabilities(Args args, Guard vault) throws ToolException, VaultException {
+        List<String> paths = new ArrayList<>();
         for (JsonElement item : args.raw("paths").getAsJsonArray()) {
-            String path = checked(item.getAsString());
+            paths.add(checked(item.getAsString()));
+        }
+        List<String> asked = paths.stream().filter(path -> vault.refusal(path) == null).toList();
+        JsonObject body = new JsonObject();
+        body.add("paths", Field.strings(asked));
+        JsonObject data = asked.isEmpty() ? new JsonObject() : vault.send("POST sys/capabilities-self", body).data();
+        JsonArray results = new JsonArray();
+        for (String path : paths) {
             JsonObject result = new JsonObject();
             result.addProperty("path", path);
-            result.add("capabilities", new JsonArray());
-            String refusal = vault.refusal(path);
-            if (refusal != null) {
-                result.addProperty("refused_by", refusal);
-            } else {
-                asked.add(path);
+            // An older Vault answers a single path under "capabilities" only.
+            JsonElement caps = data.get(path) == null && asked.equals(List.of(path)) ? data.get("capabilities")
+                    : data.get(path);
+            result.add("capabilities", caps instanceof JsonArray list ? list : new JsonArray());
+            if (vault.refusal(path) != null) {
+                result.addProperty("refused_by", vault.refusal(path));
             }
             results.add(result);
-        }
-        if (!asked.isEmpty()) {
-            JsonObject body = new JsonObject();
-            body.add("paths", Field.strings(asked));
-            JsonObject data = vault.post("sys/capabilities-self", body).data();
-            for (JsonElement element : results) {
-                JsonObject result = element.getAsJsonObject();
-                String path = result.get("path").getAsString();
-                JsonElement caps = data.get(path);
-                if (caps == null && asked.size() == 1 && asked.contains(path)) {
-                    caps = data.get("capabilities");
-                }
-                if (caps instanceof JsonArray list) {
-                    result.add("capabilities", list);
-                }
-            }
         }
         return ToolResult.json("capabilities", results);
     }
@@ -120,8 +99,8 @@ final class SysInfoTools {
         }
     }
 
-    private ToolResult health(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse health = vault.get("sys/health");
+    static ToolResult health(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse health = vault.send("GET sys/health");
         String state = STATES.get(health.status());
         if (state == null) {
             health.ok();
@@ -135,7 +114,7 @@ final class SysInfoTools {
         }
         out.addProperty("version", Field.text(h.get("version")));
         out.addProperty("cluster_name", Field.text(h.get("cluster_name")));
-        VaultResponse seal = vault.get("sys/seal-status");
+        VaultResponse seal = vault.send("GET sys/seal-status");
         if (seal.status() == 200 && seal.body() != null) {
             JsonObject s = new JsonObject();
             s.addProperty("type", Field.text(seal.body().get("type")));
@@ -144,7 +123,7 @@ final class SysInfoTools {
             }
             out.add("seal", s);
         }
-        VaultResponse leader = vault.get("sys/leader");
+        VaultResponse leader = vault.send("GET sys/leader");
         if (leader.status() == 200 && leader.body() != null) {
             JsonObject l = new JsonObject();
             l.addProperty("ha_enabled", Field.bool(leader.body().get("ha_enabled")));
@@ -155,12 +134,12 @@ final class SysInfoTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
-        return ToolResult.json("policies", vault.list("sys/policies/acl").keys());
+    static ToolResult listPolicies(Args args, Guard vault) throws ToolException, VaultException {
+        return ToolResult.json("policies", vault.send("LIST sys/policies/acl").keys());
     }
 
-    private ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("sys/policies/acl/{name}");
+    static ToolResult readPolicy(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.send("GET sys/policies/acl/{name}");
         if (answer.notFound()) {
             throw new ToolException("There is no policy \"" + vault.named("name")
                     + "\". Call {tool:list_policies} to see them.");
@@ -172,23 +151,22 @@ final class SysInfoTools {
         return ToolResult.json(out);
     }
 
-    private ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
-        JsonObject table = vault.get("sys/auth").data();
+    static ToolResult listAuthMethods(Args args, Guard vault) throws ToolException, VaultException {
+        JsonObject table = vault.send("GET sys/auth").data();
         return ToolResult.json("methods", Field.array(table.keySet().stream().sorted()
                 .filter(name -> table.get(name) instanceof JsonObject)
                 .map(name -> describeMethod(name, table.getAsJsonObject(name))).toList()));
     }
 
-    private ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
+    static ToolResult readAuthMethod(Args args, Guard vault) throws ToolException, VaultException {
         String path = vault.named("path") + "/";
-        JsonElement entry = vault.get("sys/auth").data().get(path);
+        JsonElement entry = vault.send("GET sys/auth").data().get(path);
         if (!(entry instanceof JsonObject method)) {
             throw new ToolException("There is no auth method at \"" + path
                     + "\". Call {tool:list_auth_methods} to see them.");
         }
-        JsonObject out = describeMethod(path, method);
-        out.add("tune", vault.get("sys/mounts/auth/{path+}/tune").data());
-        return ToolResult.json(out);
+        return ToolResult.json(describeMethod(path, method), "tune",
+                vault.send("GET sys/mounts/auth/{path+}/tune").data());
     }
 
     private static JsonObject describeMethod(String path, JsonObject method) {

@@ -17,7 +17,11 @@ public record ToolResult(JsonArray content, JsonObject structured, boolean isErr
 
     /** A result whose JSON has the one member {@code name}. */
     static ToolResult json(String name, JsonElement value) {
-        JsonObject out = new JsonObject();
+        return json(new JsonObject(), name, value);
+    }
+
+    /** A result whose JSON is {@code out} with {@code name} added last. */
+    static ToolResult json(JsonObject out, String name, JsonElement value) {
         out.add(name, value);
         return json(out);
     }

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,22 +40,16 @@ public final class ToolTable {
     /** How descriptions and messages name a tool, so that the name gets MCP_TOOL_PREFIX: {@code {tool:list_mounts}}. */
     private static final Pattern REFERENCE = Pattern.compile("\\{tool:([a-z_]+)}");
 
-    /**
-     * A tool as offered: its manifest name, its public definition (as in tools/list, with the
-     * prefixed name), its declared reach and its handler.
-     */
+    /** A tool as offered: its manifest name, its definition (as in tools/list, prefixed name), reach and handler. */
     public record Tool(String name, JsonObject definition, Reach reach, boolean privileged, boolean approval,
-            Secrets secrets, ToolHandler handler) {}
+            List<String> secretArguments, boolean secretAnswer, ToolHandler handler) {}
 
     /** By the name clients see, in manifest order: built by the constructor, or by another thread. */
     private final CompletableFuture<Map<String, Tool>> tools;
     private final Selection selection;
     private final Mounts mounts = new Mounts(System::nanoTime);
 
-    /**
-     * The default selection: every tool of the default toolsets, privileged ones only with
-     * {@code enableOperations}.
-     */
+    /** The default selection: the default toolsets, privileged tools only with {@code enableOperations}. */
     public ToolTable(JsonArray manifest, Map<String, ToolHandler> handlers, boolean enableOperations) {
         this(() -> manifest, () -> handlers, Selection.defaults(enableOperations), false);
     }
@@ -67,7 +62,6 @@ public final class ToolTable {
     }
 
     private Map<String, Tool> build(JsonArray manifest, Map<String, ToolHandler> handlers) {
-        // Fragments every privileged tool (dry_run, plan) or tool with secret answers (wrap_ttl) gets.
         JsonObject shared = Bundled.MANIFEST.getAsJsonObject("shared");
         Map<String, Tool> offered = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
@@ -88,8 +82,16 @@ public final class ToolTable {
             check(privileged != entry.getAsJsonObject("annotations").get("readOnlyHint").getAsBoolean(),
                     name, ": privileged must be the opposite of readOnlyHint");
             check(handlers.containsKey(name), "manifest entry ", name, " has no handler");
-            Args.checkSchema(name, entry.getAsJsonObject("inputSchema"));
-            Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), entry.getAsJsonObject("inputSchema"));
+            JsonObject schema = entry.getAsJsonObject("inputSchema");
+            Args.checkSchema(name, schema);
+            Reach reach = Reach.parse(name, entry.getAsJsonObject("vault"), schema);
+            // Which arguments carry secret values (the audit trail keeps only their HMAC), and whether the answer
+            // holds secret material (wrapped or redacted as MCP_SECRET_VALUES says).
+            JsonObject secrets = entry.has("secrets") ? entry.getAsJsonObject("secrets") : new JsonObject();
+            List<String> secretArguments = secrets.has("arguments") ? secrets.getAsJsonArray("arguments").asList()
+                    .stream().map(JsonElement::getAsString).toList() : List.of();
+            secretArguments.forEach(a -> check(schema.getAsJsonObject("properties").has(a), name,
+                    ": secrets names an unknown argument \"", a, "\""));
             JsonObject definition = resolve(name, entry.deepCopy(), seen).getAsJsonObject();
             if (!selection.offers(name, entry.get("toolset").getAsString(), privileged)) {
                 continue;
@@ -98,24 +100,21 @@ public final class ToolTable {
             JsonObject properties = definition.getAsJsonObject("inputSchema").getAsJsonObject("properties");
             if (privileged) {
                 properties.add("dry_run", shared.get("dry_run").deepCopy());
-                JsonObject output = new JsonObject();
-                JsonArray either = new JsonArray();
-                either.add(definition.remove("outputSchema"));
-                either.add(shared.get("plan").deepCopy());
-                output.addProperty("type", "object");
-                output.add("anyOf", either);
+                JsonObject output = shared.getAsJsonObject("privileged_output").deepCopy();
+                output.getAsJsonArray("anyOf").set(0, definition.remove("outputSchema"));
                 definition.add("outputSchema", output);
             }
-            boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
-            Secrets secrets = Secrets.of(name, entry.getAsJsonObject("secrets"), entry.getAsJsonObject("inputSchema"));
-            if (secrets.answer()) {
+            boolean secretAnswer = secrets.has("answer") && secrets.get("answer").getAsBoolean();
+            if (secretAnswer) {
                 properties.add("wrap_ttl", shared.get("wrap_ttl").deepCopy());
+                String mode = selection.values().name().toLowerCase(Locale.ROOT);
                 definition.addProperty("description", definition.get("description").getAsString() + " "
-                        + Secrets.describe(selection.values()));
+                        + shared.getAsJsonObject("secret_values").get(mode).getAsString());
             }
             definition.addProperty("name", selection.prefix() + name);
-            offered.put(selection.prefix() + name,
-                    new Tool(name, definition, reach, privileged, approval, secrets, handlers.get(name)));
+            boolean approval = privileged && !(entry.has("approval") && !entry.get("approval").getAsBoolean());
+            offered.put(selection.prefix() + name, new Tool(name, definition, reach, privileged, approval,
+                    secretArguments, secretAnswer, handlers.get(name)));
         }
         for (String name : handlers.keySet()) {
             check(seen.contains(name), "handler ", name, " has no manifest entry");
@@ -142,8 +141,8 @@ public final class ToolTable {
     public static ToolTable building(Supplier<Map<String, ToolHandler>> handlers, Selection selection)
             throws ConfigException {
         boolean named = selection.toolsets() != null || !selection.tools().isEmpty();
-        selection.check(named ? bundledEntries() : new JsonArray());
-        return new ToolTable(ToolTable::bundledEntries, handlers, selection, true);
+        selection.check(named ? Bundled.MANIFEST.getAsJsonArray("tools") : new JsonArray());
+        return new ToolTable(() -> Bundled.MANIFEST.getAsJsonArray("tools"), handlers, selection, true);
     }
 
     /** {@code text} with every {@code {tool:name}} written as the name clients see (with MCP_TOOL_PREFIX). */
@@ -172,11 +171,7 @@ public final class ToolTable {
 
     /** The bundled manifest's tool entries (a copy). */
     public static JsonArray bundledManifest() {
-        return bundledEntries().deepCopy();
-    }
-
-    private static JsonArray bundledEntries() {
-        return Bundled.MANIFEST.getAsJsonArray("tools");
+        return Bundled.MANIFEST.getAsJsonArray("tools").deepCopy();
     }
 
     /** One of the schema fragments several tools share, or the approval form (tools.json "shared"; a copy). */
@@ -192,25 +187,22 @@ public final class ToolTable {
             try (InputStream in = ToolTable.class.getResourceAsStream("tools.json")) {
                 check(in != null, "tools.json is missing from the jar");
                 return new StrictJson(32).parse(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read tools.json: " + e.getMessage(), e);
-            } catch (JsonException e) {
+            } catch (IOException | JsonException e) {
                 throw new IllegalStateException("tool manifest: " + e.getMessage(), e);
             }
         }
     }
 
     /**
-     * Runs one call of {@code tool}: arguments checked against its schema, the guard opened on its
-     * declared reach (privileged tools look mount types up afresh), the handler run. Invalid
-     * arguments and Vault's refusals become isError results the model can act on. A request the
-     * tool does not declare ({@link Guard.Undeclared}) is a bug and propagates. {@code approver}
-     * is asked before the first write of a privileged tool whose entry does not say {@code approval: false};
-     * {@code trail} records the call.
+     * Runs one call of {@code tool}: arguments checked against its schema, the guard opened on its declared reach
+     * (privileged tools look mount types up afresh), the handler run. Invalid arguments and Vault's refusals become
+     * isError results the model can act on; a request the tool does not declare ({@link Guard.Undeclared}) is a bug
+     * and propagates. {@code approver} is asked before the first write of a privileged tool (unless its entry says
+     * {@code approval: false}); {@code trail} records the call.
      */
     public ToolResult call(Tool tool, JsonObject arguments, Vault vault, Approver approver, Trail trail) {
         String name = selection.prefix() + tool.name();
-        trail.tool(name, arguments, tool.secrets().arguments());
+        trail.tool(name, arguments, tool.secretArguments());
         ToolResult result = null;
         try {
             result = run(tool, name, arguments, vault, approver, trail);
@@ -232,7 +224,7 @@ public final class ToolTable {
         Delivery delivery;
         try {
             args = Args.check(tool.definition().getAsJsonObject("inputSchema"), arguments);
-            delivery = tool.secrets().answer()
+            delivery = tool.secretAnswer()
                     ? Delivery.of(selection.values(), selection.wrapTtl(), args.string("wrap_ttl")) : Delivery.PLAIN;
         } catch (ToolException e) {
             trail.decision("invalid arguments");
@@ -277,14 +269,16 @@ public final class ToolTable {
 
     /** SHA-256 of the canonical tools/list answer (all tools, one page), for clients to pin. */
     public String digest() {
-        JsonArray all = new JsonArray();
-        definitions(0, size()).forEach(all::add);
         JsonObject list = new JsonObject();
-        list.add("tools", all);
+        list.add("tools", Field.array(definitions(0, size())));
+        return sha256(StrictJson.write(list));
+    }
+
+    /** The SHA-256 of {@code text} in UTF-8, in hex. */
+    static String sha256(String text) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(StrictJson.write(list).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import vaultmcp.vault.VaultException;
@@ -33,42 +32,37 @@ final class TransitTools {
             "allow_plaintext_backup", "deletion_allowed", "imported_key", "supports_encryption", "supports_decryption",
             "supports_signing", "supports_derivation", "auto_rotate_period", "key_size");
 
-    void register(Map<String, ToolHandler> handlers) {
-        handlers.put("list_transit_keys", this::list);
-        handlers.put("read_transit_key", (args, vault) -> described(vault, key(vault)));
-        handlers.put("transit_encrypt", (args, vault) -> {
-            key(vault); // refuses a missing key, which Vault would create
-            return send(args, vault, "encrypt", "ciphertext", "key_version");
-        });
-        handlers.put("transit_decrypt", this::decrypt);
-        handlers.put("transit_rewrap", (args, vault) -> send(args, vault, "rewrap", "ciphertext", "key_version"));
-        handlers.put("transit_verify", (args, vault) -> send(args, vault, "verify", "valid"));
-        handlers.put("transit_sign", (args, vault) -> send(args, vault, "sign", "signature", "key_version"));
-        handlers.put("transit_hmac", (args, vault) -> send(args, vault, "hmac", "hmac"));
-        handlers.put("create_transit_key", this::create);
-        handlers.put("rotate_transit_key", (args, vault) -> described(vault, vault.post("{mount}/keys/{name}/rotate",
-                new JsonObject()).data())); // a missing key is Vault's "key not found"; rotate creates none
-    }
-
-    private ToolResult list(Args args, Guard vault) throws ToolException, VaultException {
-        JsonArray keys = vault.list("{mount}/keys").keys();
+    static ToolResult list(Args args, Guard vault) throws ToolException, VaultException {
+        JsonArray keys = vault.send("LIST {mount}/keys").keys();
         keys.asList().removeIf(k -> !vault.shows(vault.named("mount") + "/keys/" + Field.text(k)));
-        JsonObject out = vault.located("mount");
-        out.add("keys", keys);
-        return ToolResult.json(out);
+        return ToolResult.json(vault.located("mount"), "keys", keys);
     }
 
-    private ToolResult create(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse existing = vault.get("{mount}/keys/{name}");
+    static ToolResult read(Args args, Guard vault) throws ToolException, VaultException {
+        return described(vault, key(vault));
+    }
+
+    static ToolResult encrypt(Args args, Guard vault) throws ToolException, VaultException {
+        key(vault); // refuses a missing key, which Vault would create
+        return send(args, vault, "encrypt", "ciphertext", "key_version");
+    }
+
+    /** A missing key is Vault's "key not found": rotate creates none. */
+    static ToolResult rotate(Args args, Guard vault) throws ToolException, VaultException {
+        return described(vault, vault.send("POST {mount}/keys/{name}/rotate", new JsonObject()).data());
+    }
+
+    static ToolResult create(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse existing = vault.send("GET {mount}/keys/{name}");
         if (!existing.notFound()) { // Vault would answer with the existing key, whatever its type
             throw new ToolException("There is already a key \"" + vault.named("name") + "\" (type "
                     + Field.text(existing.data().get("type")) + "); nothing was changed.");
         }
-        return described(vault, vault.post("{mount}/keys/{name}", body(args)).data());
+        return described(vault, vault.send("POST {mount}/keys/{name}", body(args)).data());
     }
 
-    private ToolResult decrypt(Args args, Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.secret("POST", "{mount}/decrypt/{name}", body(args));
+    static ToolResult decrypt(Args args, Guard vault) throws ToolException, VaultException {
+        VaultResponse answer = vault.secret("POST {mount}/decrypt/{name}", body(args));
         JsonObject out = vault.located("mount", "name");
         if (answer.wrapInfo() != null) {
             return Delivery.wrapped(out, answer.wrapInfo());
@@ -87,9 +81,9 @@ final class TransitTools {
     }
 
     /** Sends {@code api} for the key and returns {@code fields} of Vault's answer. */
-    private static ToolResult send(Args args, Guard vault, String api, String... fields)
+    static ToolResult send(Args args, Guard vault, String api, String... fields)
             throws ToolException, VaultException {
-        JsonObject data = vault.post("{mount}/" + api + "/{name}", body(args)).data();
+        JsonObject data = vault.send("POST {mount}/" + api + "/{name}", body(args)).data();
         JsonObject out = vault.located("mount", "name");
         Stream.of(fields).filter(data::has).forEach(field -> out.add(field, data.get(field)));
         return ToolResult.json(out);
@@ -97,7 +91,7 @@ final class TransitTools {
 
     /** Vault's description of the key; refuses a missing one. */
     private static JsonObject key(Guard vault) throws ToolException, VaultException {
-        VaultResponse answer = vault.get("{mount}/keys/{name}");
+        VaultResponse answer = vault.send("GET {mount}/keys/{name}");
         if (answer.notFound()) {
             throw new ToolException("There is no key \"" + vault.named("name") + "\" in the transit mount \""
                     + vault.named("mount") + "\"; nothing was sent for it. Call "
@@ -120,8 +114,7 @@ final class TransitTools {
     private static ToolResult described(Guard vault, JsonObject data) {
         JsonObject out = vault.located("mount", "name");
         KEY_FIELDS.stream().filter(data::has).forEach(field -> out.add(field, data.get(field)));
-        out.add("versions", Field.object(data.get("keys")));
-        return ToolResult.json(out);
+        return ToolResult.json(out, "versions", Field.object(data.get("keys")));
     }
 
     /** The UTF-8 text {@code base64} encodes, or null when it is not UTF-8 (or not base64). */

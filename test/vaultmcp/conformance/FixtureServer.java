@@ -117,7 +117,7 @@ public final class FixtureServer implements AutoCloseable {
         ToolHandler write = (args, vault) -> {
             JsonObject body = new JsonObject();
             body.addProperty("message", args.string("message") == null ? "conformance" : args.string("message"));
-            vault.post("cubbyhole/conformance", body);
+            vault.send("POST cubbyhole/conformance", body);
             JsonObject written = new JsonObject();
             written.addProperty("written", "cubbyhole/conformance");
             return ToolResult.json(written);

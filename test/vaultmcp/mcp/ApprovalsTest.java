@@ -58,7 +58,7 @@ class ApprovalsTest {
         ToolTable table = new ToolTable(manifest, Map.of("change", (args, vault) -> {
             JsonObject body = new JsonObject();
             body.addProperty(args.string("name"), "secret-value");
-            return ToolResult.json(vault.post("sys/x", body).data());
+            return ToolResult.json(vault.send("POST sys/x", body).data());
         }), true);
         VaultClient nowhere = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(2), null);
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");

@@ -53,7 +53,7 @@ class McpModernTest {
                 + "\"annotations\":{\"readOnlyHint\":false},\"inputSchema\":{\"type\":\"object\",\"properties\":{},"
                 + "\"additionalProperties\":false}}"));
         ToolTable table = new ToolTable(manifest, Map.of("change", (args, vault) -> {
-            return ToolResult.json(vault.post("sys/x", new JsonObject()).data());
+            return ToolResult.json(vault.send("POST sys/x", new JsonObject()).data());
         }), true);
         VaultClient nowhere = new VaultClient(URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(2), null);
         Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");

@@ -104,7 +104,7 @@ class McpServerTest {
         handlers.put("boom", (args, vault) -> {
             throw new IllegalStateException(LEAK);
         });
-        handlers.put("calls_vault", (args, vault) -> ToolResult.json(vault.get("sys/mounts").data()));
+        handlers.put("calls_vault", (args, vault) -> ToolResult.json(vault.send("GET sys/mounts").data()));
         return new ToolTable(manifest, handlers, operations);
     }
 

@@ -38,7 +38,7 @@ class TraceparentTest {
                     + "\"annotations\":{\"readOnlyHint\":true},\"inputSchema\":{\"type\":\"object\",\"properties\":{},"
                     + "\"additionalProperties\":false}}"));
             ToolTable table = new ToolTable(manifest, Map.of("mounts",
-                    (args, vault) -> ToolResult.json(vault.get("sys/mounts").data())), false);
+                    (args, vault) -> ToolResult.json(vault.send("GET sys/mounts").data())), false);
             VaultClient client = new VaultClient(URI.create(fake.address()), null, Duration.ofSeconds(5), null);
             Log log = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "error");
             McpServer server = new McpServer(table, client, log, "1", 50, false, Authority.none(), 4, null, null);

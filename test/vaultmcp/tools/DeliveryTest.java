@@ -12,6 +12,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import vaultmcp.config.Authority.SecretValues;
 import vaultmcp.config.PathRules;
 import vaultmcp.vault.FakeVault;
@@ -37,6 +39,16 @@ class DeliveryTest {
 
     private ToolCalls tools(SecretValues mode) {
         return new ToolCalls(fake, new Selection(true, null, Set.of(), "", PathRules.none(), mode, Duration.ofMinutes(5)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SecretValues.class)
+    void descriptionsOfToolsWithSecretAnswersSayTheModeInForce(SecretValues mode) {
+        ToolTable table = tools(mode).table();
+        String mark = "(MCP_SECRET_VALUES=" + mode.name().toLowerCase(java.util.Locale.ROOT) + ")";
+        assertTrue(table.find("read_secret").definition().get("description").getAsString().contains(mark), mark);
+        assertTrue(table.find("issue_pki_certificate").definition().get("description").getAsString().contains(mark));
+        assertFalse(table.find("list_secrets").definition().get("description").getAsString().contains("MCP_SECRET"));
     }
 
     @Test

@@ -153,7 +153,7 @@ class GuardTest {
     void anUndeclaredRequestIsNeverSent() {
         Reach reach = reach("{\"mounts\":{\"mount\":\"pki\"},\"requests\":[\"GET {mount}/roles/{role_name}\"]}");
         Guard guard = assertDoesNotThrowOpen(reach);
-        Guard.Undeclared e = assertThrows(Guard.Undeclared.class, () -> guard.delete("{mount}/roles/{role_name}"));
+        Guard.Undeclared e = assertThrows(Guard.Undeclared.class, () -> guard.send("DELETE {mount}/roles/{role_name}"));
         assertEquals("read_pki_role asked for DELETE {mount}/roles/{role_name}, which its manifest entry does not declare",
                 e.getMessage());
         assertEquals(List.of(), fake.requests());

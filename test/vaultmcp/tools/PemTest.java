@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PemTest {
     private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
     private static final String END = "-----END CERTIFICATE-----";
-    /** What PkiIssuerTools used before: right on ordinary input, quadratic on hostile input. */
+    /** What create_pki_issuer used before: right on ordinary input, quadratic on hostile input. */
     private static final Pattern REGEX = Pattern.compile(BEGIN + ".+?" + END, Pattern.DOTALL);
 
     private static String pem(String name) {

@@ -157,6 +157,13 @@ class ToolTableTest {
     }
 
     @Test
+    void failsStartUpWhenSecretsNamesAnArgumentTheSchemaLacks() {
+        JsonObject e = entry("a", false);
+        e.add("secrets", ArgsTest.object("{\"arguments\":[\"nope\"],\"answer\":false}"));
+        assertEquals("tool manifest: a: secrets names an unknown argument \"nope\"", startUpFailure(manifest(e), handlers("a")));
+    }
+
+    @Test
     void requiresReadOnlyHintToBeTheOppositeOfPrivileged() {
         JsonObject writerClaimingReadOnly = entry("w", true);
         writerClaimingReadOnly.getAsJsonObject("annotations").addProperty("readOnlyHint", true);
