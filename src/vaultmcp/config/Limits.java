@@ -125,4 +125,11 @@ public final class Limits {
      * with another configuration (the tools digest tells), so a few minutes bounds how stale a cache can be.
      */
     public static final long LIST_TTL_MILLIS = 300_000;
+
+    // The server's own token (vault.ServerToken).
+    /** How long a Vault request waits for the server's token to be first looked up (or logged in). */
+    public static final Duration FIRST_CHECK_WAIT = Duration.ofSeconds(30);
+    /** A failed look-up, renewal or login is tried again after 1 s, then twice as long each time, at most this. */
+    public static final Duration TOKEN_RETRY_FIRST = Duration.ofSeconds(1);
+    public static final Duration TOKEN_RETRY_MAX = Duration.ofMinutes(2);
 }

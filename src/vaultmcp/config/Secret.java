@@ -5,9 +5,10 @@ import java.security.MessageDigest;
 
 /**
  * A credential (a Vault token, a bearer secret). Its {@code toString} is masked so that it can
- * never leak through a log line, an exception message or a record's generated toString.
+ * never leak through a log line, an exception message or a record's generated toString. One that
+ * changes while the server runs (the server's own token) overrides {@link #reveal}.
  */
-public final class Secret {
+public class Secret {
     private final String value;
 
     public Secret(String value) {
@@ -15,6 +16,10 @@ public final class Secret {
             throw new IllegalArgumentException("a secret must not be empty");
         }
         this.value = value;
+    }
+
+    protected Secret() {
+        this.value = null;
     }
 
     /** The plain value, for the one place that must send it (an HTTP header). */
@@ -25,11 +30,11 @@ public final class Secret {
     /** Compares in time independent of where the values differ. */
     public boolean matches(String candidate) {
         return candidate != null && MessageDigest.isEqual(
-                value.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+                reveal().getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public String toString() {
+    public final String toString() {
         return "<masked>";
     }
 }

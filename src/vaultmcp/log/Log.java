@@ -33,6 +33,10 @@ public final class Log {
         write("warning", message);
     }
 
+    public void error(String message) {
+        write("error", message);
+    }
+
     /**
      * Logs an unexpected failure with a fresh correlation id and returns that id, so the client
      * can be told the id while the detail stays here.

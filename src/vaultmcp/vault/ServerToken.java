@@ -1,0 +1,252 @@
+package vaultmcp.vault;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import vaultmcp.config.Identity;
+import vaultmcp.config.Limits;
+import vaultmcp.config.Secret;
+import vaultmcp.log.Log;
+
+/**
+ * The server's own Vault token, kept alive: VAULT_TOKEN, or the token of an AppRole login whose secret id
+ * is read from its file anew at every login (a plain secret id, or a response-wrapping token of one, which
+ * is unwrapped). It is looked up (or logged in) once, renewed when two thirds of its TTL have passed, and
+ * an AppRole token that can no longer be renewed is replaced by a new login before it expires. Each Vault
+ * request made with it sends the value current then ({@link #current}). The work runs on the scheduler's
+ * thread, never a tool call's; failures are retried with backoff and logged without the token or secret id.
+ */
+public final class ServerToken extends Secret {
+    /** Runs a task once after a delay, on a thread of its own. */
+    public interface Scheduler {
+        void after(Duration delay, Runnable task);
+    }
+
+    /** A warning for the sessions that use the token; each new one has a higher {@code number}. */
+    public record Warning(long number, String text) {}
+
+    /** One daemon thread per pending task; there is at most one, so no pool is kept. */
+    public static final Scheduler THREADS = (delay, task) -> {
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+                task.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "server-token");
+        thread.setDaemon(true);
+        thread.start();
+    };
+
+    private interface Step {
+        void run() throws VaultException, IOException;
+    }
+
+    private static final VaultPath LOOKUP = VaultPath.of("auth", "token", "lookup-self");
+    private static final VaultPath RENEW = VaultPath.of("auth", "token", "renew-self");
+    private static final VaultPath UNWRAP = VaultPath.of("sys", "wrapping", "unwrap");
+
+    private final VaultClient vault;
+    private final Identity identity;
+    private final Scheduler scheduler;
+    private final Log log;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile Secret token;
+    /** Why the token may not be used (Vault refused it, or refused the first login), or null. */
+    private volatile String refusal;
+    private volatile Warning warning;
+    /** The TTL in seconds the last login or look-up granted: a renewal granting less has met the max TTL. */
+    private long granted;
+    private int failures;
+
+    /** {@code configured}: VAULT_TOKEN, or null to log in with AppRole as {@code identity} says. */
+    public ServerToken(Secret configured, Identity identity, VaultClient vault, Scheduler scheduler, Log log) {
+        this.vault = vault;
+        this.identity = identity;
+        this.scheduler = scheduler;
+        this.log = log;
+        this.token = configured;
+    }
+
+    /** Looks the token up (or logs in) now, then keeps it alive; returns why Vault refuses it, or null. */
+    public String begin() {
+        run(identity.appRole() ? this::login : this::lookUp);
+        return refusal;
+    }
+
+    /** The same on the scheduler's thread, so that start-up does not wait for Vault. */
+    public void start() {
+        schedule(Duration.ZERO, identity.appRole() ? this::login : this::lookUp);
+    }
+
+    /** The latest warning about the token (it cannot be renewed, it expires), or null. */
+    public Warning warning() {
+        return warning;
+    }
+
+    /** The current value, once the first look-up or login is done; throws when there is no usable token. */
+    String current() throws VaultException {
+        try {
+            ready.await(Limits.FIRST_CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Secret now = token;
+        String why = refusal != null ? refusal : now == null ? "no AppRole login has succeeded yet" : null;
+        if (why != null) {
+            throw new VaultException(403, List.of(), "The server's own Vault token cannot be used: " + why);
+        }
+        return now.reveal();
+    }
+
+    /** The current value, for audit and cache keys; a placeholder no Vault accepts before the first login. */
+    @Override
+    public String reveal() {
+        Secret now = token;
+        return now == null ? "none" : now.reveal();
+    }
+
+    private void lookUp() throws VaultException {
+        VaultResponse answer = vault.send(token, "GET", LOOKUP, null, null, null, false);
+        if (invalid(answer)) {
+            refusal = "Vault does not accept VAULT_TOKEN (invalid or expired): " + answer.quoted();
+            log.error(refusal);
+        } else if (answer.status() == 403) {
+            log.info("the server's token may not look itself up (auth/token/lookup-self): it is not renewed");
+        } else {
+            JsonObject data = answer.data();
+            granted = seconds(data, "creation_ttl");
+            keep(seconds(data, "ttl"), data.get("renewable"));
+        }
+    }
+
+    private void renew() throws VaultException {
+        VaultResponse answer = vault.send(token, "POST", RENEW, null, new JsonObject(), null, false);
+        if (invalid(answer) && identity.appRole()) {
+            log.warn("Vault no longer accepts the server's token: logging in again");
+            schedule(Duration.ZERO, this::login);
+        } else if (invalid(answer)) {
+            refusal = "Vault no longer accepts VAULT_TOKEN (revoked or expired): " + answer.quoted();
+            log.error(refusal);
+        } else {
+            JsonObject auth = auth(answer);
+            long ttl = seconds(auth, "lease_duration");
+            log.info("renewed the server's Vault token for " + ttl + "s");
+            keep(ttl, ttl < granted ? null : auth.get("renewable"));
+        }
+    }
+
+    private void login() throws VaultException, IOException {
+        String text = Files.readString(identity.secretIdFile(), StandardCharsets.UTF_8).strip();
+        if (text.isEmpty() || text.length() > Limits.MAX_TOKEN_CHARS) {
+            throw new IOException("it is empty or too long");
+        }
+        String secretId = text;
+        VaultPath path = VaultPath.of("auth").append(identity.appRoleMount()).append("login");
+        try {
+            if (text.startsWith("hvs.") || text.matches("s\\.[A-Za-z0-9]{24}")) { // a response-wrapping token
+                secretId = string(vault.send(new Secret(text), "POST", UNWRAP, null, null, null, false).data(), "secret_id");
+            }
+            JsonObject body = new JsonObject();
+            body.addProperty("role_id", identity.roleId());
+            body.addProperty("secret_id", secretId);
+            JsonObject auth = auth(vault.send(null, "POST", path, null, body, null, false));
+            token = new Secret(string(auth, "client_token"));
+            refusal = null;
+            granted = seconds(auth, "lease_duration");
+            log.info("logged in with AppRole at " + path + ": token accessor " + string(auth, "accessor")
+                    + ", TTL " + granted + "s");
+            keep(granted, auth.get("renewable"));
+        } catch (VaultException e) {
+            // Vault may quote a secret id back (approle: invalid secret_id "..."): never log it.
+            String said = e.getMessage().replace(text, "<secret id>").replace(secretId, "<secret id>");
+            throw new VaultException(e.status(), List.of(), said);
+        }
+    }
+
+    /** What keeps a token of {@code ttl} seconds alive: a renewal, a new login (AppRole), or only a warning. */
+    private void keep(long ttl, JsonElement renewable) {
+        Duration twoThirds = Duration.ofSeconds(ttl).multipliedBy(2).dividedBy(3);
+        if (ttl <= 0) {
+            log.info("the server's Vault token has no TTL: nothing to renew");
+        } else if (renewable instanceof JsonPrimitive p && p.isBoolean() && p.getAsBoolean()) {
+            schedule(twoThirds, this::renew);
+        } else if (identity.appRole()) {
+            schedule(twoThirds, this::login);
+        } else {
+            String text = "the server's Vault token cannot be renewed (further): it expires at "
+                    + Instant.now().plusSeconds(ttl) + "; give the server a new VAULT_TOKEN before then";
+            log.warn(text);
+            Warning last = warning;
+            warning = new Warning(last == null ? 1 : last.number() + 1, text);
+        }
+    }
+
+    private void schedule(Duration delay, Step step) {
+        scheduler.after(delay, () -> run(step));
+    }
+
+    private void run(Step step) {
+        try {
+            step.run();
+            failures = 0;
+        } catch (VaultException e) {
+            retry(step, e.getMessage(), e.status() != 0 && e.status() < 500);
+        } catch (IOException e) {
+            retry(step, "VAULT_SECRET_ID_FILE: cannot read a secret id from " + identity.secretIdFile() + " ("
+                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")", true);
+        } finally {
+            ready.countDown();
+        }
+    }
+
+    /** Logs a failed step, an error when Vault or the file said no, and tries it again later. */
+    private void retry(Step step, String problem, boolean refused) {
+        if (refused && token == null) {
+            refusal = problem;
+        }
+        Duration wait = Limits.TOKEN_RETRY_FIRST.multipliedBy(1L << Math.min(failures++, 16));
+        wait = wait.compareTo(Limits.TOKEN_RETRY_MAX) > 0 ? Limits.TOKEN_RETRY_MAX : wait;
+        String text = problem + (token == null ? "" : "; the current token is kept until it expires")
+                + "; trying again in " + wait.toSeconds() + "s";
+        if (refused) {
+            log.error(text);
+        } else {
+            log.warn(text);
+        }
+        schedule(wait, step);
+    }
+
+    /** Vault's answer to a token it does not know (Vault 1.21: 403 "permission denied" and "invalid token"). */
+    private static boolean invalid(VaultResponse answer) {
+        return answer.status() == 403 && answer.errors().contains("invalid token");
+    }
+
+    private static JsonObject auth(VaultResponse answer) throws VaultException {
+        if (answer.ok().body() != null && answer.body().get("auth") instanceof JsonObject auth) {
+            return auth;
+        }
+        throw new VaultException(answer.status(), List.of(), "Vault's answer to " + answer.path() + " has no auth");
+    }
+
+    private static long seconds(JsonObject o, String name) {
+        return o.get(name) instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() : 0;
+    }
+
+    private static String string(JsonObject o, String name) throws VaultException {
+        if (o.get(name) instanceof JsonPrimitive p && p.isString() && !p.getAsString().isEmpty()) {
+            return p.getAsString();
+        }
+        throw new VaultException(200, List.of(), "Vault's answer has no " + name);
+    }
+}
