@@ -155,7 +155,8 @@ public final class ServerToken extends Secret {
         VaultPath path = VaultPath.of("auth").append(identity.appRoleMount()).append("login");
         try {
             if (text.startsWith("hvs.") || text.matches("s\\.[A-Za-z0-9]{24}")) { // a response-wrapping token
-                secretId = string(vault.send(new Secret(text), "POST", UNWRAP, null, null, null, false).data(), "secret_id");
+                VaultResponse unwrapped = vault.send(new Secret(text), "POST", UNWRAP, null, null, null, false);
+                secretId = string(unwrapped.data(), "secret_id");
             }
             JsonObject body = new JsonObject();
             body.addProperty("role_id", identity.roleId());
@@ -170,7 +171,7 @@ public final class ServerToken extends Secret {
         } catch (VaultException e) {
             // Vault may quote a secret id back (approle: invalid secret_id "..."): never log it.
             String said = e.getMessage().replace(text, "<secret id>").replace(secretId, "<secret id>");
-            throw new VaultException(e.status(), List.of(), said);
+            throw new VaultException(e.status(), List.of(), "AppRole login failed: " + said);
         }
     }
 
@@ -217,7 +218,7 @@ public final class ServerToken extends Secret {
         }
         Duration wait = Limits.TOKEN_RETRY_FIRST.multipliedBy(1L << Math.min(failures++, 16));
         wait = wait.compareTo(Limits.TOKEN_RETRY_MAX) > 0 ? Limits.TOKEN_RETRY_MAX : wait;
-        String text = problem + (token == null ? "" : "; the current token is kept until it expires")
+        String text = problem + (refused && token != null ? "; the current token is kept until it expires" : "")
                 + "; trying again in " + wait.toSeconds() + "s";
         if (refused) {
             log.error(text);

@@ -253,8 +253,9 @@ class ServerTokenTest {
         steps.run(fake); // t=4: 2 s left of the max TTL: a new login soon
         steps.run(fake); // the secret id was single-use
         assertEquals(first, token.current());
-        assertTrue(log().contains("ERROR Vault answered 400 for POST auth/approle/login: \"invalid role or secret ID\"; "
-                + "the current token is kept until it expires; trying again in 1s"), log());
+        assertTrue(log().contains("ERROR AppRole login failed: Vault answered 400 for POST auth/approle/login: "
+                + "\"invalid role or secret ID\"; the current token is kept until it expires; trying again in 1s"),
+                log());
         assertEquals(Duration.ofSeconds(1), steps.next());
         newSecretId(identity);
         steps.run(fake);
