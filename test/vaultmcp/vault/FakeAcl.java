@@ -51,6 +51,8 @@ final class FakeAcl {
 
     /** Seconds added to the wall clock, so a test can make tokens age ({@link FakeVault#advanceClock}). */
     private volatile long skew;
+    /** The wall clock's time when it was stopped ({@link FakeVault#stopClock}), or -1 while it runs. */
+    private volatile long stoppedAt = -1;
 
     private final Map<String, String> policyText = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> policies = new ConcurrentHashMap<>();
@@ -65,7 +67,11 @@ final class FakeAcl {
 
     /** The fake's time in epoch seconds. */
     long now() {
-        return System.currentTimeMillis() / 1000 + skew;
+        return (stoppedAt >= 0 ? stoppedAt : System.currentTimeMillis() / 1000) + skew;
+    }
+
+    void stopClock() {
+        stoppedAt = System.currentTimeMillis() / 1000;
     }
 
     void advance(long seconds) {

@@ -168,6 +168,11 @@ public final class FakeVault implements AutoCloseable {
         requests.clear();
     }
 
+    /** Stops the fake's token clock: TTLs then change only by {@link #advanceClock}, whatever the wall clock does. */
+    public void stopClock() {
+        acl.stopClock();
+    }
+
     /** Moves the fake's clock forward: tokens age (their TTLs count down, they expire), nothing else changes. */
     public void advanceClock(java.time.Duration by) {
         acl.advance(by.toSeconds());

@@ -44,6 +44,7 @@ class ServerTokenTest {
     Path dir;
 
     ServerTokenTest() throws IOException {
+        fake.stopClock();
     }
 
     @AfterEach
