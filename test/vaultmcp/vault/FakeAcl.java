@@ -43,7 +43,7 @@ final class FakeAcl {
      */
     record Token(String id, String accessor, List<String> policies, String displayName, String path, long creationTime,
                  long ttl, String issueTime, Map<String, String> meta, long explicitMaxTtl, AtomicInteger usesLeft,
-                 long maxTtl, AtomicLong expires, AtomicLong renewed) {
+                 long maxTtl, AtomicLong expires, AtomicLong renewed, String entityId) {
         boolean root() {
             return policies.contains("root");
         }
@@ -62,7 +62,7 @@ final class FakeAcl {
         putPolicy("default", DEFAULT_POLICY);
         tokens.put(rootToken, new Token(rootToken, UUID.randomUUID().toString(), List.of("root"), "root",
                 "auth/token/root", System.currentTimeMillis() / 1000, 0, FakeKv2.now(), null, 0, new AtomicInteger(),
-                0, new AtomicLong(), new AtomicLong()));
+                0, new AtomicLong(), new AtomicLong(), ""));
     }
 
     /** The fake's time in epoch seconds. */
@@ -109,17 +109,20 @@ final class FakeAcl {
 
     Token createToken(List<String> policyNames, String displayName, long ttl, Map<String, String> meta, long explicitMaxTtl, int numUses) {
         return createToken(policyNames, displayName, "auth/token/create", ttl, meta, explicitMaxTtl,
-                explicitMaxTtl > 0 ? explicitMaxTtl : Mount.SYSTEM_DEFAULT_TTL, numUses);
+                explicitMaxTtl > 0 ? explicitMaxTtl : Mount.SYSTEM_DEFAULT_TTL, numUses, "");
     }
 
-    /** A token issued at {@code path} (auth/token/create, auth/approle/login), living at most {@code maxTtl} seconds. */
+    /**
+     * A token issued at {@code path} (auth/token/create, auth/approle/login), living at most {@code maxTtl}
+     * seconds, of the identity entity {@code entityId} ("" for none).
+     */
     Token createToken(List<String> policyNames, String displayName, String path, long ttl, Map<String, String> meta,
-            long explicitMaxTtl, long maxTtl, int numUses) {
+            long explicitMaxTtl, long maxTtl, int numUses, String entityId) {
         String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
         long now = now();
         Token t = new Token(id, UUID.randomUUID().toString(), List.copyOf(policyNames), displayName,
                 path, now, ttl, FakeKv2.now(), meta, explicitMaxTtl, new AtomicInteger(numUses), maxTtl,
-                new AtomicLong(ttl == 0 ? 0 : now + ttl), new AtomicLong());
+                new AtomicLong(ttl == 0 ? 0 : now + ttl), new AtomicLong(), entityId);
         tokens.put(id, t);
         return t;
     }

@@ -17,8 +17,9 @@ import vaultmcp.vault.Call.Op;
  * A secret id with uses left counts down and is gone after its last one.
  */
 final class FakeAppRole implements Mount.Engine {
+    /** {@code entityId}: the identity entity Vault makes for the role's logins (its alias is the role id). */
     private record Role(String name, String roleId, long tokenTtl, long tokenMaxTtl, List<String> policies,
-            int secretIdUses) {}
+            int secretIdUses, String entityId) {}
 
     private final FakeAcl acl;
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
@@ -68,7 +69,8 @@ final class FakeAppRole implements Mount.Engine {
         Role old = roles.get(name);
         roles.put(name, new Role(name, old == null ? UUID.randomUUID().toString() : old.roleId(),
                 FakeSys.seconds(call.data().get("token_ttl"), 0), FakeSys.seconds(call.data().get("token_max_ttl"), 0),
-                policies, (int) FakeSys.seconds(call.data().get("secret_id_num_uses"), 0)));
+                policies, (int) FakeSys.seconds(call.data().get("secret_id_num_uses"), 0),
+                old == null ? UUID.randomUUID().toString() : old.entityId()));
         return Reply.noContent();
     }
 
@@ -76,7 +78,8 @@ final class FakeAppRole implements Mount.Engine {
         String roleId = call.string("role_id", "");
         String secretId = call.string("secret_id", "");
         if (roleId.isEmpty()) {
-            return Reply.errors(400, "missing role_id");
+            // Vault 1.21 fails resolving the login's alias before the handler can say "missing role_id".
+            return Reply.errors(500, "failed to determine alias name from login request");
         }
         Role role = roles.values().stream().filter(r -> r.roleId().equals(roleId)).findFirst().orElse(null);
         if (role == null) {
@@ -97,7 +100,9 @@ final class FakeAppRole implements Mount.Engine {
         long max = role.tokenMaxTtl() > 0 ? role.tokenMaxTtl() : Mount.SYSTEM_DEFAULT_TTL;
         long ttl = Math.min(role.tokenTtl() > 0 ? role.tokenTtl() : Mount.SYSTEM_DEFAULT_TTL, max);
         FakeAcl.Token t = acl.createToken(List.copyOf(policies), call.mount().path().replace("auth/", "")
-                .replace("/", ""), call.mount().path() + "login", ttl, Map.of("role_name", role.name()), 0, max, 0);
-        return Reply.json(200, Reply.envelope(null, null, FakeToken.auth(t, ttl), call.mount().type(), 0), true);
+                .replace("/", ""), call.mount().path() + "login", ttl, Map.of("role_name", role.name()), 0, max, 0,
+                role.entityId());
+        // Vault 1.21 leaves mount_type empty in a login's answer.
+        return Reply.json(200, Reply.envelope(null, null, FakeToken.auth(t, ttl), "", 0), true);
     }
 }

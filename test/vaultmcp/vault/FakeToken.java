@@ -46,7 +46,7 @@ final class FakeToken implements Mount.Engine {
         long expires = t.expires().get();
         d.addProperty("creation_ttl", t.ttl());
         d.addProperty("display_name", t.displayName());
-        d.addProperty("entity_id", "");
+        d.addProperty("entity_id", t.entityId());
         if (expires == 0) {
             d.add("expire_time", JsonNull.INSTANCE);
         } else {
@@ -104,7 +104,7 @@ final class FakeToken implements Mount.Engine {
         auth.add("metadata", meta(t.meta()));
         auth.addProperty("lease_duration", leaseDuration);
         auth.addProperty("renewable", true);
-        auth.addProperty("entity_id", "");
+        auth.addProperty("entity_id", t.entityId());
         auth.addProperty("token_type", "service");
         auth.addProperty("orphan", t.path().endsWith("/login"));
         auth.add("mfa_requirement", JsonNull.INSTANCE);
