@@ -87,7 +87,7 @@ public final class Main {
             VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(),
                     config.vaultTimeout(), trust);
             ServerToken token = config.vaultToken() == null && !config.identity().appRole() ? null
-                    : new ServerToken(config.vaultToken(), config.identity(), vault, ServerToken.THREADS, log);
+                    : new ServerToken(config.vaultToken(), config.identity(), vault, ServerToken.DELAYED, log);
             RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(),
                     System::nanoTime);
             int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;

@@ -38,7 +38,7 @@ class ServerTokenIT {
                 McpProcess.Reply reply = mcp.call("list_mounts", "{}");
                 assertTrue(reply.isError());
                 assertEquals("The server's own Vault token cannot be used: Vault does not accept VAULT_TOKEN "
-                        + "(invalid or expired): Vault answered: \"permission denied\"; \"invalid token\"",
+                        + "(invalid, revoked or expired): Vault answered: \"permission denied\"; \"invalid token\"",
                         reply.text(), mcp::stderr);
             }
             assertTrue(mcp.stderr().contains("ERROR Vault does not accept VAULT_TOKEN"), mcp.stderr());

@@ -130,6 +130,5 @@ public final class Limits {
     /** How long a Vault request waits for the server's token to be first looked up (or logged in). */
     public static final Duration FIRST_CHECK_WAIT = Duration.ofSeconds(30);
     /** A failed look-up, renewal or login is tried again after 1 s, then twice as long each time, at most this. */
-    public static final Duration TOKEN_RETRY_FIRST = Duration.ofSeconds(1);
     public static final Duration TOKEN_RETRY_MAX = Duration.ofMinutes(2);
 }

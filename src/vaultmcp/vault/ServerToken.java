@@ -5,11 +5,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import vaultmcp.config.Identity;
@@ -34,19 +35,9 @@ public final class ServerToken extends Secret {
     /** A warning for the sessions that use the token; each new one has a higher {@code number}. */
     public record Warning(long number, String text) {}
 
-    /** One daemon thread per pending task; there is at most one, so no pool is kept. */
-    public static final Scheduler THREADS = (delay, task) -> {
-        Thread thread = new Thread(() -> {
-            try {
-                Thread.sleep(delay.toMillis());
-                task.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "server-token");
-        thread.setDaemon(true);
-        thread.start();
-    };
+    /** The JDK's delayed executor: a daemon timer thread hands each step to the common pool; no pool of ours. */
+    public static final Scheduler DELAYED = (delay, task) ->
+            CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(task);
 
     private interface Step {
         void run() throws VaultException, IOException;
@@ -118,12 +109,9 @@ public final class ServerToken extends Secret {
 
     private void lookUp() throws VaultException {
         VaultResponse answer = vault.send(token, "GET", LOOKUP, null, null, null, false);
-        if (invalid(answer)) {
-            refusal = "Vault does not accept VAULT_TOKEN (invalid or expired): " + answer.quoted();
-            log.error(refusal);
-        } else if (answer.status() == 403) {
+        if (answer.status() == 403 && !answer.errors().contains("invalid token")) {
             log.info("the server's token may not look itself up (auth/token/lookup-self): it is not renewed");
-        } else {
+        } else if (!lost(answer)) {
             JsonObject data = answer.data();
             granted = seconds(data, "creation_ttl");
             keep(seconds(data, "ttl"), data.get("renewable"));
@@ -132,18 +120,27 @@ public final class ServerToken extends Secret {
 
     private void renew() throws VaultException {
         VaultResponse answer = vault.send(token, "POST", RENEW, null, new JsonObject(), null, false);
-        if (invalid(answer) && identity.appRole()) {
-            log.warn("Vault no longer accepts the server's token: logging in again");
-            schedule(Duration.ZERO, this::login);
-        } else if (invalid(answer)) {
-            refusal = "Vault no longer accepts VAULT_TOKEN (revoked or expired): " + answer.quoted();
-            log.error(refusal);
-        } else {
+        if (!lost(answer)) {
             JsonObject auth = auth(answer);
             long ttl = seconds(auth, "lease_duration");
             log.info("renewed the server's Vault token for " + ttl + "s");
             keep(ttl, ttl < granted ? null : auth.get("renewable"));
         }
+    }
+
+    /** Whether Vault does not know the token (403 "invalid token"): AppRole logs in again, VAULT_TOKEN is refused. */
+    private boolean lost(VaultResponse answer) {
+        if (answer.status() != 403 || !answer.errors().contains("invalid token")) {
+            return false;
+        }
+        if (identity.appRole()) {
+            log.warn("Vault no longer accepts the server's token: logging in again");
+            schedule(Duration.ZERO, this::login);
+        } else {
+            refusal = "Vault does not accept VAULT_TOKEN (invalid, revoked or expired): " + answer.quoted();
+            log.error(refusal);
+        }
+        return true;
     }
 
     private void login() throws VaultException, IOException {
@@ -188,8 +185,7 @@ public final class ServerToken extends Secret {
             String text = "the server's Vault token cannot be renewed (further): it expires at "
                     + Instant.now().plusSeconds(ttl) + "; give the server a new VAULT_TOKEN before then";
             log.warn(text);
-            Warning last = warning;
-            warning = new Warning(last == null ? 1 : last.number() + 1, text);
+            warning = new Warning(warning == null ? 1 : warning.number() + 1, text); // written by one thread only
         }
     }
 
@@ -205,7 +201,7 @@ public final class ServerToken extends Secret {
             retry(step, e.getMessage(), e.status() != 0 && e.status() < 500);
         } catch (IOException e) {
             retry(step, "VAULT_SECRET_ID_FILE: cannot read a secret id from " + identity.secretIdFile() + " ("
-                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")", true);
+                    + (e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage()) + ")", true);
         } finally {
             ready.countDown();
         }
@@ -216,28 +212,21 @@ public final class ServerToken extends Secret {
         if (refused && token == null) {
             refusal = problem;
         }
-        Duration wait = Limits.TOKEN_RETRY_FIRST.multipliedBy(1L << Math.min(failures++, 16));
-        wait = wait.compareTo(Limits.TOKEN_RETRY_MAX) > 0 ? Limits.TOKEN_RETRY_MAX : wait;
+        long wait = Math.min(1L << Math.min(failures++, 16), Limits.TOKEN_RETRY_MAX.toSeconds());
         String text = problem + (refused && token != null ? "; the current token is kept until it expires" : "")
-                + "; trying again in " + wait.toSeconds() + "s";
+                + "; trying again in " + wait + "s";
         if (refused) {
             log.error(text);
         } else {
             log.warn(text);
         }
-        schedule(wait, step);
+        schedule(Duration.ofSeconds(wait), step);
     }
 
-    /** Vault's answer to a token it does not know (Vault 1.21: 403 "permission denied" and "invalid token"). */
-    private static boolean invalid(VaultResponse answer) {
-        return answer.status() == 403 && answer.errors().contains("invalid token");
-    }
-
+    /** The {@code auth} block of a successful answer, or an empty one. */
     private static JsonObject auth(VaultResponse answer) throws VaultException {
-        if (answer.ok().body() != null && answer.body().get("auth") instanceof JsonObject auth) {
-            return auth;
-        }
-        throw new VaultException(answer.status(), List.of(), "Vault's answer to " + answer.path() + " has no auth");
+        JsonObject body = answer.ok().body();
+        return body != null && body.get("auth") instanceof JsonObject auth ? auth : new JsonObject();
     }
 
     private static long seconds(JsonObject o, String name) {

@@ -161,13 +161,13 @@ describe('the server\'s own token', { concurrency: true }, () => {
     const run = await runJar({ TRANSPORT_MODE: 'http', TRANSPORT_HOST: '127.0.0.1', TRANSPORT_PORT: '0',
       VAULT_ADDR: vault.addr, VAULT_TOKEN: token });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(run.stderr, /vault-mcp-server: Vault does not accept VAULT_TOKEN \(invalid or expired\): Vault answered: "permission denied"; "invalid token"/);
+    assert.match(run.stderr, /vault-mcp-server: Vault does not accept VAULT_TOKEN \(invalid, revoked or expired\): Vault answered: "permission denied"; "invalid token"/);
     assert.doesNotMatch(run.stderr, /listening on/);
     const server = await startServer('stdio', { vaultAddr: vault.addr });
     try {
       const peer = await server.connect(token);
       toolError(await peer.call('read_secret', { mount: 'secret', path: 'app/config' }),
-        'The server\'s own Vault token cannot be used: Vault does not accept VAULT_TOKEN (invalid or expired)');
+        'The server\'s own Vault token cannot be used: Vault does not accept VAULT_TOKEN (invalid, revoked or expired)');
       assertNothingSecretIn(run.stderr + server.log(), token);
     } finally {
       await server.close();

@@ -23,8 +23,8 @@ class ServerTokenStartupIT {
                     "VAULT_TOKEN", "hvs.REVOKED-token-never-in-logs-3c9"));
             String err = (String) result[1];
             assertEquals(2, result[0], err);
-            assertTrue(err.contains("vault-mcp-server: Vault does not accept VAULT_TOKEN (invalid or expired): "
-                    + "Vault answered: \"permission denied\"; \"invalid token\""), err);
+            assertTrue(err.contains("vault-mcp-server: Vault does not accept VAULT_TOKEN (invalid, revoked or "
+                    + "expired): Vault answered: \"permission denied\"; \"invalid token\""), err);
             assertFalse(err.contains("listening on"), err);
             assertFalse(err.contains("REVOKED"), err);
         }

@@ -156,7 +156,7 @@ class ServerTokenTest {
     void aTokenVaultDoesNotKnowIsRefusedAndEveryRequestSaysSo() {
         ServerToken token = plain("hvs.not-a-token-of-this-vault");
         String refusal = token.begin();
-        assertEquals("Vault does not accept VAULT_TOKEN (invalid or expired): "
+        assertEquals("Vault does not accept VAULT_TOKEN (invalid, revoked or expired): "
                 + "Vault answered: \"permission denied\"; \"invalid token\"", refusal);
         assertEquals(0, steps.pending(), "an unknown token never becomes valid: no retry");
         fake.clearRequests();
@@ -190,7 +190,8 @@ class ServerTokenTest {
         steps.run(fake);
         assertEquals(0, steps.pending());
         VaultException e = assertThrows(VaultException.class, token::current);
-        assertTrue(e.getMessage().contains("Vault no longer accepts VAULT_TOKEN (revoked or expired)"), e.getMessage());
+        assertTrue(e.getMessage().contains("Vault does not accept VAULT_TOKEN (invalid, revoked or expired)"),
+                e.getMessage());
     }
 
     // AppRole
@@ -269,7 +270,7 @@ class ServerTokenTest {
         ServerToken token = login(appRole("6s", "15s", 0));
         String refusal = token.begin();
         assertEquals("VAULT_SECRET_ID_FILE: cannot read a secret id from " + dir.resolve("secret-id")
-                + " (no such file)", refusal);
+                + " (NoSuchFileException)", refusal);
         VaultException e = assertThrows(VaultException.class, token::current);
         assertEquals("The server's own Vault token cannot be used: " + refusal, e.getMessage());
         assertTrue(log().contains("ERROR " + refusal + "; trying again in 1s"), log());
