@@ -35,7 +35,7 @@ public final class ServerToken extends Secret {
     /** A warning for the sessions that use the token; each new one has a higher {@code number}. */
     public record Warning(long number, String text) {}
 
-    /** The JDK's delayed executor: a daemon timer thread hands each step to the common pool; no pool of ours. */
+    /** The JDK's delayed executor (CompletableFuture's daemon timer thread hands each step on): no pool of ours. */
     public static final Scheduler DELAYED = (delay, task) ->
             CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(task);
 
@@ -202,6 +202,8 @@ public final class ServerToken extends Secret {
         } catch (IOException e) {
             retry(step, "VAULT_SECRET_ID_FILE: cannot read a secret id from " + identity.secretIdFile() + " ("
                     + (e instanceof FileSystemException ? e.getClass().getSimpleName() : e.getMessage()) + ")", true);
+        } catch (RuntimeException e) { // a bug of ours: the keeper goes on, the detail stays in the log
+            retry(step, "keeping the server's token failed [" + log.failure("the server's token", e) + "]", false);
         } finally {
             ready.countDown();
         }

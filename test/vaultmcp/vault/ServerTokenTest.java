@@ -266,6 +266,18 @@ class ServerTokenTest {
     }
 
     @Test
+    void anUnexpectedFailureIsLoggedWithoutAStackTraceAndTriedAgain() throws Exception {
+        Identity valid = appRole("6s", "15s", 0);
+        newSecretId(valid);
+        Identity broken = new Identity(valid.roleId(), valid.secretIdFile(), "approle/../x", false, "jwt", "",
+                "Authorization", Duration.ofMinutes(5), null, List.of()); // Config would have refused the mount
+        assertNull(login(broken).begin());
+        assertTrue(log().matches("(?s).*ERROR the server's token failed \\[\\w+\\]: java.lang.IllegalArgumentException at "
+                + ".*WARNING keeping the server's token failed \\[\\w+\\]; trying again in 1s\\n"), log());
+        assertEquals(Duration.ofSeconds(1), steps.next());
+    }
+
+    @Test
     void aMissingSecretIdFileAtStartIsARefusal() {
         ServerToken token = login(appRole("6s", "15s", 0));
         String refusal = token.begin();
