@@ -40,7 +40,7 @@ public final class HttpTransport implements AutoCloseable {
     private final String endpoint;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** Binds the listener (not yet serving). {@code tlsContext} null means plain HTTP; {@code serverToken} may be null. */
+    /** Binds the listener (not yet serving). {@code tlsContext} null: plain HTTP; {@code serverToken} null: none. */
     public HttpTransport(Config config, Secret serverToken, McpServer mcp, JsonRpc codec, RateLimiter limiter,
             VaultClient vault, SSLContext tlsContext, Log log) throws IOException {
         property("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
