@@ -23,6 +23,7 @@ import vaultmcp.tools.ToolTable;
 import vaultmcp.tools.Tools;
 import vaultmcp.transport.HttpTransport;
 import vaultmcp.transport.StdioTransport;
+import vaultmcp.vault.ServerToken;
 import vaultmcp.vault.VaultClient;
 import vaultmcp.vault.VaultTrust;
 
@@ -85,6 +86,8 @@ public final class Main {
             }
             VaultClient vault = new VaultClient(config.vaultAddr(), config.vaultNamespace(),
                     config.vaultTimeout(), trust);
+            ServerToken token = config.vaultToken() == null && !config.identity().appRole() ? null
+                    : new ServerToken(config.vaultToken(), config.identity(), vault, ServerToken.DELAYED, log);
             RateLimiter limiter = new RateLimiter(config.globalRate(), config.sessionRate(), config.credentialRate(),
                     System::nanoTime);
             int workers = config.transport() == Config.Transport.STDIO ? Limits.STDIO_WORKERS : Limits.HTTP_WORKERS;
@@ -103,13 +106,21 @@ public final class Main {
                 CompletableFuture.runAsync(() -> log.info("tools=" + size + " tools-digest=sha256:" + tools.digest()));
             };
             if (config.transport() == Config.Transport.STDIO) {
-                Session session = new Session("stdio", config.vaultToken(), limiter.budget(null, false));
-                new StdioTransport(server, codec, session, log, out).serve(in, digest);
+                Session session = new Session("stdio", token, limiter.budget(null, false));
+                new StdioTransport(server, codec, session, log, out).serve(in, () -> {
+                    digest.run();
+                    token.start(); // looked up (or logged in) in the background; a first tool call waits for it
+                });
                 return OK;
             }
             digest.run(); // over HTTP, before listening: a table that cannot be built ends start-up here
+            String refused = token == null ? null : token.begin(); // Vault unreachable: a warning, and we go on
+            if (refused != null) {
+                err.println("vault-mcp-server: " + refused);
+                return CONFIG_ERROR;
+            }
             SSLContext tls = config.tls() ? Tls.context(config.tlsCertFile(), config.tlsKeyFile()) : null;
-            try (HttpTransport http = new HttpTransport(config, server, codec, limiter, vault, tls, log)) {
+            try (HttpTransport http = new HttpTransport(config, token, server, codec, limiter, vault, tls, log)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(http::close));
                 log.info("listening on " + http.start());
                 http.awaitStop();

@@ -111,4 +111,10 @@ public final class Limits {
     public static final Duration STATE_TTL = Duration.ofSeconds(60);
     /** How long clients may cache tools/list and server/discover: the list changes only on a restart. */
     public static final long LIST_TTL_MILLIS = 300_000;
+
+    // The server's own token (vault.ServerToken).
+    /** How long a Vault request waits for the server's token to be first looked up (or logged in). */
+    public static final Duration FIRST_CHECK_WAIT = Duration.ofSeconds(30);
+    /** A failed look-up, renewal or login is tried again after 1 s, then twice as long each time, at most this. */
+    public static final Duration TOKEN_RETRY_MAX = Duration.ofMinutes(2);
 }

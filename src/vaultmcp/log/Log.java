@@ -33,6 +33,10 @@ public final class Log {
         write("warning", message);
     }
 
+    public void error(String message) {
+        write("error", message);
+    }
+
     /** Logs an unexpected failure with a fresh correlation id: the class and first frame, never the message. */
     public void failure(String context, Throwable e) {
         StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;

@@ -12,6 +12,7 @@ import vaultmcp.config.Secret;
 import vaultmcp.json.StrictJson;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.security.RateLimiter;
+import vaultmcp.vault.ServerToken;
 
 /**
  * One MCP conversation: the single stdio peer, or one HTTP session. Holds the Vault token its
@@ -27,6 +28,7 @@ public final class Session {
     private volatile String traceparent;
     private volatile int logLevel = McpServer.LOG_LEVELS.indexOf("info");
     private volatile JsonObject clientCapabilities = new JsonObject();
+    private volatile long warned;
     private final AtomicLong asked = new AtomicLong();
     /** Our requests by id, and by the id of the tool call that made them (for cancellation). */
     private final Map<String, CompletableFuture<JsonObject>> waiting = new ConcurrentHashMap<>();
@@ -162,8 +164,16 @@ public final class Session {
         return context;
     }
 
-    /** Sends a log notification to the client, unless its log level is above {@code level}. */
+    /**
+     * Sends a log notification to the client, unless its log level is above {@code level}; first, once, the
+     * latest warning about the server's own token (it cannot be renewed) when this session uses it.
+     */
     void log(Consumer<JsonObject> notify, String level, String text) {
+        ServerToken.Warning w = vaultToken instanceof ServerToken server ? server.warning() : null;
+        if (w != null && w.number() > warned) {
+            warned = w.number();
+            log(notify, "warning", w.text());
+        }
         if (McpServer.LOG_LEVELS.indexOf(level) < logLevel) {
             return;
         }

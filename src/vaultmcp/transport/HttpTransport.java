@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import vaultmcp.config.Config;
 import vaultmcp.config.Identity;
 import vaultmcp.config.Limits;
+import vaultmcp.config.Secret;
 import vaultmcp.jsonrpc.JsonRpc;
 import vaultmcp.log.Log;
 import vaultmcp.mcp.McpServer;
@@ -39,9 +40,9 @@ public final class HttpTransport implements AutoCloseable {
     private final String endpoint;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    /** Binds the listener (not yet serving). {@code tlsContext} null means plain HTTP. */
-    public HttpTransport(Config config, McpServer mcp, JsonRpc codec, RateLimiter limiter, VaultClient vault,
-            SSLContext tlsContext, Log log) throws IOException {
+    /** Binds the listener (not yet serving). {@code tlsContext} null: plain HTTP; {@code serverToken} null: none. */
+    public HttpTransport(Config config, Secret serverToken, McpServer mcp, JsonRpc codec, RateLimiter limiter,
+            VaultClient vault, SSLContext tlsContext, Log log) throws IOException {
         property("sun.net.httpserver.maxReqTime", Limits.HTTP_MAX_REQUEST_SECONDS);
         property("sun.net.httpserver.maxRspTime", Limits.HTTP_MAX_RESPONSE_SECONDS);
         property("sun.net.httpserver.maxReqHeaders", Limits.HTTP_MAX_HEADERS);
@@ -73,7 +74,7 @@ public final class HttpTransport implements AutoCloseable {
         JwtExchange jwts = id.jwt() ? new JwtExchange(id, vault, System::currentTimeMillis, pool, log) : null;
         HttpSessions sessions = new HttpSessions(config.maxSessions(), config.maxSessionsPerCredential(),
                 config.sessionIdleTimeout(), limiter, System::nanoTime, jwts == null ? token -> { } : jwts::revoke);
-        HttpAuth auth = new HttpAuth(config.authToken(), config.vaultToken(), vault, System::nanoTime, jwts);
+        HttpAuth auth = new HttpAuth(config.authToken(), serverToken, vault, System::nanoTime, jwts);
         server.createContext(endpoint, new HttpEndpoint(endpoint, mcp, codec, sessions, policy, auth,
                 new Semaphore(Limits.HTTP_WORKERS), log));
         server.createContext("/health", HttpTransport::health);
@@ -84,7 +85,7 @@ public final class HttpTransport implements AutoCloseable {
         if (config.corsMode() == Config.CorsMode.DISABLED) {
             log.warn("MCP_CORS_MODE=disabled: any web page the user visits may call this server");
         }
-        if (config.vaultToken() != null && config.authToken() == null) {
+        if (serverToken != null && config.authToken() == null) {
             log.info("VAULT_TOKEN is not lent to HTTP callers (set MCP_AUTH_TOKEN to allow bearer callers to use it)");
         }
     }

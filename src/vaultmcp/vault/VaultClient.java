@@ -25,7 +25,7 @@ import vaultmcp.json.StrictJson;
 
 /**
  * Talks to Vault's HTTP API. The address, namespace and TLS trust come from the operator's
- * configuration only; the token is passed per call (stdio uses the configured one, HTTP the
+ * configuration only; the token is passed per call (the server's own {@link ServerToken}, or an HTTP
  * caller's). Redirects are never followed (a redirect could carry the token elsewhere), answers
  * are size-capped and parsed strictly, and every failure becomes a {@link VaultException}.
  */
@@ -105,7 +105,8 @@ public final class VaultClient {
             request.header("Content-Type", type);
         }
         if (token != null) {
-            request.header("X-Vault-Token", token.reveal());
+            // The server's own token is read now: it changes when renewed by a new login, or may be refused.
+            request.header("X-Vault-Token", token instanceof ServerToken server ? server.current() : token.reveal());
         }
         if (namespace != null && !global) {
             request.header("X-Vault-Namespace", namespace);

@@ -3,6 +3,10 @@
 // for Vault's HTTP API that the suites use to set up data and to check what the tools did.
 // VAULT_BIN names the vault binary (scripts/e2e.sh sets it); without it dev-vault.sh builds one.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stop, track } from './processes.mjs';
@@ -56,6 +60,75 @@ export async function startDevVault() {
     /** Stops Vault (the script stops it by PID when it gets SIGTERM) and waits until both are gone. */
     stop: () => stop(child),
   };
+}
+
+/**
+ * Starts a dev server that serves TLS (vault server -dev -dev-tls): it writes its CA, certificate and key into
+ * `certDir` (vault-ca.pem is the CA). Resolves once sys/health answers over https, checked against that CA:
+ * { addr, rootToken, caFile, stop() }. 127.0.0.1 on a port chosen now (with the next one free for the cluster
+ * listener), a random root token passed by environment, stopped by PID.
+ */
+export async function startTlsDevVault(certDir) {
+  const bin = process.env.VAULT_BIN
+    || spawnSync('bash', [`${REPO}scripts/build-vault.sh`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim();
+  const rootToken = `e2e-${randomBytes(16).toString('hex')}`;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VAULT_')));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePortPair();
+    const args = ['server', '-dev', '-dev-tls', `-dev-tls-cert-dir=${certDir}`, `-dev-listen-address=127.0.0.1:${port}`,
+      '-dev-no-store-token'];
+    const [command, prefix] = PDEATHSIG[0] === 'setpriv' ? ['setpriv', ['--pdeathsig', 'TERM', '--', bin]] : [bin, []];
+    const child = spawn(command, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, VAULT_DEV_ROOT_TOKEN_ID: rootToken } });
+    track(child.pid, 'vault server -dev -dev-tls', child);
+    let output = '';
+    child.stdout.on('data', (chunk) => { output = (output + chunk).slice(-20_000); });
+    child.stderr.on('data', (chunk) => { output = (output + chunk).slice(-20_000); });
+    const addr = `https://127.0.0.1:${port}`;
+    const caFile = `${certDir}/vault-ca.pem`;
+    const deadline = Date.now() + 60_000;
+    while (child.exitCode === null && Date.now() < deadline && await tlsHealth(addr, caFile) !== 200) await sleep(100);
+    if (child.exitCode === null && Date.now() < deadline) {
+      return { addr, rootToken, caFile, log: () => output, stop: () => stop(child) };
+    }
+    await stop(child);
+    if (attempt >= 3 || !/address already in use/i.test(output)) throw new Error(`vault -dev-tls did not start:\n${output}`);
+  }
+}
+
+/** The status of GET sys/health over https trusting only `caFile`, or 0 while nothing answers. */
+function tlsHealth(addr, caFile) {
+  let ca;
+  try {
+    ca = readFileSync(caFile);
+  } catch {
+    return Promise.resolve(0); // not written yet
+  }
+  return new Promise((resolve) => {
+    const req = httpsRequest(`${addr}/v1/sys/health`, { ca, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+/** A free port P on 127.0.0.1 with P+1 free too (the dev server's cluster listener takes P+1). */
+async function freePortPair() {
+  const listen = (port) => new Promise((resolve) => {
+    const server = createServer().once('error', () => resolve(null)).listen(port, '127.0.0.1', () => resolve(server));
+  });
+  for (;;) {
+    const first = await listen(0);
+    const port = first.address().port;
+    const second = port < 65535 ? await listen(port + 1) : null;
+    await new Promise((resolve) => first.close(resolve));
+    if (second) {
+      await new Promise((resolve) => second.close(resolve));
+      return port;
+    }
+  }
 }
 
 /** Vault's HTTP API with one token; answers of any status come back as { status, body, text }. */

@@ -67,7 +67,7 @@ public final class FixtureServer implements AutoCloseable {
         McpServer server = new McpServer(tools, client, log, "fixture", Limits.TOOLS_PAGE_SIZE,
                 config.enableOperations(), authority, Limits.HTTP_WORKERS, null, null);
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-        this.http = new HttpTransport(config, server, codec, limiter, client, null, log);
+        this.http = new HttpTransport(config, config.vaultToken(), server, codec, limiter, client, null, log);
         URI transport = http.start();
         this.front = new CredentialFront(transport.getPort(), token);
         this.url = URI.create("http://127.0.0.1:" + front.port() + config.endpoint());

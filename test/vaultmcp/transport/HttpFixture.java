@@ -55,7 +55,7 @@ final class HttpFixture implements AutoCloseable {
         McpServer server = new McpServer(tools, vault, logger, "test", Limits.TOOLS_PAGE_SIZE, false,
                 Authority.none(), Limits.STDIO_WORKERS, null, null);
         JsonRpc codec = new JsonRpc(Limits.MAX_MESSAGE_BYTES, Limits.MAX_JSON_DEPTH);
-        this.transport = new HttpTransport(config, server, codec, limiter, vault, tls, logger);
+        this.transport = new HttpTransport(config, config.vaultToken(), server, codec, limiter, vault, tls, logger);
         this.port = transport.start().getPort();
     }
 

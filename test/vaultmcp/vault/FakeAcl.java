@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,15 +36,23 @@ final class FakeAcl {
     record Rule(String pattern, Set<String> capabilities) {}
 
     /**
-     * A token; {@code ttl} 0 means it never expires (root). {@code usesLeft} counts down from
-     * num_uses (0: unlimited); the use that brings it to 0 is the token's last.
+     * A token; {@code ttl} (its creation TTL) 0 means it never expires (root). {@code usesLeft} counts down from
+     * num_uses (0: unlimited); the use that brings it to 0 is the token's last. {@code maxTtl} bounds its life
+     * from creation (explicit_max_ttl, a role's token_max_ttl, or the system's); {@code expires} (epoch
+     * seconds, 0: never) and {@code renewed} (0: never) move with each renewal.
      */
     record Token(String id, String accessor, List<String> policies, String displayName, String path, long creationTime,
-                 long ttl, String issueTime, Map<String, String> meta, long explicitMaxTtl, AtomicInteger usesLeft) {
+                 long ttl, String issueTime, Map<String, String> meta, long explicitMaxTtl, AtomicInteger usesLeft,
+                 long maxTtl, AtomicLong expires, AtomicLong renewed, String entityId) {
         boolean root() {
             return policies.contains("root");
         }
     }
+
+    /** Seconds added to the wall clock, so a test can make tokens age ({@link FakeVault#advanceClock}). */
+    private volatile long skew;
+    /** The wall clock's time when it was stopped ({@link FakeVault#stopClock}), or -1 while it runs. */
+    private volatile long stoppedAt = -1;
 
     private final Map<String, String> policyText = new ConcurrentHashMap<>();
     private final Map<String, List<Rule>> policies = new ConcurrentHashMap<>();
@@ -52,7 +61,21 @@ final class FakeAcl {
     FakeAcl(String rootToken) {
         putPolicy("default", DEFAULT_POLICY);
         tokens.put(rootToken, new Token(rootToken, UUID.randomUUID().toString(), List.of("root"), "root",
-                "auth/token/root", System.currentTimeMillis() / 1000, 0, FakeKv2.now(), null, 0, new AtomicInteger()));
+                "auth/token/root", System.currentTimeMillis() / 1000, 0, FakeKv2.now(), null, 0, new AtomicInteger(),
+                0, new AtomicLong(), new AtomicLong(), ""));
+    }
+
+    /** The fake's time in epoch seconds. */
+    long now() {
+        return (stoppedAt >= 0 ? stoppedAt : System.currentTimeMillis() / 1000) + skew;
+    }
+
+    void stopClock() {
+        stoppedAt = System.currentTimeMillis() / 1000;
+    }
+
+    void advance(long seconds) {
+        skew += seconds;
     }
 
     /** Stores a policy (Vault lower-cases policy names); returns an error message when the text has no parsable rule. */
@@ -85,16 +108,33 @@ final class FakeAcl {
     }
 
     Token createToken(List<String> policyNames, String displayName, long ttl, Map<String, String> meta, long explicitMaxTtl, int numUses) {
+        return createToken(policyNames, displayName, "auth/token/create", ttl, meta, explicitMaxTtl,
+                explicitMaxTtl > 0 ? explicitMaxTtl : Mount.SYSTEM_DEFAULT_TTL, numUses, "");
+    }
+
+    /**
+     * A token issued at {@code path} (auth/token/create, auth/approle/login), living at most {@code maxTtl}
+     * seconds, of the identity entity {@code entityId} ("" for none).
+     */
+    Token createToken(List<String> policyNames, String displayName, String path, long ttl, Map<String, String> meta,
+            long explicitMaxTtl, long maxTtl, int numUses, String entityId) {
         String id = "hvs." + UUID.randomUUID().toString().replace("-", "");
+        long now = now();
         Token t = new Token(id, UUID.randomUUID().toString(), List.copyOf(policyNames), displayName,
-                "auth/token/create", System.currentTimeMillis() / 1000, ttl, FakeKv2.now(), meta, explicitMaxTtl,
-                new AtomicInteger(numUses));
+                path, now, ttl, FakeKv2.now(), meta, explicitMaxTtl, new AtomicInteger(numUses), maxTtl,
+                new AtomicLong(ttl == 0 ? 0 : now + ttl), new AtomicLong(), entityId);
         tokens.put(id, t);
         return t;
     }
 
+    /** The token, or null when unknown, revoked or expired (Vault revokes a token whose TTL has run out). */
     Token token(String id) {
-        return id == null ? null : tokens.get(id);
+        Token t = id == null ? null : tokens.get(id);
+        if (t != null && t.expires().get() != 0 && now() >= t.expires().get()) {
+            tokens.remove(id);
+            return null;
+        }
+        return t;
     }
 
     /** auth/token/revoke-self and its kin: the token is gone at once. */

@@ -294,7 +294,8 @@ final class FakeSys {
         JsonObject options = call.data().get("options") instanceof JsonObject o ? o.deepCopy() : new JsonObject();
         Mount m = new Mount(full, type, call.string("description", ""), options,
                 call.data().has("local") && call.data().get("local").getAsBoolean(),
-                type.equals("jwt") ? new FakeJwt(acl) : c -> Reply.unsupportedPath());
+                type.equals("jwt") ? new FakeJwt(acl) : type.equals("approle") ? new FakeAppRole(acl)
+                        : c -> Reply.unsupportedPath());
         m.extraConfig.addProperty("token_type", "default-service");
         auths.put(full, configured(call, m));
         return Reply.noContent();

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +168,16 @@ public final class FakeVault implements AutoCloseable {
         requests.clear();
     }
 
+    /** Stops the fake's token clock: TTLs then change only by {@link #advanceClock}, whatever the wall clock does. */
+    public void stopClock() {
+        acl.stopClock();
+    }
+
+    /** Moves the fake's clock forward: tokens age (their TTLs count down, they expire), nothing else changes. */
+    public void advanceClock(java.time.Duration by) {
+        acl.advance(by.toSeconds());
+    }
+
     /** Stops listening at once: Vault is down; the address now refuses connections. */
     public void stop() {
         server.stop(0);
@@ -202,7 +213,8 @@ public final class FakeVault implements AutoCloseable {
     /**
      * Enables an auth method ({@code POST sys/auth/<path>}), e.g. {@code enableAuth("userpass", "userpass")}:
      * it shows in sys/auth, sys/mounts/auth/<path>/tune and sys/internal/ui/mounts; its own
-     * endpoints (login and so on) answer "unsupported path", but those of a jwt method ({@link FakeJwt}).
+     * endpoints (login and so on) answer "unsupported path", but those of jwt ({@link FakeJwt}) and approle
+     * ({@link FakeAppRole}).
      */
     public void enableAuth(String path, String type) {
         call("POST", "sys/auth/" + path, "{\"type\":\"" + type + "\"}");
@@ -382,7 +394,7 @@ public final class FakeVault implements AutoCloseable {
         if (path.equals("sys/internal/ui/mounts") && op == Op.READ) {
             return true; // answered without a token too; a valid token makes it show more
         }
-        if (mount != null && mount.type().equals("jwt") && op == Op.WRITE) {
+        if (mount != null && Set.of("jwt", "approle").contains(mount.type()) && op == Op.WRITE) {
             return path.equals(mount.path() + "login"); // a login needs no token
         }
         if (mount == null || !mount.type().equals("pki")) {
