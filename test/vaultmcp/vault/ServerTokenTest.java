@@ -273,7 +273,7 @@ class ServerTokenTest {
                 "Authorization", Duration.ofMinutes(5), null, List.of()); // Config would have refused the mount
         assertNull(login(broken).begin());
         assertTrue(log().matches("(?s).*ERROR the server's token failed \\[\\w+\\]: java.lang.IllegalArgumentException at "
-                + ".*WARNING keeping the server's token failed \\[\\w+\\]; trying again in 1s\\n"), log());
+                + ".*WARNING keeping the server's token failed \\(the error above\\); trying again in 1s\\n"), log());
         assertEquals(Duration.ofSeconds(1), steps.next());
     }
 
