@@ -266,7 +266,6 @@ public record Config(
             problems.add(name + ": needs a value");
             return false;
         }
-        // A credential's flag names a file holding it.
         String read = setting.credential() ? Values.orNull(() -> Files.readString(Path.of(value))) : value;
         if (read == null) {
             problems.add(name + ": cannot read " + value);

@@ -3,15 +3,14 @@ package vaultmcp.config;
 import java.time.Duration;
 import vaultmcp.log.Log;
 
-/** Every setting's parser by its variable's name, for {@link Config.Reader}. */
+/**
+ * Every setting's parser by its variable's name, for {@link Config.Reader}, in one table (a switch, not
+ * lambdas: those cost start-up time). IllegalArgumentException says what is wrong with {@code v}.
+ */
 final class Parsers {
     private Parsers() {
     }
 
-    /**
-     * Every setting's parser, in one table (a switch, not lambdas: those cost start-up time).
-     * IllegalArgumentException says what is wrong with {@code v}.
-     */
     static Object parse(String env, String v) {
         return switch (env) {
             case "VAULT_ADDR" -> Values.vaultAddress(v);

@@ -82,8 +82,12 @@ final class Answers {
      * that carries a comment every HEARTBEAT; once a write fails the client has closed the stream, which
      * in 2026-07-28 cancels the call: its thread is interrupted, so it sends nothing more to Vault.
      */
-    static final class Heartbeat {
-        private static ScheduledExecutorService timer;
+    static final class Heartbeat implements AutoCloseable {
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sse-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
         private final HttpExchange exchange;
         private final Thread call = Thread.currentThread();
         private final ScheduledFuture<?> beats;
@@ -92,18 +96,7 @@ final class Answers {
         Heartbeat(HttpExchange exchange) {
             this.exchange = exchange;
             long every = Limits.HEARTBEAT.toMillis();
-            beats = timer().scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
-        }
-
-        private static synchronized ScheduledExecutorService timer() {
-            if (timer == null) {
-                timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "sse-heartbeat");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            return timer;
+            beats = TIMER.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
         }
 
         private void beat() {
@@ -120,7 +113,8 @@ final class Answers {
             }
         }
 
-        void stop() {
+        @Override
+        public void close() {
             synchronized (exchange) {
                 over = true;
             }

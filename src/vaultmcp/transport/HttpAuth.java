@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import vaultmcp.config.Limits;
 import vaultmcp.config.Secret;
@@ -52,15 +53,13 @@ final class HttpAuth {
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1," + Limits.MAX_TOKEN_CHARS + "}");
     private static final VaultPath LOOKUP_SELF = VaultPath.of("auth", "token", "lookup-self");
 
-    private record Verdict(boolean accepted, long until) {}
-
     private final Secret bearer;
     private final Secret serverToken;
     private final VaultClient vault;
     private final LongSupplier clock;
     private final JwtExchange jwts;
     private final Semaphore lookups = new Semaphore(Limits.TOKEN_LOOKUPS);
-    private final Map<String, Verdict> verdicts = new LinkedHashMap<>();
+    private final Kept<Boolean> verdicts = new Kept<>();
 
     /** {@code jwts}: the JWT exchange (VAULT_AUTH_METHOD=jwt), or null. */
     HttpAuth(Secret bearer, Secret serverToken, VaultClient vault, LongSupplier clock, JwtExchange jwts) {
@@ -133,7 +132,7 @@ final class HttpAuth {
                     + " (Bearer), or X-Vault-Token");
         }
         String key = caller.exchanged() ? null : caller.credential(); // Vault has just issued an exchanged one
-        Boolean accepted = key == null ? Boolean.TRUE : verdict(key);
+        Boolean accepted = key == null ? Boolean.TRUE : verdicts.get(key, clock.getAsLong());
         if (accepted == null) {
             accepted = lookUp(caller.vaultToken(), key);
         }
@@ -146,7 +145,7 @@ final class HttpAuth {
     private boolean lookUp(Secret token, String key) throws HttpError {
         HttpError.acquire(lookups, Limits.TOKEN_LOOKUP_WAIT, "every token check is");
         try {
-            Boolean known = verdict(key); // looked up by another request while this one waited
+            Boolean known = verdicts.get(key, clock.getAsLong()); // looked up by another request while this one waited
             if (known != null) {
                 return known;
             }
@@ -157,7 +156,8 @@ final class HttpAuth {
             }
             // Vault 1.21 refuses an unknown token with 403 "permission denied" and "invalid token".
             boolean accepted = !(answer.status() == 403 && answer.errors().contains("invalid token"));
-            remember(key, accepted);
+            Duration ttl = accepted ? Limits.TOKEN_ACCEPTED_TTL : Limits.TOKEN_REFUSED_TTL;
+            verdicts.put(key, accepted, clock.getAsLong() + ttl.toNanos() + 1); // + 1: still held at the TTL's end
             return accepted;
         } catch (VaultException e) {
             throw new HttpError(503, "Service Unavailable: cannot check the token: " + e.getMessage());
@@ -166,25 +166,38 @@ final class HttpAuth {
         }
     }
 
-    private synchronized Boolean verdict(String key) {
-        Verdict verdict = verdicts.get(key);
-        return verdict == null || clock.getAsLong() - verdict.until() > 0 ? null : verdict.accepted();
-    }
-
-    /** Keeps a verdict; beyond TOKEN_VERDICTS the oldest one goes (an expired one is ignored until then). */
-    private synchronized void remember(String key, boolean accepted) {
-        if (verdicts.size() >= Limits.TOKEN_VERDICTS) {
-            verdicts.remove(verdicts.keySet().iterator().next());
-        }
-        Duration ttl = accepted ? Limits.TOKEN_ACCEPTED_TTL : Limits.TOKEN_REFUSED_TTL;
-        verdicts.put(key, new Verdict(accepted, clock.getAsLong() + ttl.toNanos()));
-    }
-
     static byte[] fingerprint(String credential) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /**
+     * What Vault said (a token's verdict, a JWT's login), each kept until its own {@code until} (excluded,
+     * in the caller's clock): beyond TOKEN_VERDICTS the oldest goes, an expired one is ignored until then.
+     */
+    static final class Kept<V> {
+        private record Entry<V>(V value, long until) {}
+
+        private final Map<String, Entry<V>> entries = new LinkedHashMap<>();
+
+        synchronized V get(String key, long now) {
+            Entry<V> entry = entries.get(key);
+            return entry == null || entry.until() - now <= 0 ? null : entry.value();
+        }
+
+        synchronized V put(String key, V value, long until) {
+            if (entries.size() >= Limits.TOKEN_VERDICTS) {
+                entries.remove(entries.keySet().iterator().next());
+            }
+            entries.put(key, new Entry<>(value, until));
+            return value;
+        }
+
+        synchronized void removeIf(Predicate<V> which) {
+            entries.values().removeIf(entry -> which.test(entry.value()));
         }
     }
 }

@@ -130,6 +130,7 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
      * A request of the stateless era (2026-07-28): no session; its headers must repeat its body; the caller's
      * credential comes with every request; the answer's HTTP status follows its error code.
      */
+    @SuppressWarnings("try") // the heartbeat is only closed
     private void stateless(HttpExchange exchange, Message message, String version) throws HttpError, IOException {
         Headers in = exchange.getRequestHeaders();
         HttpAuth.Caller caller = auth.verify(auth.identify(in));
@@ -139,13 +140,9 @@ record HttpEndpoint(String path, McpServer server, JsonRpc codec, HttpSessions s
             if (message.isRequest()) {
                 Modern.checkHeaders(message, version, in.getFirst("Mcp-Method"), in.getFirst("Mcp-Name"));
             }
-            Answers.Heartbeat beat = "tools/call".equals(message.method()) ? new Answers.Heartbeat(exchange) : null;
-            try {
+            boolean call = "tools/call".equals(message.method());
+            try (Answers.Heartbeat beat = call ? new Answers.Heartbeat(exchange) : null) {
                 response = dispatch(exchange, message, session, caller);
-            } finally {
-                if (beat != null) {
-                    beat.stop();
-                }
             }
         } catch (RpcException e) {
             response = JsonRpc.error(message.id(), e);

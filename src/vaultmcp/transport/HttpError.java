@@ -26,7 +26,6 @@ final class HttpError extends Exception {
         this.id = id;
     }
 
-    /** The same refusal, answering the request with this id. */
     HttpError answering(JsonElement id) {
         return new HttpError(status, getMessage(), id);
     }

@@ -50,7 +50,7 @@ final class HttpSessions {
     synchronized Session open(HttpAuth.Caller caller) throws HttpError {
         long now = clock.getAsLong();
         table.values().stream().filter(e -> now - e.lastUsed() > idleNanos).toList()
-                .forEach(e -> drop(e.session().id()));
+                .forEach(e -> close(e.session().id()));
         // The operator's bearer is not counted: a gateway fronts many agents with it.
         String credential = caller.credential();
         if (credential != null && table.values().stream().filter(e -> e.caller().same(caller)).count()
@@ -81,7 +81,7 @@ final class HttpSessions {
         Entry entry = table.get(id);
         long now = clock.getAsLong();
         if (entry == null || now - entry.lastUsed() > idleNanos) {
-            drop(id);
+            close(id);
             throw new HttpError(404, "Session not found: it ended or expired; send initialize without Mcp-Session-Id");
         }
         if (!entry.caller().same(caller)) {
@@ -107,10 +107,6 @@ final class HttpSessions {
     }
 
     synchronized void close(String id) {
-        drop(id);
-    }
-
-    private void drop(String id) {
         Entry gone = table.remove(id);
         if (gone != null) {
             release(gone.caller().exchanged() ? gone.caller().vaultToken() : null);

@@ -7,8 +7,6 @@ import com.google.gson.JsonPrimitive;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -35,8 +33,8 @@ import vaultmcp.vault.VaultResponse;
  * it is revoked ({@link #revoke}), never for a stateless request.
  */
 final class JwtExchange {
-    /** Vault's answer to a login: the caller's token and entity id, or a refusal (null token), until {@code until}. */
-    record Login(Secret token, String entity, long until) {}
+    /** Vault's answer to a login: the caller's token and entity id, or a refusal (null token). */
+    record Login(Secret token, String entity) {}
 
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+){2}");
     private static final VaultPath REVOKE_SELF = VaultPath.of("auth", "token", "revoke-self");
@@ -48,7 +46,7 @@ final class JwtExchange {
     private final Log log;
     private final StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
     private final Semaphore logins = new Semaphore(Limits.TOKEN_LOOKUPS);
-    private final Map<String, Login> cache = new LinkedHashMap<>();
+    private final HttpAuth.Kept<Login> cache = new HttpAuth.Kept<>();
 
     /** {@code millis}: the wall clock in epoch ms (a JWT's exp is one); {@code background} runs revocations. */
     JwtExchange(Identity identity, VaultClient vault, LongSupplier millis, Executor background, Log log) {
@@ -67,11 +65,11 @@ final class JwtExchange {
     Login login(String jwt) throws HttpError {
         long expiry = expiry(jwt);
         String key = HexFormat.of().formatHex(HttpAuth.fingerprint("jwt:" + jwt));
-        Login known = cached(key);
+        Login known = cache.get(key, millis.getAsLong());
         if (known == null) {
             HttpError.acquire(logins, Limits.TOKEN_LOOKUP_WAIT, "every JWT login is");
             try {
-                known = cached(key); // logged in by another request while this one waited
+                known = cache.get(key, millis.getAsLong()); // logged in by another request while this one waited
                 known = known != null ? known : exchange(jwt, key, expiry);
             } finally {
                 logins.release();
@@ -122,7 +120,7 @@ final class JwtExchange {
             answer = vault.send(null, "POST", path, null, body, null, false);
             if (answer.status() == 400 || answer.status() == 403) {
                 log.info("Vault refused a JWT at " + path + ": " + answer.quoted());
-                return remember(key, new Login(null, null, millis.getAsLong() + Limits.TOKEN_REFUSED_TTL.toMillis()));
+                return cache.put(key, new Login(null, null), millis.getAsLong() + Limits.TOKEN_REFUSED_TTL.toMillis());
             }
             answer.ok();
         } catch (VaultException e) {
@@ -136,28 +134,12 @@ final class JwtExchange {
         long ttl = auth.get("lease_duration") instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() * 1000 : 0;
         long until = Math.min(Math.min(expiry, now + identity.jwtCacheTtl().toMillis()), now + ttl);
         String entity = auth.get("entity_id") instanceof JsonPrimitive e ? e.getAsString() : "";
-        return remember(key, new Login(new Secret(t.getAsString()), entity, until));
-    }
-
-    private synchronized Login cached(String key) {
-        Login known = cache.get(key);
-        return known == null || known.until() <= millis.getAsLong() ? null : known;
-    }
-
-    /** Keeps a login; beyond TOKEN_VERDICTS the oldest one goes. */
-    private synchronized Login remember(String key, Login known) {
-        if (cache.size() >= Limits.TOKEN_VERDICTS) {
-            cache.remove(cache.keySet().iterator().next());
-        }
-        cache.put(key, known);
-        return known;
+        return cache.put(key, new Login(new Secret(t.getAsString()), entity), until);
     }
 
     /** Forgets a caller's token that no session uses any more, and revokes it in the background (revoke-self). */
     void revoke(Secret token) {
-        synchronized (this) {
-            cache.values().removeIf(known -> known.token() == token);
-        }
+        cache.removeIf(known -> known.token() == token);
         try {
             background.execute(() -> {
                 try {
