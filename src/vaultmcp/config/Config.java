@@ -86,7 +86,7 @@ public record Config(
             new Setting("VAULT_AUTH_JWT_HEADER", "Authorization", "request header carrying callers' JWTs (Bearer)"),
             new Setting("VAULT_AUTH_JWT_CACHE_TTL", "5m", "longest time a Vault token from a JWT is reused"),
             new Setting("MCP_RESOURCE_URL", "", "this server's URL as JWTs name it in aud (required with jwt)"),
-            new Setting("MCP_OAUTH_ISSUERS", "", "comma-separated authorization servers named in the RFC 9728 metadata"),
+            new Setting("MCP_OAUTH_ISSUERS", "", "comma-separated authorization servers for the RFC 9728 metadata"),
             new Setting("VAULT_CLIENT_TIMEOUT", "30s", "time limit of one Vault request (e.g. 30s, 2m)"),
             new Setting("TRANSPORT_MODE", "stdio", "stdio, or http / streamable-http"),
             new Setting("TRANSPORT_HOST", "127.0.0.1", "HTTP bind address; anything but loopback needs TLS"),

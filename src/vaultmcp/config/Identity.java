@@ -39,7 +39,7 @@ public record Identity(String roleId, Path secretIdFile, String appRoleMount, bo
             r.problems().add("VAULT_AUTH_METHOD: jwt exchanges HTTP callers' JWTs; it needs TRANSPORT_MODE=http");
         }
         if (id.jwt && id.resourceUrl == null) {
-            r.problems().add("MCP_RESOURCE_URL: required with VAULT_AUTH_METHOD=jwt (the audience callers' JWTs carry)");
+            r.problems().add("MCP_RESOURCE_URL: required with VAULT_AUTH_METHOD=jwt (the audience of callers' JWTs)");
         }
         return id;
     }
@@ -64,8 +64,9 @@ public record Identity(String roleId, Path secretIdFile, String appRoleMount, bo
             return null;
         }
         URI uri = Values.orNull(() -> new URI(v));
-        Values.refuseIf(uri == null || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || !List.of("https", "http").contains(uri.getScheme()), "must be an http(s) URL without query or fragment");
+        Values.refuseIf(uri == null || uri.getHost() == null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || !List.of("https", "http").contains(uri.getScheme()),
+                "must be an http(s) URL without query or fragment");
         return uri;
     }
 

@@ -33,7 +33,7 @@ import vaultmcp.vault.VaultResponse;
  * it is revoked ({@link #revoke}), never for a stateless request.
  */
 final class JwtExchange {
-    /** Vault's answer to a login: the caller's token and entity id, or a refusal (null token). */
+    /** Vault's answer to a login: the caller's token and entity id. */
     record Login(Secret token, String entity) {}
 
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+){2}");
@@ -47,6 +47,7 @@ final class JwtExchange {
     private final StrictJson json = new StrictJson(Limits.MAX_JSON_DEPTH);
     private final Semaphore logins = new Semaphore(Limits.TOKEN_LOOKUPS);
     private final HttpAuth.Kept<Login> cache = new HttpAuth.Kept<>();
+    private final HttpAuth.Kept<Boolean> refused = new HttpAuth.Kept<>();
 
     /** {@code millis}: the wall clock in epoch ms (a JWT's exp is one); {@code background} runs revocations. */
     JwtExchange(Identity identity, VaultClient vault, LongSupplier millis, Executor background, Log log) {
@@ -65,6 +66,9 @@ final class JwtExchange {
     Login login(String jwt) throws HttpError {
         long expiry = expiry(jwt);
         String key = HexFormat.of().formatHex(HttpAuth.fingerprint("jwt:" + jwt));
+        if (refused.get(key, millis.getAsLong()) != null) {
+            throw new HttpError(401, "Unauthorized: Vault refused the JWT");
+        }
         Login known = cache.get(key, millis.getAsLong());
         if (known == null) {
             HttpError.acquire(logins, Limits.TOKEN_LOOKUP_WAIT, "every JWT login is");
@@ -74,9 +78,6 @@ final class JwtExchange {
             } finally {
                 logins.release();
             }
-        }
-        if (known.token() == null) {
-            throw new HttpError(401, "Unauthorized: Vault refused the JWT");
         }
         return known;
     }
@@ -119,12 +120,17 @@ final class JwtExchange {
         try {
             answer = vault.send(null, "POST", path, null, body, null, false);
             if (answer.status() == 400 || answer.status() == 403) {
-                log.info("Vault refused a JWT at " + path + ": " + answer.quoted());
-                return cache.put(key, new Login(null, null), millis.getAsLong() + Limits.TOKEN_REFUSED_TTL.toMillis());
+                // Refusals are kept apart, so a flood of forged JWTs cannot push a good login out of the cache;
+                // logged at debug, since anyone can send them.
+                log.debug("Vault refused a JWT at " + path + ": " + answer.quoted());
+                refused.put(key, Boolean.TRUE, millis.getAsLong() + Limits.TOKEN_REFUSED_TTL.toMillis());
+                throw new HttpError(401, "Unauthorized: Vault refused the JWT");
             }
             answer.ok();
         } catch (VaultException e) {
-            throw new HttpError(503, "Service Unavailable: cannot exchange the JWT: " + e.getMessage());
+            // A caller without any credential yet: Vault's address and words stay in the log.
+            log.warn("cannot exchange a JWT: " + e.getMessage());
+            throw new HttpError(503, "Service Unavailable: cannot exchange the JWT now; try again later");
         }
         JsonElement answered = answer.body() == null ? null : answer.body().get("auth");
         if (!(answered instanceof JsonObject auth && auth.get("client_token") instanceof JsonPrimitive t)) {
@@ -132,7 +138,9 @@ final class JwtExchange {
         }
         long now = millis.getAsLong();
         long ttl = auth.get("lease_duration") instanceof JsonPrimitive p && p.isNumber() ? p.getAsLong() * 1000 : 0;
-        long until = Math.min(Math.min(expiry, now + identity.jwtCacheTtl().toMillis()), now + ttl);
+        // A JWT within the clock skew is kept to the skew's end too: each login makes a token.
+        long until = Math.min(expiry + Limits.JWT_CLOCK_SKEW.toMillis(),
+                Math.min(now + identity.jwtCacheTtl().toMillis(), now + ttl));
         String entity = auth.get("entity_id") instanceof JsonPrimitive e ? e.getAsString() : "";
         return cache.put(key, new Login(new Secret(t.getAsString()), entity), until);
     }

@@ -18,9 +18,12 @@ import vaultmcp.security.OriginPolicy;
 record ResourceMetadata(URI resource, List<String> issuers, OriginPolicy policy) implements HttpHandler {
     static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
-    /** The metadata's URL (RFC 9728 section 3.1): the well-known path, then the resource's own, on its host. */
+    /**
+     * The metadata's URL (RFC 9728 section 3.1): the well-known path, then the resource's own path on its host
+     * (only a path that is "/" alone is dropped: /mcp/ gives .../oauth-protected-resource/mcp/).
+     */
     static String url(URI resource) {
-        String path = resource.getRawPath() == null ? "" : resource.getRawPath().replaceFirst("/$", "");
+        String path = resource.getRawPath() == null || resource.getRawPath().equals("/") ? "" : resource.getRawPath();
         return resource.getScheme() + "://" + resource.getRawAuthority() + WELL_KNOWN + path;
     }
 

@@ -145,12 +145,35 @@ class JwtExchangeTest {
     }
 
     @Test
-    void aJwtWithinTheClockSkewIsExchangedButNotKept() throws Exception {
+    void aJwtWithinTheClockSkewIsExchangedOnceAndKeptToTheSkewsEnd() throws Exception {
         String jwt = key.sign("alice", RESOURCE, 5);
-        now.addAndGet(Duration.ofSeconds(5 + Limits.JWT_CLOCK_SKEW.toSeconds() - 1).toMillis());
-        bearer(jwt);
-        bearer(jwt);
-        assertEquals(2, logins(), "its exp has passed: each request is a login of its own, which Vault judges");
+        now.addAndGet(Duration.ofSeconds(5 + Limits.JWT_CLOCK_SKEW.toSeconds() - 2).toMillis());
+        Secret first = bearer(jwt).vaultToken();
+        assertSame(first, bearer(jwt).vaultToken(), "each login makes a Vault token: one per JWT, not per request");
+        assertEquals(1, logins());
+        now.addAndGet(2_000);
+        assertEquals(401, assertThrows(HttpError.class, () -> bearer(jwt)).status(), "past the skew: expired");
+    }
+
+    @Test
+    void aFloodOfForgedJwtsCannotPushAGoodLoginOutOfTheCache() throws Exception {
+        String good = key.sign("alice", RESOURCE, 3600);
+        Secret token = bearer(good).vaultToken();
+        JwtKey forger = new JwtKey();
+        for (int i = 0; i <= Limits.TOKEN_VERDICTS; i++) {
+            assertThrows(HttpError.class, () -> bearer(forger.sign("mallory", RESOURCE, 600)));
+        }
+        assertSame(token, bearer(good).vaultToken(), "still kept: no new login, no new token");
+        assertEquals(Limits.TOKEN_VERDICTS + 2, logins());
+    }
+
+    @Test
+    void theMetadataUrlKeepsTheResourcesPathAsItIs() {
+        assertEquals("https://h/.well-known/oauth-protected-resource", ResourceMetadata.url(URI.create("https://h/")));
+        assertEquals("https://h/.well-known/oauth-protected-resource", ResourceMetadata.url(URI.create("https://h")));
+        assertEquals("https://h:8443/.well-known/oauth-protected-resource/mcp",
+                ResourceMetadata.url(URI.create("https://h:8443/mcp")));
+        assertEquals("https://h/.well-known/oauth-protected-resource/mcp/", ResourceMetadata.url(URI.create("https://h/mcp/")));
     }
 
     @Test
@@ -165,8 +188,10 @@ class JwtExchangeTest {
         now.set(System.currentTimeMillis()); // Vault judges exp by its own clock
         String shortLived = key.sign("bob", RESOURCE, 60);
         Secret bob = bearer(shortLived).vaultToken();
-        now.addAndGet(60_000);
-        assertNotEquals(bob.reveal(), bearer(shortLived).vaultToken().reveal(), "the JWT's exp has passed");
+        now.addAndGet(60_000 + Limits.JWT_CLOCK_SKEW.toMillis() - 1_000); // exp is in whole seconds
+        assertSame(bob, bearer(shortLived).vaultToken(), "kept to the JWT's exp and the skew after it");
+        now.addAndGet(1_000);
+        assertEquals(401, assertThrows(HttpError.class, () -> bearer(shortLived)).status(), "then it has expired");
         vault.call("POST", "auth/jwt/role/agents", "{\"role_type\":\"jwt\",\"user_claim\":\"sub\",\"bound_audiences\":[\""
                 + RESOURCE + "\"],\"token_policies\":[\"agents\"],\"token_ttl\":\"30s\"}");
         now.set(System.currentTimeMillis());
@@ -176,7 +201,7 @@ class JwtExchangeTest {
         assertSame(token, bearer(carol).vaultToken());
         now.addAndGet(1_000);
         assertNotEquals(token.reveal(), bearer(carol).vaultToken().reveal(), "the token's TTL has passed");
-        assertEquals(6, logins());
+        assertEquals(5, logins());
     }
 
     @Test
@@ -201,14 +226,16 @@ class JwtExchangeTest {
         vault.failNext(500, "{\"errors\":[\"internal error\"]}");
         HttpError failed = assertThrows(HttpError.class, () -> bearer(jwt));
         assertEquals(503, failed.status());
-        assertEquals("Service Unavailable: cannot exchange the JWT: Vault answered 500 for POST auth/jwt/login: "
-                + "\"internal error\"", failed.getMessage());
+        assertEquals("Service Unavailable: cannot exchange the JWT now; try again later", failed.getMessage(),
+                "a caller without a credential yet learns nothing of Vault");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("cannot exchange a JWT: Vault answered 500 for POST "
+                + "auth/jwt/login: \"internal error\""), "the operator does");
         assertTrue(bearer(jwt).exchanged(), "a failure is not remembered");
         vault.stop();
         HttpError down = assertThrows(HttpError.class, () -> bearer(key.sign("bob", RESOURCE, 600)));
         assertEquals(503, down.status());
-        assertTrue(down.getMessage().startsWith("Service Unavailable: cannot exchange the JWT: Could not reach Vault"),
-                down.getMessage());
+        assertEquals("Service Unavailable: cannot exchange the JWT now; try again later", down.getMessage());
+        assertFalse(down.getMessage().contains(vault.address().substring(7)), "nor Vault's address");
     }
 
     @Test
